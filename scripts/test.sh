@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the whole test suite and ends with one line: "N passed, N failed".
+# Usage: scripts/test.sh [extra dotnet test arguments]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="${PALISADE_TEST_RESULTS:-TestResults}"
+rm -rf "$results"
+mkdir -p "$results"
+
+# Everything the tests need beyond the .NET SDK is installed here (none yet for the SQLite suite:
+# Microsoft.Data.Sqlite bundles its own SQLite).
+
+dotnet build Palisade.slnx -c Release -warnaserror 2>&1 | tail -n 3
+build_rc=${PIPESTATUS[0]}
+if [ "$build_rc" -ne 0 ]; then
+  echo "0 passed, 1 failed"
+  exit "$build_rc"
+fi
+
+dotnet test Palisade.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@"
+rc=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # the run itself failed (crash, no results): never report green
+fi
+echo "$passed passed, $failed failed"
+exit "$rc"

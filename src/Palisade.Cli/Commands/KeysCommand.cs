@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Palisade.Core.Keys;
+
+namespace Palisade.Cli.Commands;
+
+/// <summary><c>palisade keys create|list|revoke</c>: API keys, stored only as hashes.</summary>
+internal static class KeysCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("keys", "Create, list and revoke API keys.");
+        command.Subcommands.Add(CreateKey());
+        command.Subcommands.Add(ListKeys());
+        command.Subcommands.Add(RevokeKey());
+        return command;
+    }
+
+    private static Command CreateKey()
+    {
+        var data = CommonOptions.Data();
+        var tier = new Option<string>("--tier") { Description = "Tier: free, contributor, professional, business, enterprise, honeypot.", DefaultValueFactory = _ => "free" };
+        var name = new Option<string>("--name") { Description = "A name to recognise the key by (unique).", Required = true };
+        var limits = new Option<string[]>("--limit") { Description = "Override one family's daily quota: check=N, report=N, blacklist=N, taxii=N (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("create", "Create a key and print it (it is shown only this once).") { data, tier, name, limits };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var tierId = parse.GetValue(tier)!.ToLowerInvariant();
+            if (!TierCatalog.Default.TryGet(tierId, out _))
+            {
+                await Console.Error.WriteLineAsync($"Unknown tier '{tierId}'. Tiers: {string.Join(", ", TierCatalog.Default.All.Select(t => t.Id))}.");
+                return 2;
+            }
+
+            var overrides = new Dictionary<QuotaFamily, long>();
+            foreach (var limit in parse.GetValue(limits) ?? [])
+            {
+                var parts = limit.Split('=', 2);
+                if (parts.Length != 2 || !QuotaFamilies.TryParse(parts[0], out var family) ||
+                    !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+                {
+                    await Console.Error.WriteLineAsync($"--limit '{limit}' must look like check=1000 (families: check, report, blacklist, taxii).");
+                    return 2;
+                }
+
+                overrides[family.Value] = value;
+            }
+
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var keyName = parse.GetValue(name)!;
+            if ((await installation.Keys.ListAsync(cancellationToken)).Any(k => k.Name == keyName))
+            {
+                await Console.Error.WriteLineAsync($"A key named '{keyName}' already exists.");
+                return 2;
+            }
+
+            var secret = ApiKeySecrets.Generate(tierId);
+            await installation.Keys.CreateAsync(new ApiKey(0, keyName, tierId, ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret),
+                DateTimeOffset.UtcNow, null, overrides), cancellationToken);
+            await installation.Changes.BumpAsync(cancellationToken);
+            Console.WriteLine(secret);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListKeys()
+    {
+        var data = CommonOptions.Data();
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List keys (names, tiers, prefixes; never the secrets).") { data, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var keys = await installation.Keys.ListAsync(cancellationToken);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(keys.Select(k => new
+                {
+                    id = k.Id,
+                    name = k.Name,
+                    tier = k.TierId,
+                    prefix = k.Prefix,
+                    createdAt = k.CreatedAt,
+                    revokedAt = k.RevokedAt,
+                    limits = k.LimitOverrides.ToDictionary(p => QuotaFamilies.Name(p.Key), p => p.Value),
+                })));
+                return 0;
+            }
+
+            Console.WriteLine($"{"ID",-5} {"NAME",-24} {"TIER",-13} {"PREFIX",-20} {"CREATED",-20} STATE");
+            foreach (var k in keys)
+            {
+                Console.WriteLine($"{k.Id,-5} {k.Name,-24} {k.TierId,-13} {k.Prefix + "…",-20} {k.CreatedAt:yyyy-MM-dd HH:mm,-20} {(k.IsRevoked ? "revoked" : "active")}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RevokeKey()
+    {
+        var data = CommonOptions.Data();
+        var target = new Argument<string>("key-or-name") { Description = "The key itself or its name." };
+        var command = new Command("revoke", "Revoke a key; requests with it get 403 from then on.") { data, target };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var given = parse.GetValue(target)!;
+            var hash = ApiKeySecrets.Hash(given);
+            var keys = await installation.Keys.ListAsync(cancellationToken);
+            var key = keys.FirstOrDefault(k => ApiKeySecrets.HashesEqual(k.Hash, hash)) ?? keys.FirstOrDefault(k => k.Name == given);
+            if (key is null)
+            {
+                await Console.Error.WriteLineAsync("No key with that value or name.");
+                return 1;
+            }
+
+            if (!await installation.Keys.RevokeAsync(key.Id, DateTimeOffset.UtcNow, cancellationToken))
+            {
+                await Console.Error.WriteLineAsync($"Key '{key.Name}' was already revoked.");
+                return 1;
+            }
+
+            await installation.Changes.BumpAsync(cancellationToken);
+            Console.WriteLine($"Revoked key '{key.Name}' ({key.Prefix}…).");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Palisade.Server;
+
+namespace Palisade.Cli.Commands;
+
+/// <summary><c>palisade serve --urls http://127.0.0.1:8080 --data DIR</c>: runs the server.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Address(es) to listen on, ';'-separated.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PALISADE_URLS") ?? "http://127.0.0.1:8080",
+        };
+        var data = CommonOptions.Data();
+        var config = new Option<string?>("--config") { Description = "A JSON configuration file (section \"Palisade\")." };
+        var command = new Command("serve", "Run the Palisade server.") { urls, data, config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var app = PalisadeServer.Build(
+                [],
+                options => options.DataDirectory = parse.GetValue(data)!,
+                urls: parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries),
+                configFile: parse.GetValue(config));
+            // Ctrl+C / SIGTERM arrive as cancellation: stop gracefully so quota counters are flushed.
+            using var stop = cancellationToken.Register(app.Lifetime.StopApplication);
+            await app.RunAsync();
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Palisade.Core.Keys;
+
+public enum KeyCheckStatus
+{
+    Valid,
+    Missing,
+    Invalid,
+    Revoked,
+    UnknownTier,
+}

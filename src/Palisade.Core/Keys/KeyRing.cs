@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Palisade.Core.Storage;
+
+namespace Palisade.Core.Keys;
+
+/// <summary>
+/// Authenticates presented secrets. Keys are looked up by the SHA-256 of the secret, served from memory, and
+/// reloaded when another process (the CLI) changes them; a hash not in memory is looked up in the store once, so a
+/// key created a moment ago works at once.
+/// </summary>
+public sealed class KeyRing(IKeyStore store, TierCatalog tiers)
+{
+    private ConcurrentDictionary<string, ApiKey> _byHash = new(StringComparer.Ordinal);
+
+    public TierCatalog Tiers => tiers;
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var keys = await store.ListAsync(cancellationToken);
+        var fresh = new ConcurrentDictionary<string, ApiKey>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            fresh[Convert.ToHexString(key.Hash)] = key;
+        }
+
+        Volatile.Write(ref _byHash, fresh);
+    }
+
+    public async ValueTask<KeyCheck> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(secret))
+        {
+            return new KeyCheck(KeyCheckStatus.Missing, null);
+        }
+
+        if (secret.Length > 200)
+        {
+            return new KeyCheck(KeyCheckStatus.Invalid, null);
+        }
+
+        var hash = ApiKeySecrets.Hash(secret);
+        var hex = Convert.ToHexString(hash);
+        var map = Volatile.Read(ref _byHash);
+        if (!map.TryGetValue(hex, out var key))
+        {
+            key = await store.FindByHashAsync(hash, cancellationToken);
+            if (key is null)
+            {
+                return new KeyCheck(KeyCheckStatus.Invalid, null);
+            }
+
+            map[hex] = key;
+        }
+
+        if (!ApiKeySecrets.HashesEqual(key.Hash, hash))
+        {
+            return new KeyCheck(KeyCheckStatus.Invalid, null);
+        }
+
+        if (key.IsRevoked)
+        {
+            return new KeyCheck(KeyCheckStatus.Revoked, null);
+        }
+
+        if (!tiers.TryGet(key.TierId, out var tier))
+        {
+            return new KeyCheck(KeyCheckStatus.UnknownTier, null);
+        }
+
+        return new KeyCheck(KeyCheckStatus.Valid, new AuthenticatedKey(key, tier));
+    }
+}

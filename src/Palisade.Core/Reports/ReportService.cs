@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using Palisade.Core.Addresses;
+using Palisade.Core.Categories;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Reputation;
+using Palisade.Core.Scoring;
+using Palisade.Core.Storage;
+using Palisade.Core.Time;
+
+namespace Palisade.Core.Reports;
+
+/// <summary>
+/// Accepts reports: validates and scrubs them, answers duplicates, charges the report quota one unit per new report,
+/// commits them to the store in one transaction and only then applies them to the in-memory index — so a 2xx means
+/// the write is durable, and scores are current when the response is sent.
+/// </summary>
+public sealed class ReportService(IReportStore store, ReputationIndex index, IQuotaCounter quotas, IClock clock) : IDisposable
+{
+    // One writer at a time: duplicate detection and insert must not interleave (SQLite has one writer anyway).
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConcurrentDictionary<long, long> _acceptedByKey = new();
+
+    public void SeedAcceptedCounts(IReadOnlyDictionary<long, long> counts)
+    {
+        foreach (var (key, count) in counts)
+        {
+            _acceptedByKey[key] = count;
+        }
+    }
+
+    /// <summary>Submits reports of one key. Results are in submission order; the quota decision is the last one taken.</summary>
+    public async Task<ReportBatchResult> SubmitAsync(AuthenticatedKey reporter, IReadOnlyList<ReportSubmission> submissions, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNow;
+        var results = new ReportResult?[submissions.Count];
+        var candidates = new List<(int Row, StoredReport Report)>();
+        for (var i = 0; i < submissions.Count; i++)
+        {
+            var validated = Validate(reporter, submissions[i], now);
+            if (validated.Error is not null)
+            {
+                results[i] = ReportResult.Rejected(validated.Address, validated.Error);
+            }
+            else
+            {
+                candidates.Add((i, validated.Report!));
+            }
+        }
+
+        var limit = reporter.LimitFor(QuotaFamily.Report);
+        QuotaDecision decision;
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var fresh = new List<(int Row, StoredReport Report)>();
+            var seen = new List<StoredReport>();
+            foreach (var (row, report) in candidates)
+            {
+                var duplicate = index.FindDuplicate(report.KeyId, report.Address, report.Categories, now)
+                    ?? seen.FirstOrDefault(s => s.Address == report.Address && s.Categories.Any(report.Categories.Contains));
+                if (duplicate is not null)
+                {
+                    results[row] = new ReportResult(ReportOutcomeKind.Duplicate, report.Address, duplicate, 0, null);
+                }
+                else
+                {
+                    fresh.Add((row, report));
+                    seen.Add(report);
+                }
+            }
+
+            decision = await quotas.ConsumeUpToAsync(reporter.Key.Id, QuotaFamily.Report, fresh.Count, limit, now);
+            var granted = (int)decision.Granted;
+            foreach (var (row, report) in fresh.Skip(granted))
+            {
+                results[row] = new ReportResult(ReportOutcomeKind.QuotaExceeded, report.Address, null, 0,
+                    $"Daily report quota of {limit} exhausted; it resets at midnight UTC.");
+            }
+
+            var accepted = fresh.Take(granted).ToList();
+            if (accepted.Count > 0)
+            {
+                IReadOnlyList<StoredReport> stored;
+                try
+                {
+                    stored = await store.InsertAsync([.. accepted.Select(a => a.Report)], cancellationToken);
+                }
+                catch
+                {
+                    await quotas.RefundAsync(reporter.Key.Id, QuotaFamily.Report, accepted.Count, now);
+                    throw;
+                }
+
+                foreach (var report in stored)
+                {
+                    index.Apply(report);
+                }
+
+                _acceptedByKey.AddOrUpdate(reporter.Key.Id, stored.Count, (_, c) => c + stored.Count);
+                for (var i = 0; i < accepted.Count; i++)
+                {
+                    results[accepted[i].Row] = new ReportResult(ReportOutcomeKind.Accepted, stored[i].Address, stored[i], 0, null);
+                }
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+
+        // Scores are read after the writes so they include them.
+        var final = new ReportResult[results.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var result = results[i]!;
+            final[i] = result.Address is { } address && result.Outcome is ReportOutcomeKind.Accepted or ReportOutcomeKind.Duplicate
+                ? result with { Score = index.Score(address).Score }
+                : result;
+        }
+
+        return new ReportBatchResult(final, decision);
+    }
+
+    private (StoredReport? Report, string? Address, string? Error) Validate(AuthenticatedKey reporter, ReportSubmission submission, DateTimeOffset now)
+    {
+        if (!IpAddressParser.TryParse(submission.Ip, out var address, out var error))
+        {
+            return (null, submission.Ip, error);
+        }
+
+        if (!address.IsPublic)
+        {
+            return (null, address.Text, $"{address.Text} is a {KindName(address.Kind)} address; only public addresses can be reported.");
+        }
+
+        if (submission.Categories.Count == 0)
+        {
+            return (null, address.Text, "At least one category is required.");
+        }
+
+        if (submission.Categories.Count > ReportLimits.MaxCategoriesPerReport)
+        {
+            return (null, address.Text, $"At most {ReportLimits.MaxCategoriesPerReport} categories per report.");
+        }
+
+        foreach (var id in submission.Categories)
+        {
+            if (id < 1 || id > CategoryCatalog.Native.Count)
+            {
+                return (null, address.Text, $"Unknown category {id}.");
+            }
+        }
+
+        var protocol = submission.Protocol?.Trim().ToLowerInvariant();
+        if (protocol is { Length: 0 })
+        {
+            protocol = null;
+        }
+
+        if (protocol is { Length: > ReportLimits.MaxProtocolLength })
+        {
+            return (null, address.Text, $"Protocol is longer than {ReportLimits.MaxProtocolLength} characters.");
+        }
+
+        if (protocol is not null && !protocol.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/'))
+        {
+            return (null, address.Text, "Protocol may contain only letters, digits, '-', '_', '.' and '/'.");
+        }
+
+        if (submission.Port is { } port && (port < 0 || port > 65535))
+        {
+            return (null, address.Text, $"Port {port} is outside 0–65535.");
+        }
+
+        if (submission.Comment is { Length: > ReportLimits.MaxCommentLength })
+        {
+            return (null, address.Text, $"Comment is longer than {ReportLimits.MaxCommentLength} characters.");
+        }
+
+        var username = string.IsNullOrEmpty(submission.Username) ? null : submission.Username;
+        if (username is { Length: > ReportLimits.MaxUsernameLength })
+        {
+            return (null, address.Text, $"Username is longer than {ReportLimits.MaxUsernameLength} characters.");
+        }
+
+        var at = submission.Timestamp?.ToUniversalTime() ?? now;
+        if (at > now + ReportLimits.FutureSkew)
+        {
+            return (null, address.Text, "Timestamp is in the future.");
+        }
+
+        if (at < now.AddDays(-index.Options.ReportRetentionDays))
+        {
+            return (null, address.Text, $"Timestamp is older than the {index.Options.ReportRetentionDays}-day retention period.");
+        }
+
+        var trust = ReporterTrust.Compute(reporter.Tier.ReporterKind, reporter.Tier.Trust, now - reporter.Key.CreatedAt,
+            _acceptedByKey.GetValueOrDefault(reporter.Key.Id));
+        var comment = CommentScrubber.Scrub(submission.Comment, submission.ReporterAddress);
+        var report = new StoredReport(0, address.Text, reporter.Key.Id, reporter.Tier.ReporterKind, trust, [.. submission.Categories.Distinct()],
+            protocol, submission.Port, username, comment, at, now, submission.Source, submission.Dialect, submission.DialectCategories);
+        return (report, address.Text, null);
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private static string KindName(AddressKind kind) => kind switch
+    {
+        AddressKind.Private => "private",
+        AddressKind.Loopback => "loopback",
+        AddressKind.LinkLocal => "link-local",
+        AddressKind.Multicast => "multicast",
+        AddressKind.Documentation => "documentation",
+        AddressKind.Unspecified => "unspecified",
+        _ => "reserved",
+    };
+}

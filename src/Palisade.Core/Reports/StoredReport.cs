@@ -1,0 +1,21 @@
+using Palisade.Core.Scoring;
+
+namespace Palisade.Core.Reports;
+
+/// <summary>A report as stored: validated, scrubbed, with the reporter's kind and trust at the time it was accepted.</summary>
+public sealed record StoredReport(
+    long Id,
+    string Address,
+    long KeyId,
+    ReporterKind Kind,
+    double Trust,
+    IReadOnlyList<int> Categories,
+    string? Protocol,
+    int? Port,
+    string? Username,
+    string? Comment,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset ReceivedAt,
+    ReportSource Source,
+    string? Dialect,
+    IReadOnlyList<int>? DialectCategories);

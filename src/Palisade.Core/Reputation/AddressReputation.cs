@@ -1,0 +1,57 @@
+using Palisade.Core.Reports;
+using Palisade.Core.Scoring;
+
+namespace Palisade.Core.Reputation;
+
+/// <summary>
+/// Everything the engine knows about one address, held in memory and guarded by its own lock. The store holds the
+/// same data durably; this is rebuilt from it on start.
+/// </summary>
+public sealed class AddressReputation(string address)
+{
+    internal const int RecentReportsKept = 10;
+
+    internal readonly Lock Gate = new();
+    internal readonly List<ReportFact> Facts = [];
+    internal readonly List<StoredReport> Recent = [];
+    internal ScoreBreakdown? CachedScore;
+    internal DateTimeOffset CachedAt;
+    internal long CachedWhitelistVersion = -1;
+
+    public string Address { get; } = address;
+
+    public DateTimeOffset FirstSeen { get; internal set; } = DateTimeOffset.MaxValue;
+
+    public DateTimeOffset LastSeen { get; internal set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Reports received for this address that are still retained.</summary>
+    public long TotalReports { get; internal set; }
+
+    internal void Add(StoredReport report)
+    {
+        foreach (var category in report.Categories)
+        {
+            Facts.Add(new ReportFact(report.Id, report.KeyId, report.Kind, report.Trust, category, report.Protocol, report.Port,
+                report.Username, report.ReportedAt, report.Source));
+        }
+
+        TotalReports++;
+        if (report.ReportedAt < FirstSeen)
+        {
+            FirstSeen = report.ReportedAt;
+        }
+
+        if (report.ReportedAt > LastSeen)
+        {
+            LastSeen = report.ReportedAt;
+        }
+
+        Recent.Add(report);
+        if (Recent.Count > RecentReportsKept)
+        {
+            Recent.RemoveAt(0);
+        }
+
+        CachedScore = null;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Palisade.Core.Reputation;
+
+public sealed record RetentionResult(int ReportsDeleted, int AddressesDropped);

@@ -1,0 +1,20 @@
+using Palisade.Core.Reports;
+
+namespace Palisade.Core.Storage;
+
+/// <summary>Durable reports. The store is the source of truth; the in-memory index is rebuilt from it on start.</summary>
+public interface IReportStore
+{
+    /// <summary>Stores reports in one transaction (all or none) and returns them with their ids.</summary>
+    Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken);
+
+    /// <summary>Every report received at or after <paramref name="since"/>, oldest first.</summary>
+    IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Deletes reports older than <paramref name="reportsBefore"/> and every report of addresses whose last
+    /// activity is older than <paramref name="addressesInactiveBefore"/>. Returns (reports deleted, addresses dropped).</summary>
+    Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken);
+
+    /// <summary>Accepted reports per key so far (feeds reporter trust).</summary>
+    Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Palisade.Core.Keys;
+using Palisade.Core.Storage;
+using Palisade.Core.Whitelisting;
+
+namespace Palisade.Server.Engine;
+
+/// <summary>Reloads keys and the operator whitelist when the CLI (another process) changed them.</summary>
+internal sealed class ChangeWatchService(IChangeSignal signal, KeyRing keys, IWhitelistStore whitelistStore, WhitelistProvider whitelist,
+    PalisadeOptions options, ILogger<ChangeWatchService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        long? seen = null;
+        using var timer = new PeriodicTimer(options.ChangePollInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    var current = await signal.CurrentAsync(stoppingToken);
+                    if (seen is not null && current != seen)
+                    {
+                        await keys.ReloadAsync(stoppingToken);
+                        whitelist.SetOperatorEntries(await whitelistStore.ListAsync(stoppingToken));
+                        logger.LogInformation("Keys and whitelist reloaded (change {Generation})", current);
+                    }
+
+                    seen = current;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Could not check for key and whitelist changes");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

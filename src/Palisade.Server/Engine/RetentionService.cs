@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Palisade.Core.Reputation;
+
+namespace Palisade.Server.Engine;
+
+/// <summary>Runs the retention purge in the background, every <see cref="PalisadeOptions.RetentionInterval"/>.</summary>
+internal sealed class RetentionService(RetentionJob job, PalisadeOptions options, ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.RetentionInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var result = await job.RunAsync(stoppingToken);
+                    logger.LogInformation("Retention: {Reports} reports deleted, {Addresses} addresses dropped", result.ReportsDeleted, result.AddressesDropped);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Retention purge failed; it will run again");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

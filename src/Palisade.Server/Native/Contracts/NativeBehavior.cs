@@ -1,0 +1,3 @@
+namespace Palisade.Server.Native.Contracts;
+
+public sealed record NativeBehavior(string Name, string Severity, long Count, string? Description);

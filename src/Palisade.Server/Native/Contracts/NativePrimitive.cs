@@ -1,0 +1,3 @@
+namespace Palisade.Server.Native.Contracts;
+
+public sealed record NativePrimitive(string Name, long Count, string? Description);

@@ -1,0 +1,3 @@
+namespace Palisade.Server.Native.Contracts;
+
+public sealed record NativeTimelinePoint(string Date, long Count);

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Palisade.Core.Addresses;
+using Palisade.Core.Categories;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Reports;
+using Palisade.Core.Reputation;
+using Palisade.Core.Time;
+using Palisade.Server.Access;
+using Palisade.Server.Native.Contracts;
+
+namespace Palisade.Server.Native;
+
+/// <summary>The native face: SikkerAPI's <c>/v1/key/…</c> endpoints, shaped as SikkerAPI's own client parses them.</summary>
+public static class NativeApi
+{
+    private const int MaxReportBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapNativeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/key").WithTags("Native");
+        api.MapGet("/check/{ip}", Check).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Check, Feature.Check));
+        api.MapPost("/report", Report).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Report, Feature.Report));
+        api.MapGet("/status", Status).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/username/{username}", Username).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Check, Feature.Check));
+        return app;
+    }
+
+    public static async Task<IResult> Check(string ip, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        if (!IpAddressParser.TryParse(ip, out var address, out var error))
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
+        }
+
+        var query = http.Request.Query;
+        if (!TryParseCheckQuery(query, out var checkQuery, out var verbose, out var exclude, out error))
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
+        }
+
+        var decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, access.Key.LimitFor(QuotaFamily.Check), clock.UtcNow);
+        access.Decision = decision;
+        if (!decision.Allowed)
+        {
+            return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));
+        }
+
+        var result = index.Check(address, checkQuery);
+        var response = NativeMapper.ToCheckResponse(result, verbose);
+        if (exclude.Count == 0)
+        {
+            return TypedResults.Json(response, NativeJsonContext.Default.NativeCheckResponse);
+        }
+
+        var node = JsonSerializer.SerializeToNode(response, NativeJsonContext.Default.NativeCheckResponse)!.AsObject();
+        foreach (var field in exclude)
+        {
+            var match = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, field, StringComparison.OrdinalIgnoreCase));
+            if (match is not null && match is not "ip" and not "found" and not "confidenceLevel")
+            {
+                node.Remove(match);
+            }
+        }
+
+        return TypedResults.Text(node.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    public static async Task<IResult> Report(HttpContext http, ReportService reports)
+    {
+        var access = AccessContext.From(http);
+        var body = await RequestBodyReader.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return NativeResults.ReportError(StatusCodes.Status413PayloadTooLarge, $"Request body is larger than {MaxReportBodyBytes / 1024} KB; a report is one small JSON object (use bulk-report for many).");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            return NativeResults.ReportError(StatusCodes.Status400BadRequest, "Request body is not valid JSON: " + ex.Message);
+        }
+
+        using (document)
+        {
+            var reporterAddress = http.Connection.RemoteIpAddress?.ToString();
+            if (!NativeReportParser.TryParse(document.RootElement, reporterAddress, out var submission, out _, out var error))
+            {
+                return NativeResults.ReportError(StatusCodes.Status400BadRequest, error!);
+            }
+
+            var batch = await reports.SubmitAsync(access.Key, [submission!], http.RequestAborted);
+            access.Decision = batch.Quota;
+            var result = batch.Results[0];
+            switch (result.Outcome)
+            {
+                case ReportOutcomeKind.Rejected:
+                    return NativeResults.ReportError(StatusCodes.Status400BadRequest, result.Error!);
+                case ReportOutcomeKind.QuotaExceeded:
+                    return NativeResults.ReportError(StatusCodes.Status429TooManyRequests, QuotaMessage("report", batch.Quota));
+                case ReportOutcomeKind.Duplicate:
+                    http.Response.Headers["X-Duplicate-Window"] = ((int)ReportLimits.DuplicateWindow.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                    return TypedResults.Json(new NativeReportResponse(true)
+                    {
+                        Status = "duplicate",
+                        Id = result.Report!.Id,
+                        Ip = result.Address,
+                        ConfidenceLevel = result.Score,
+                        CountedAt = WireTime.Rfc3339(result.Report.ReceivedAt),
+                        DuplicateWindowSeconds = (int)ReportLimits.DuplicateWindow.TotalSeconds,
+                    }, NativeJsonContext.Default.NativeReportResponse);
+                default:
+                    return TypedResults.Json(new NativeReportResponse(true)
+                    {
+                        Status = "accepted",
+                        Id = result.Report!.Id,
+                        Ip = result.Address,
+                        ConfidenceLevel = result.Score,
+                    }, NativeJsonContext.Default.NativeReportResponse);
+            }
+        }
+    }
+
+    public static async Task<IResult> Status(HttpContext http, IQuotaCounter quotas, IClock clock)
+    {
+        var key = AccessContext.From(http).Key;
+        var now = clock.UtcNow;
+        async Task<NativeQuotaState> State(QuotaFamily family)
+        {
+            var peek = await quotas.PeekAsync(key.Key.Id, family, key.LimitFor(family), now);
+            return new NativeQuotaState(peek.Used, peek.Limit, peek.Remaining);
+        }
+
+        var none = new NativeAlertCount(0, 0);
+        return TypedResults.Json(new NativeStatusResponse(
+            new NativeTierInfo(key.Tier.Id, key.Tier.DisplayName),
+            new NativeQuotas(await State(QuotaFamily.Check), await State(QuotaFamily.Report), await State(QuotaFamily.Blacklist), await State(QuotaFamily.Taxii)),
+            new NativeAlertCounts(none, none, none, none),
+            key.Key.Name,
+            WireTime.Rfc3339(QuotaDay.NextReset(now))), NativeJsonContext.Default.NativeStatusResponse);
+    }
+
+    public static async Task<IResult> Username(string username, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        if (username.Length is 0 or > ReportLimits.MaxUsernameLength)
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, $"A username is 1 to {ReportLimits.MaxUsernameLength} characters.");
+        }
+
+        var decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, access.Key.LimitFor(QuotaFamily.Check), clock.UtcNow);
+        access.Decision = decision;
+        if (!decision.Allowed)
+        {
+            return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));
+        }
+
+        var activity = index.FindUsername(username);
+        if (activity is null)
+        {
+            return NativeResults.Error(StatusCodes.Status404NotFound, "This username has not been seen in any retained report.");
+        }
+
+        var counts = JsonSerializer.Serialize(new Dictionary<string, long>(activity.ProtocolCounts), NativeJsonContext.Default.DictionaryStringInt64);
+        return TypedResults.Json(new NativeUsernameResponse(activity.Username, activity.TotalSessions, counts,
+            activity.FirstSeen.ToUnixTimeMilliseconds(), activity.LastSeen.ToUnixTimeMilliseconds()), NativeJsonContext.Default.NativeUsernameResponse);
+    }
+
+    private static bool TryParseCheckQuery(IQueryCollection query, out CheckQuery checkQuery, out bool verbose, out IReadOnlyList<string> exclude, out string? error)
+    {
+        checkQuery = CheckQuery.Default;
+        verbose = true;
+        exclude = [];
+        error = null;
+        TimeSpan? maxAge = null;
+        if (query.TryGetValue("maxAge", out var maxAgeText) && !string.IsNullOrEmpty(maxAgeText))
+        {
+            if (!long.TryParse(maxAgeText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 10L * 365 * 86400)
+            {
+                error = "maxAge must be a whole number of seconds.";
+                return false;
+            }
+
+            maxAge = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
+        }
+
+        if (!TryBool(query, "verbose", true, out verbose, out error) || !TryBool(query, "ignoreWhitelist", false, out var ignoreWhitelist, out error))
+        {
+            return false;
+        }
+
+        HashSet<string>? protocols = null;
+        if (query.TryGetValue("protocols", out var protocolText) && !string.IsNullOrEmpty(protocolText))
+        {
+            protocols = new HashSet<string>(Split(protocolText!).Select(p => p.ToLowerInvariant()), StringComparer.Ordinal);
+        }
+
+        if (query.TryGetValue("exclude", out var excludeText) && !string.IsNullOrEmpty(excludeText))
+        {
+            exclude = Split(excludeText!);
+        }
+
+        checkQuery = new CheckQuery(maxAge, protocols, ignoreWhitelist);
+        return true;
+    }
+
+    private static bool TryBool(IQueryCollection query, string name, bool fallback, out bool value, out string? error)
+    {
+        value = fallback;
+        error = null;
+        if (!query.TryGetValue(name, out var text) || string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        switch (text.ToString().ToLowerInvariant())
+        {
+            case "true" or "1" or "yes":
+                value = true;
+                return true;
+            case "false" or "0" or "no":
+                value = false;
+                return true;
+            default:
+                error = $"{name} must be true or false.";
+                return false;
+        }
+    }
+
+    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string QuotaMessage(string unit, QuotaDecision decision)
+        => $"Daily {unit} quota of {decision.Limit} exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).";
+}

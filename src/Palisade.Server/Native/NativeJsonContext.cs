@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Palisade.Server.Native.Contracts;
+
+namespace Palisade.Server.Native;
+
+/// <summary>Source-generated serializers for the native face: no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(NativeError))]
+[JsonSerializable(typeof(NativeCheckResponse))]
+[JsonSerializable(typeof(NativeReportResponse))]
+[JsonSerializable(typeof(NativeStatusResponse))]
+[JsonSerializable(typeof(NativeUsernameResponse))]
+[JsonSerializable(typeof(Dictionary<string, long>))]
+internal sealed partial class NativeJsonContext : JsonSerializerContext;

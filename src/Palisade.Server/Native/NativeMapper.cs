@@ -1,0 +1,51 @@
+using Palisade.Core.Categories;
+using Palisade.Core.Reputation;
+using Palisade.Server.Access;
+using Palisade.Server.Native.Contracts;
+
+namespace Palisade.Server.Native;
+
+/// <summary>Maps the engine's check result onto SikkerAPI's wire shape.</summary>
+internal static class NativeMapper
+{
+    public static NativeCheckResponse ToCheckResponse(CheckResult result, bool verbose)
+    {
+        var whitelisted = result.Whitelisted is { } entry ? new NativeWhitelistInfo(entry.Name, entry.Source, entry.Multiplier) : null;
+        var response = new NativeCheckResponse(
+            result.Address.Text,
+            result.Found,
+            result.Address.IsPublic,
+            result.Score,
+            null,
+            result.FirstSeen is { } first ? WireTime.Rfc3339(first) : null,
+            result.LastSeen is { } last ? WireTime.Rfc3339(last) : null,
+            result.TotalSessions,
+            result.TotalEvents,
+            [.. result.Protocols.Select(p => new NativeProtocol(p.Protocol, p.Sessions, p.Events))],
+            [.. result.Behaviours.Select(b => new NativeBehavior(b.Name, CategoryCatalog.SeverityName(b.Severity), b.Count, b.Description))],
+            [.. result.Primitives.Select(p => new NativePrimitive(p.Name, p.Count, p.Description))])
+        {
+            Whitelisted = whitelisted,
+        };
+        if (!verbose || !result.Found)
+        {
+            return response;
+        }
+
+        var b = result.Breakdown;
+        return response with
+        {
+            Categories = [.. result.Categories.Select(c => new NativeCategoryCount(c.Id, c.Name, c.Count))],
+            Reports = [.. result.RecentReports.Select(r => new NativeReportSummary(
+                WireTime.Rfc3339(r.ReportedAt),
+                [.. r.Categories.Select(id => CategoryCatalog.Get(id).Name)],
+                r.Protocol,
+                r.Port,
+                r.Comment,
+                r.Source.ToString().ToLowerInvariant()))],
+            Timeline = [.. result.Timeline.Select(d => new NativeTimelinePoint(d.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Count))],
+            ScoreBreakdown = new NativeScoreBreakdown(b.Score, b.RawScore, b.SensorEvidence, b.CommunityEvidence, b.CrossSourceMultiplier,
+                b.RawEvidence, b.CriticalFloor, b.WhitelistMultiplier, b.WhitelistName, b.Components),
+        };
+    }
+}

@@ -1,0 +1,32 @@
+using Palisade.Core.Reputation;
+using Palisade.Core.Scoring;
+
+namespace Palisade.Server;
+
+/// <summary>Everything a Palisade server is configured with (section "Palisade" of configuration).</summary>
+public sealed class PalisadeOptions
+{
+    /// <summary>Folder holding the embedded database.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>fsync every commit (power-loss safe) instead of relying on WAL for process-crash safety.</summary>
+    public bool FullSync { get; set; }
+
+    public ScoringOptions Scoring { get; set; } = new();
+
+    public ReputationOptions Reputation { get; set; } = new();
+
+    /// <summary>How often quota counters are written to the store; a crash forgets at most this much counting.</summary>
+    public TimeSpan QuotaFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the server looks for key and whitelist changes made by the CLI.</summary>
+    public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Largest request body accepted anywhere (bulk uploads); single-report bodies have a smaller limit.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Overrides of the default tiers, by tier id.</summary>
+    public Dictionary<string, TierSettings> Tiers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Palisade.Core.Storage;
+using Palisade.Core.Time;
+using Palisade.Server.Engine;
+using Palisade.Server.Native;
+using Palisade.Server.Operations;
+
+namespace Palisade.Server;
+
+/// <summary>Builds the Palisade web application: the engine, its background jobs and every API face.</summary>
+public static class PalisadeServer
+{
+    /// <param name="args">Command-line configuration (e.g. --Palisade:DataDirectory=…).</param>
+    /// <param name="configure">Last say over options (the CLI's flags, tests).</param>
+    /// <param name="clock">A fake clock for tests.</param>
+    /// <param name="urls">Addresses to listen on.</param>
+    /// <param name="configFile">A JSON configuration file.</param>
+    public static WebApplication Build(string[] args, Action<PalisadeOptions>? configure = null, IClock? clock = null, IEnumerable<string>? urls = null,
+        string? configFile = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables("PALISADE_");
+        builder.Services.AddOptions<PalisadeOptions>()
+            .Bind(builder.Configuration.GetSection("Palisade"))
+            .Configure(options => configure?.Invoke(options));
+        var maxBody = builder.Configuration.GetValue<long?>("Palisade:MaxRequestBodyBytes") ?? new PalisadeOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+        });
+        if (urls is not null)
+        {
+            builder.WebHost.UseUrls([.. urls]);
+        }
+
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.AddPalisadeEngine(clock);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
+        app.Use(CollapseLeadingSlashes);
+        app.MapHealthApi();
+        app.MapNativeApi();
+        return app;
+    }
+
+    // SikkerAPI's client builds "base + /v1/…", so a base URL ending in '/' sends "//v1/…"; serve it, do not redirect.
+    private static Task CollapseLeadingSlashes(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path.Value;
+        if (path is { Length: > 1 } && path[1] == '/')
+        {
+            context.Request.Path = new PathString("/" + path.TrimStart('/'));
+        }
+
+        return next(context);
+    }
+
+    private static async Task WriteUnhandledError(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, message) = error switch
+        {
+            StoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The database is unavailable; retry shortly."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body is too large."),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request: " + bad.Message),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
+        };
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+
+        await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = message });
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+using Palisade.Core.Storage;
+
+namespace Palisade.Storage.Sqlite;
+
+/// <summary>
+/// The embedded database: one file (palisade.db) in the data folder, WAL mode so the CLI can write while the server
+/// reads, migrations applied on open. <c>synchronous=NORMAL</c> in WAL survives a killed process without losing a
+/// committed transaction; <see cref="SqliteOptions.FullSync"/> also survives power loss.
+/// </summary>
+public sealed class SqliteDatabase : IStoreHealth
+{
+    private readonly string _connectionString;
+    private readonly SqliteOptions _options;
+
+    public SqliteDatabase(SqliteOptions options)
+    {
+        _options = options;
+        Directory.CreateDirectory(options.DataDirectory);
+        FilePath = Path.GetFullPath(Path.Combine(options.DataDirectory, "palisade.db"));
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = 10,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = _options.FullSync
+                ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                : "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync();
+            throw new StoreUnavailableException($"The database at {FilePath} cannot be opened: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Creates the file if needed, switches it to WAL and applies pending migrations.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await SqliteMigrations.ApplyAsync(connection, cancellationToken);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(FilePath))
+        {
+            return false;
+        }
+
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM schema_version";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is SqliteException or StoreUnavailableException or IOException)
+        {
+            return false;
+        }
+    }
+}

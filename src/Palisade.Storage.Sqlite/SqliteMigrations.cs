@@ -1,0 +1,91 @@
+using Microsoft.Data.Sqlite;
+
+namespace Palisade.Storage.Sqlite;
+
+/// <summary>Ordered schema migrations; each runs once, in its own transaction, recorded in schema_version.</summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE api_keys (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT    NOT NULL UNIQUE,
+            tier        TEXT    NOT NULL,
+            hash        BLOB    NOT NULL UNIQUE,
+            prefix      TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            revoked_at  INTEGER NULL,
+            limits      TEXT    NULL
+        );
+        CREATE TABLE reports (
+            id                 INTEGER PRIMARY KEY,
+            address            TEXT    NOT NULL,
+            key_id             INTEGER NOT NULL,
+            kind               INTEGER NOT NULL,
+            trust              REAL    NOT NULL,
+            categories         TEXT    NOT NULL,
+            protocol           TEXT    NULL,
+            port               INTEGER NULL,
+            username           TEXT    NULL,
+            comment            TEXT    NULL,
+            reported_at        INTEGER NOT NULL,
+            received_at        INTEGER NOT NULL,
+            source             INTEGER NOT NULL,
+            dialect            TEXT    NULL,
+            dialect_categories TEXT    NULL
+        );
+        CREATE INDEX reports_by_address  ON reports (address, reported_at);
+        CREATE INDEX reports_by_reported ON reports (reported_at);
+        CREATE INDEX reports_by_received ON reports (received_at);
+        CREATE TABLE quota_usage (
+            key_id INTEGER NOT NULL,
+            family INTEGER NOT NULL,
+            day    INTEGER NOT NULL,
+            used   INTEGER NOT NULL,
+            PRIMARY KEY (key_id, family, day)
+        ) WITHOUT ROWID;
+        CREATE TABLE whitelist (
+            network    TEXT    PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            multiplier REAL    NOT NULL,
+            expires_at INTEGER NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE change_signal (
+            id         INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        );
+        INSERT INTO change_signal (id, generation) VALUES (1, 0);
+        """,
+    ];
+
+    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        for (var version = 1; version <= Steps.Length; version++)
+        {
+            // BEGIN IMMEDIATE takes the write lock first, so two processes starting together cannot both migrate.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var check = connection.CreateCommand();
+            check.Transaction = transaction;
+            check.CommandText = "SELECT count(*) FROM schema_version WHERE version = $v";
+            check.Parameters.AddWithValue("$v", version);
+            if ((long)(await check.ExecuteScalarAsync(cancellationToken))! > 0)
+            {
+                continue;
+            }
+
+            using var step = connection.CreateCommand();
+            step.Transaction = transaction;
+            step.CommandText = Steps[version - 1] + "\nINSERT INTO schema_version (version) VALUES (" + version + ");";
+            await step.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+}

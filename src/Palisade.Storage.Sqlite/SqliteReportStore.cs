@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Palisade.Core.Reports;
+using Palisade.Core.Scoring;
+using Palisade.Core.Storage;
+
+namespace Palisade.Storage.Sqlite;
+
+public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
+{
+    public async Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
+    {
+        var stored = new StoredReport[reports.Count];
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText =
+                """
+                INSERT INTO reports (address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories)
+                VALUES ($address, $key, $kind, $trust, $categories, $protocol, $port, $username, $comment, $reported, $received, $source, $dialect, $dialectCategories)
+                RETURNING id
+                """;
+            string[] names = ["$address", "$key", "$kind", "$trust", "$categories", "$protocol", "$port", "$username", "$comment", "$reported", "$received", "$source", "$dialect", "$dialectCategories"];
+            var parameters = names.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            insert.Prepare();
+            for (var i = 0; i < reports.Count; i++)
+            {
+                var r = reports[i];
+                parameters[0].Value = r.Address;
+                parameters[1].Value = r.KeyId;
+                parameters[2].Value = (int)r.Kind;
+                parameters[3].Value = r.Trust;
+                parameters[4].Value = Join(r.Categories);
+                parameters[5].Value = (object?)r.Protocol ?? DBNull.Value;
+                parameters[6].Value = (object?)r.Port ?? DBNull.Value;
+                parameters[7].Value = (object?)r.Username ?? DBNull.Value;
+                parameters[8].Value = (object?)r.Comment ?? DBNull.Value;
+                parameters[9].Value = r.ReportedAt.ToUnixTimeMilliseconds();
+                parameters[10].Value = r.ReceivedAt.ToUnixTimeMilliseconds();
+                parameters[11].Value = (int)r.Source;
+                parameters[12].Value = (object?)r.Dialect ?? DBNull.Value;
+                parameters[13].Value = r.DialectCategories is null ? DBNull.Value : Join(r.DialectCategories);
+                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+                stored[i] = r with { Id = id };
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreUnavailableException($"Reports could not be stored: {ex.Message}", ex);
+        }
+
+        return stored;
+    }
+
+    public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText =
+            """
+            SELECT id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories
+            FROM reports WHERE reported_at >= $since ORDER BY id
+            """;
+        query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new StoredReport(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                (ReporterKind)reader.GetInt32(3),
+                reader.GetDouble(4),
+                Split(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+                (ReportSource)reader.GetInt32(12),
+                reader.IsDBNull(13) ? null : reader.GetString(13),
+                reader.IsDBNull(14) ? null : Split(reader.GetString(14)));
+        }
+    }
+
+    public async Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        using var inactive = connection.CreateCommand();
+        inactive.Transaction = transaction;
+        inactive.CommandText =
+            """
+            CREATE TEMP TABLE IF NOT EXISTS purge_addresses (address TEXT PRIMARY KEY);
+            DELETE FROM purge_addresses;
+            INSERT INTO purge_addresses SELECT address FROM reports GROUP BY address HAVING max(reported_at) < $inactive;
+            DELETE FROM reports WHERE address IN (SELECT address FROM purge_addresses);
+            """;
+        inactive.Parameters.AddWithValue("$inactive", addressesInactiveBefore.ToUnixTimeMilliseconds());
+        await inactive.ExecuteNonQueryAsync(cancellationToken);
+        using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT count(*) FROM purge_addresses";
+        var addresses = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        using var old = connection.CreateCommand();
+        old.Transaction = transaction;
+        old.CommandText = "DELETE FROM reports WHERE reported_at < $before";
+        old.Parameters.AddWithValue("$before", reportsBefore.ToUnixTimeMilliseconds());
+        var reports = await old.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (reports, addresses);
+    }
+
+    public async Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT key_id, count(*) FROM reports GROUP BY key_id";
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<long, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    private static string Join(IReadOnlyList<int> values) => string.Join(',', values);
+
+    private static int[] Split(string text)
+        => text.Length == 0 ? [] : Array.ConvertAll(text.Split(','), s => int.Parse(s, CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Palisade.Core.Keys;
+using Palisade.Core.Storage;
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.Access;
+
+public sealed class AuthenticationTests : IAsyncLifetime
+{
+    private PalisadeHost _host = null!;
+    private string _key = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await PalisadeHost.StartAsync();
+        _key = await _host.CreateKeyAsync();
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Missing_key_is_401_with_native_error()
+    {
+        var response = await _host.Client.GetAsync("/v1/key/check/45.33.32.156");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Valid API key required. Use Authorization: Bearer sk_...", (await response.JsonAsync()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Wrong_key_is_401()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/key/check/45.33.32.156");
+        request.Headers.Add("Authorization", "Bearer sk_free_00000000000000000000000000000000");
+        var response = await _host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Invalid API key", (await response.JsonAsync()).GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("Authorization", "Bearer {0}")]
+    [InlineData("X-API-Key", "{0}")]
+    [InlineData("X-Api-Key", "{0}")]
+    [InlineData("X-Key", "{0}")]
+    [InlineData("Key", "{0}")]
+    public async Task Every_header_form_is_accepted(string header, string format)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/key/check/45.33.32.156");
+        request.Headers.TryAddWithoutValidation(header, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, _key));
+        var response = await _host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Query_key_is_accepted()
+    {
+        var response = await _host.Client.GetAsync("/v1/key/check/45.33.32.156?key=" + _key);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoked_key_is_403_once_the_server_notices()
+    {
+        var client = _host.ClientWithKey(_key);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/key/check/45.33.32.156")).StatusCode);
+        var store = _host.Service<IKeyStore>();
+        var hash = ApiKeySecrets.Hash(_key);
+        var key = (await store.ListAsync(CancellationToken.None)).Single(k => ApiKeySecrets.HashesEqual(k.Hash, hash));
+        await store.RevokeAsync(key.Id, DateTimeOffset.UtcNow, CancellationToken.None);
+        await _host.Service<IChangeSignal>().BumpAsync(CancellationToken.None);
+
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 50 && status == HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(100);
+            status = (await client.GetAsync("/v1/key/check/45.33.32.156")).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("revoked", (await (await client.GetAsync("/v1/key/check/45.33.32.156")).JsonAsync()).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Keys_are_stored_only_as_hashes()
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(_host.DataDirectory, "palisade.db"));
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        Assert.DoesNotContain(_key, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(_key[^20..], text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Palisade.Core.Keys;
+using Palisade.Core.Time;
+using Palisade.Storage.Sqlite;
+
+namespace Palisade.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Palisade server (Kestrel on a free loopback port, SQLite in a temporary folder) for HTTP tests.
+/// </summary>
+public sealed class PalisadeHost : IAsyncDisposable
+{
+    private PalisadeHost(WebApplication app, string dataDirectory, Uri baseAddress, bool ownsDirectory)
+    {
+        App = app;
+        DataDirectory = dataDirectory;
+        BaseAddress = baseAddress;
+        OwnsDirectory = ownsDirectory;
+        Client = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public WebApplication App { get; }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    private bool OwnsDirectory { get; set; }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<PalisadeHost> StartAsync(string? dataDirectory = null, IClock? clock = null, Action<PalisadeOptions>? configure = null)
+    {
+        var owns = dataDirectory is null;
+        dataDirectory ??= TempDirectory.Create();
+        var app = PalisadeServer.Build([], options =>
+        {
+            options.DataDirectory = dataDirectory;
+            options.ChangePollInterval = TimeSpan.FromMilliseconds(200);
+            configure?.Invoke(options);
+        }, clock, ["http://127.0.0.1:0"]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new PalisadeHost(app, dataDirectory, new Uri(address), owns);
+    }
+
+    /// <summary>Creates a key in the store, as <c>palisade keys create</c> does, and returns its secret.</summary>
+    public async Task<string> CreateKeyAsync(string tier = "free", IReadOnlyDictionary<QuotaFamily, long>? limits = null, string? name = null)
+    {
+        var database = new SqliteDatabase(new SqliteOptions { DataDirectory = DataDirectory });
+        var secret = ApiKeySecrets.Generate(tier);
+        await new SqliteKeyStore(database).CreateAsync(new ApiKey(0, name ?? "key-" + Guid.NewGuid().ToString("N")[..8], tier,
+            ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), Service<IClock>().UtcNow.AddDays(-60), null,
+            limits ?? new Dictionary<QuotaFamily, long>()), CancellationToken.None);
+        return secret;
+    }
+
+    public HttpClient ClientWithKey(string key)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Stops the server gracefully (flushing counters) but keeps its data folder.</summary>
+    public async Task StopAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Client.Dispose();
+    }
+
+    /// <summary>Keeps the data folder after disposal (for restart tests).</summary>
+    public void KeepData() => OwnsDirectory = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        if (OwnsDirectory)
+        {
+            TempDirectory.Delete(DataDirectory);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.Operations;
+
+public sealed class HealthTests
+{
+    [Fact]
+    public async Task Healthz_and_readyz_answer_200_when_the_store_is_there()
+    {
+        await using var host = await PalisadeHost.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/readyz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Readyz_is_503_while_the_database_is_gone_and_recovers()
+    {
+        await using var host = await PalisadeHost.StartAsync();
+        var file = Path.Combine(host.DataDirectory, "palisade.db");
+        File.Move(file, file + ".away");
+        try
+        {
+            var response = await host.Client.GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("error", await response.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            File.Move(file + ".away", file);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/readyz")).StatusCode);
+    }
+}
