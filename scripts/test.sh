@@ -18,8 +18,11 @@ if [ "$build_rc" -ne 0 ]; then
   exit "$build_rc"
 fi
 
-dotnet test Palisade.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@"
-rc=$?
+rc=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || rc=$?
+done
 
 passed=0
 failed=0

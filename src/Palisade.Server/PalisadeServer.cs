@@ -51,6 +51,7 @@ public static class PalisadeServer
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
         app.Use(CollapseLeadingSlashes);
+        app.UseRouting();
         app.MapHealthApi();
         app.MapNativeApi();
         return app;

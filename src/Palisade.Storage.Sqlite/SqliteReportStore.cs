@@ -101,7 +101,6 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
             CREATE TEMP TABLE IF NOT EXISTS purge_addresses (address TEXT PRIMARY KEY);
             DELETE FROM purge_addresses;
             INSERT INTO purge_addresses SELECT address FROM reports GROUP BY address HAVING max(reported_at) < $inactive;
-            DELETE FROM reports WHERE address IN (SELECT address FROM purge_addresses);
             """;
         inactive.Parameters.AddWithValue("$inactive", addressesInactiveBefore.ToUnixTimeMilliseconds());
         await inactive.ExecuteNonQueryAsync(cancellationToken);
@@ -109,11 +108,15 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         count.Transaction = transaction;
         count.CommandText = "SELECT count(*) FROM purge_addresses";
         var addresses = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        using var dropInactive = connection.CreateCommand();
+        dropInactive.Transaction = transaction;
+        dropInactive.CommandText = "DELETE FROM reports WHERE address IN (SELECT address FROM purge_addresses)";
+        var reports = await dropInactive.ExecuteNonQueryAsync(cancellationToken);
         using var old = connection.CreateCommand();
         old.Transaction = transaction;
         old.CommandText = "DELETE FROM reports WHERE reported_at < $before";
         old.Parameters.AddWithValue("$before", reportsBefore.ToUnixTimeMilliseconds());
-        var reports = await old.ExecuteNonQueryAsync(cancellationToken);
+        reports += await old.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (reports, addresses);
     }

@@ -81,6 +81,11 @@ public static class NativeApi
             return NativeResults.ReportError(StatusCodes.Status413PayloadTooLarge, $"Request body is larger than {MaxReportBodyBytes / 1024} KB; a report is one small JSON object (use bulk-report for many).");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return NativeResults.ReportError(StatusCodes.Status400BadRequest, "Request body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
