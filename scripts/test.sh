@@ -8,8 +8,8 @@ results="${PALISADE_TEST_RESULTS:-TestResults}"
 rm -rf "$results"
 mkdir -p "$results"
 
-# Everything the tests need beyond the .NET SDK is installed here (none yet for the SQLite suite:
-# Microsoft.Data.Sqlite bundles its own SQLite).
+# Everything the tests need beyond the .NET SDK: Debian packages (firewall tools, nginx, fail2ban, PostgreSQL, Redis, wrk).
+scripts/install-test-deps.sh
 
 dotnet build Palisade.slnx -c Release -warnaserror 2>&1 | tail -n 3
 build_rc=${PIPESTATUS[0]}

@@ -26,7 +26,16 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         public DateTimeOffset Last = DateTimeOffset.MinValue;
     }
 
+    private long _version;
+
     public int Count => _addresses.Count;
+
+    /// <summary>Increases whenever any address's evidence changes (reports applied, purges): caches of derived views
+    /// (rendered blocklists, TAXII pages) key on it.</summary>
+    public long Version => Volatile.Read(ref _version) + whitelist.Version;
+
+    /// <summary>Raised after reports of an address were applied (on the writer's thread: keep handlers cheap).</summary>
+    public event Action<AddressReputation>? Changed;
 
     public IEnumerable<AddressReputation> Addresses => _addresses.Values;
 
@@ -37,6 +46,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         {
             entry.Add(report);
         }
+
+        Interlocked.Increment(ref _version);
+        Changed?.Invoke(entry);
 
         if (report.Username is { Length: > 0 } username)
         {
@@ -207,6 +219,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         RebuildUsernames();
+        if (droppedFacts > 0 || droppedAddresses > 0)
+        {
+            Interlocked.Increment(ref _version);
+        }
+
         return (droppedFacts, droppedAddresses);
     }
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the .NET SDK, from Debian's packages. Idempotent; quiet when all present.
+# The firewall bouncer recommends crowdsec, whose setup needs the internet: --no-install-recommends.
+set -euo pipefail
+packages=(sqlite3 ipset nftables iptables nginx-light fail2ban crowdsec-firewall-bouncer postgresql redis-server wrk iproute2 procps util-linux)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  # Package scripts must not start services here: tests start their own, on their own ports.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+fi
