@@ -18,11 +18,22 @@ if [ "$build_rc" -ne 0 ]; then
   exit "$build_rc"
 fi
 
+# PostgreSQL and Redis on 127.0.0.1 (throw-away instances): the cluster tests always use them, and the storage and
+# HTTP tests run a second time on them.
+scripts/test-services.sh start
+export PALISADE_CLUSTER_POSTGRES="Host=127.0.0.1;Port=${PALISADE_TEST_PG_PORT:-55432};Username=postgres;Database=postgres"
+export PALISADE_CLUSTER_REDIS="127.0.0.1:${PALISADE_TEST_REDIS_PORT:-56379}"
+
 rc=0
+# Pass 1: everything, on the embedded SQLite store.
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || rc=$?
 done
+# Pass 2: the storage and HTTP tests again, on PostgreSQL + Redis (cluster tests already ran).
+PALISADE_TEST_POSTGRES="$PALISADE_CLUSTER_POSTGRES" PALISADE_TEST_REDIS="$PALISADE_CLUSTER_REDIS" \
+  dotnet test tests/Palisade.Server.Tests/Palisade.Server.Tests.csproj -c Release --no-build --filter "Category!=Cluster" \
+  --logger "trx;LogFileName=Palisade.Server.Tests.postgres.trx" --results-directory "$results" "$@" || rc=$?
 
 passed=0
 failed=0

@@ -9,6 +9,15 @@ public sealed class PalisadeOptions
     /// <summary>Folder holding the embedded database.</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>PostgreSQL connection string; when set, the shared PostgreSQL store is used instead of SQLite.</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>Redis "host:port"; when set, quota counters and cross-node notifications go through Redis.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Prefix of Redis keys and channels (several installations can share one Redis).</summary>
+    public string RedisKeyPrefix { get; set; } = "palisade:";
+
     /// <summary>fsync every commit (power-loss safe) instead of relying on WAL for process-crash safety.</summary>
     public bool FullSync { get; set; }
 
@@ -29,4 +38,7 @@ public sealed class PalisadeOptions
 
     /// <summary>Overrides of the default tiers, by tier id.</summary>
     public Dictionary<string, TierSettings> Tiers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Maps <c>/bench/bare</c>, the baseline of bench/check; off in production.</summary>
+    public bool BenchmarkEndpoints { get; set; }
 }

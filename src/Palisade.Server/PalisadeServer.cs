@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Palisade.Core.Quotas;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Server.Engine;
 using Palisade.Server.Native;
 using Palisade.Server.Operations;
+using Palisade.Server.Taxii;
 
 namespace Palisade.Server;
 
@@ -31,9 +33,10 @@ public static class PalisadeServer
         }
 
         builder.Configuration.AddEnvironmentVariables("PALISADE_");
-        builder.Services.AddOptions<PalisadeOptions>()
-            .Bind(builder.Configuration.GetSection("Palisade"))
-            .Configure(options => configure?.Invoke(options));
+        // Options are read once, here: which store and counters to register depends on them.
+        var options = new PalisadeOptions();
+        builder.Configuration.GetSection("Palisade").Bind(options);
+        configure?.Invoke(options);
         var maxBody = builder.Configuration.GetValue<long?>("Palisade:MaxRequestBodyBytes") ?? new PalisadeOptions().MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -46,14 +49,22 @@ public static class PalisadeServer
         }
 
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.AddPalisadeEngine(clock);
+        builder.Services.AddPalisadeEngine(options, clock);
+        builder.Services.AddPalisadeTaxii();
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
         app.Use(CollapseLeadingSlashes);
         app.UseRouting();
         app.MapHealthApi();
+        app.MapBenchmarkApi();
         app.MapNativeApi();
+        app.MapNativeBlacklistApi();
+        app.MapNativeBulkApi();
+        app.MapTaxiiApi();
+        AbuseIpdb.AbuseIpdbApi.MapAbuseIpdbApi(app);
+        ReportedIp.ReportedIpApi.MapReportedIpApi(app);
+        IpSwamp.IpSwampApi.MapIpSwampApi(app);
         return app;
     }
 
@@ -75,6 +86,7 @@ public static class PalisadeServer
         var (status, message) = error switch
         {
             StoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The database is unavailable; retry shortly."),
+            QuotaUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The quota service is unavailable; retry shortly."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body is too large."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request: " + bad.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error."),

@@ -8,7 +8,7 @@ namespace Palisade.Storage.Sqlite;
 /// reads, migrations applied on open. <c>synchronous=NORMAL</c> in WAL survives a killed process without losing a
 /// committed transaction; <see cref="SqliteOptions.FullSync"/> also survives power loss.
 /// </summary>
-public sealed class SqliteDatabase : IStoreHealth
+public sealed class SqliteDatabase : IStoreLifecycle
 {
     private readonly string _connectionString;
     private readonly SqliteOptions _options;
@@ -29,6 +29,8 @@ public sealed class SqliteDatabase : IStoreHealth
     }
 
     public string FilePath { get; }
+
+    public string Description => FilePath;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Palisade.Core.Keys;
 using Palisade.Core.Storage;
@@ -27,7 +26,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
                 key.Hash,
                 key.Prefix,
                 CreatedAt = key.CreatedAt.ToUnixTimeMilliseconds(),
-                Limits = key.LimitOverrides.Count == 0 ? null : JsonSerializer.Serialize(key.LimitOverrides.ToDictionary(p => QuotaFamilies.Name(p.Key), p => p.Value)),
+                Limits = KeyLimitsCodec.Encode(key.LimitOverrides),
             },
             cancellationToken: cancellationToken));
         return key with { Id = id };
@@ -59,18 +58,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     private static ApiKey Map(Row row)
     {
-        var limits = new Dictionary<QuotaFamily, long>();
-        if (row.limits is { Length: > 0 })
-        {
-            foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, long>>(row.limits) ?? [])
-            {
-                if (QuotaFamilies.TryParse(name, out var family))
-                {
-                    limits[family.Value] = value;
-                }
-            }
-        }
-
+        var limits = KeyLimitsCodec.Decode(row.limits);
         return new ApiKey(row.id, row.name, row.tier, row.hash, row.prefix, DateTimeOffset.FromUnixTimeMilliseconds(row.created_at),
             row.revoked_at is { } revoked ? DateTimeOffset.FromUnixTimeMilliseconds(revoked) : null, limits);
     }

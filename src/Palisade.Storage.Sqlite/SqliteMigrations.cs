@@ -58,6 +58,40 @@ internal static class SqliteMigrations
         );
         INSERT INTO change_signal (id, generation) VALUES (1, 0);
         """,
+        """
+        CREATE TABLE taxii_settings (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE taxii_heads (
+            address      TEXT    PRIMARY KEY,
+            object_id    TEXT    NOT NULL,
+            generation   INTEGER NOT NULL,
+            created      INTEGER NOT NULL,
+            modified     INTEGER NOT NULL,
+            valid_from   INTEGER NOT NULL,
+            valid_until  INTEGER NOT NULL,
+            band         INTEGER NOT NULL,
+            confidence   INTEGER NOT NULL,
+            labels       TEXT    NOT NULL,
+            techniques   TEXT    NOT NULL,
+            revoked      INTEGER NOT NULL,
+            in_high      INTEGER NOT NULL
+        );
+        CREATE TABLE taxii_versions (
+            collection  INTEGER NOT NULL,
+            date_added  INTEGER NOT NULL,
+            object_id   TEXT    NOT NULL,
+            object_type TEXT    NOT NULL,
+            modified    INTEGER NOT NULL,
+            is_first    INTEGER NOT NULL,
+            is_last     INTEGER NOT NULL,
+            body        TEXT    NOT NULL,
+            PRIMARY KEY (collection, date_added)
+        );
+        CREATE INDEX taxii_versions_last   ON taxii_versions (collection, is_last, date_added);
+        CREATE INDEX taxii_versions_object ON taxii_versions (collection, object_id, date_added);
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Palisade.Core.Reports;
@@ -9,6 +8,8 @@ namespace Palisade.Storage.Sqlite;
 
 public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
 {
+    private const string Columns = "id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories";
+
     public async Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
     {
         var stored = new StoredReport[reports.Count];
@@ -34,7 +35,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
                 parameters[1].Value = r.KeyId;
                 parameters[2].Value = (int)r.Kind;
                 parameters[3].Value = r.Trust;
-                parameters[4].Value = Join(r.Categories);
+                parameters[4].Value = IdListCodec.Encode(r.Categories);
                 parameters[5].Value = (object?)r.Protocol ?? DBNull.Value;
                 parameters[6].Value = (object?)r.Port ?? DBNull.Value;
                 parameters[7].Value = (object?)r.Username ?? DBNull.Value;
@@ -43,7 +44,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
                 parameters[10].Value = r.ReceivedAt.ToUnixTimeMilliseconds();
                 parameters[11].Value = (int)r.Source;
                 parameters[12].Value = (object?)r.Dialect ?? DBNull.Value;
-                parameters[13].Value = r.DialectCategories is null ? DBNull.Value : Join(r.DialectCategories);
+                parameters[13].Value = r.DialectCategories is null ? DBNull.Value : IdListCodec.Encode(r.DialectCategories);
                 var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
                 stored[i] = r with { Id = id };
             }
@@ -62,32 +63,67 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText =
-            """
-            SELECT id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories
-            FROM reports WHERE reported_at >= $since ORDER BY id
-            """;
+        query.CommandText = $"SELECT {Columns} FROM reports WHERE reported_at >= $since ORDER BY id";
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new StoredReport(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetInt64(2),
-                (ReporterKind)reader.GetInt32(3),
-                reader.GetDouble(4),
-                Split(reader.GetString(5)),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
-                (ReportSource)reader.GetInt32(12),
-                reader.IsDBNull(13) ? null : reader.GetString(13),
-                reader.IsDBNull(14) ? null : Split(reader.GetString(14)));
+            yield return Read(reader);
         }
+    }
+
+    /// <summary>Every report with an id above <paramref name="afterId"/>, in id order (for migration).</summary>
+    public async IAsyncEnumerable<StoredReport> LoadAfterIdAsync(long afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {Columns} FROM reports WHERE id > $after ORDER BY id";
+        query.Parameters.AddWithValue("$after", afterId);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT count(*) FROM reports";
+        return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {Columns} FROM reports WHERE received_at >= $since ORDER BY id";
+        query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var reports = new List<StoredReport>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reports.Add(Read(reader));
+        }
+
+        return reports;
+    }
+
+    public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {Columns} FROM reports WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id";
+        query.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids) + "]");
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var reports = new List<StoredReport>(ids.Count);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reports.Add(Read(reader));
+        }
+
+        return reports;
     }
 
     public async Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
@@ -136,8 +172,20 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         return counts;
     }
 
-    private static string Join(IReadOnlyList<int> values) => string.Join(',', values);
-
-    private static int[] Split(string text)
-        => text.Length == 0 ? [] : Array.ConvertAll(text.Split(','), s => int.Parse(s, CultureInfo.InvariantCulture));
+    private static StoredReport Read(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        (ReporterKind)reader.GetInt32(3),
+        reader.GetDouble(4),
+        IdListCodec.Decode(reader.GetString(5)),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+        (ReportSource)reader.GetInt32(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13),
+        reader.IsDBNull(14) ? null : IdListCodec.Decode(reader.GetString(14)));
 }

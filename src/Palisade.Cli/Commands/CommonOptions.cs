@@ -11,5 +11,17 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PALISADE_DATA") ?? "data",
     };
 
+    public static Option<string?> Postgres() => new("--postgres")
+    {
+        Description = "Use this PostgreSQL connection string instead of the SQLite database in --data (env PALISADE_POSTGRES).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PALISADE_POSTGRES"),
+    };
+
+    public static Option<string?> Redis() => new("--redis")
+    {
+        Description = "Redis host:port for shared quota counters and cross-node notifications (env PALISADE_REDIS).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PALISADE_REDIS"),
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 }

@@ -20,10 +20,11 @@ internal static class KeysCommand
     private static Command CreateKey()
     {
         var data = CommonOptions.Data();
+        var postgres = CommonOptions.Postgres();
         var tier = new Option<string>("--tier") { Description = "Tier: free, contributor, professional, business, enterprise, honeypot.", DefaultValueFactory = _ => "free" };
         var name = new Option<string>("--name") { Description = "A name to recognise the key by (unique).", Required = true };
         var limits = new Option<string[]>("--limit") { Description = "Override one family's daily quota: check=N, report=N, blacklist=N, taxii=N (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("create", "Create a key and print it (it is shown only this once).") { data, tier, name, limits };
+        var command = new Command("create", "Create a key and print it (it is shown only this once).") { data, postgres, tier, name, limits };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var tierId = parse.GetValue(tier)!.ToLowerInvariant();
@@ -47,7 +48,7 @@ internal static class KeysCommand
                 overrides[family.Value] = value;
             }
 
-            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             var keyName = parse.GetValue(name)!;
             if ((await installation.Keys.ListAsync(cancellationToken)).Any(k => k.Name == keyName))
             {
@@ -68,11 +69,12 @@ internal static class KeysCommand
     private static Command ListKeys()
     {
         var data = CommonOptions.Data();
+        var postgres = CommonOptions.Postgres();
         var json = CommonOptions.Json();
-        var command = new Command("list", "List keys (names, tiers, prefixes; never the secrets).") { data, json };
+        var command = new Command("list", "List keys (names, tiers, prefixes; never the secrets).") { data, postgres, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             var keys = await installation.Keys.ListAsync(cancellationToken);
             if (parse.GetValue(json))
             {
@@ -103,11 +105,12 @@ internal static class KeysCommand
     private static Command RevokeKey()
     {
         var data = CommonOptions.Data();
+        var postgres = CommonOptions.Postgres();
         var target = new Argument<string>("key-or-name") { Description = "The key itself or its name." };
-        var command = new Command("revoke", "Revoke a key; requests with it get 403 from then on.") { data, target };
+        var command = new Command("revoke", "Revoke a key; requests with it get 403 from then on.") { data, postgres, target };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             var given = parse.GetValue(target)!;
             var hash = ApiKeySecrets.Hash(given);
             var keys = await installation.Keys.ListAsync(cancellationToken);

@@ -1,23 +1,25 @@
 using Palisade.Core.Storage;
+using Palisade.Storage.Postgres;
 using Palisade.Storage.Sqlite;
 
 namespace Palisade.Cli.Commands;
 
 /// <summary>
-/// Direct access to an installation's store for admin commands. Safe while the server runs on the same folder:
-/// SQLite in WAL mode serialises writers, and the server notices changes through the change signal.
+/// Direct access to an installation's store for admin commands: the SQLite database in the data folder, or the
+/// shared PostgreSQL database. Safe while servers run: SQLite in WAL mode serialises writers, and servers notice
+/// changes through the change signal.
 /// </summary>
 internal sealed class LocalInstallation
 {
-    private LocalInstallation(SqliteDatabase database)
+    private LocalInstallation(IStoreLifecycle database, IKeyStore keys, IWhitelistStore whitelist, IChangeSignal changes)
     {
         Database = database;
-        Keys = new SqliteKeyStore(database);
-        Whitelist = new SqliteWhitelistStore(database);
-        Changes = new SqliteChangeSignal(database);
+        Keys = keys;
+        Whitelist = whitelist;
+        Changes = changes;
     }
 
-    public SqliteDatabase Database { get; }
+    public IStoreLifecycle Database { get; }
 
     public IKeyStore Keys { get; }
 
@@ -25,10 +27,21 @@ internal sealed class LocalInstallation
 
     public IChangeSignal Changes { get; }
 
-    public static async Task<LocalInstallation> OpenAsync(string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<LocalInstallation> OpenAsync(string dataDirectory, string? postgres, CancellationToken cancellationToken)
     {
-        var database = new SqliteDatabase(new SqliteOptions { DataDirectory = dataDirectory });
-        await database.MigrateAsync(cancellationToken);
-        return new LocalInstallation(database);
+        LocalInstallation installation;
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            var sqlite = new SqliteDatabase(new SqliteOptions { DataDirectory = dataDirectory });
+            installation = new LocalInstallation(sqlite, new SqliteKeyStore(sqlite), new SqliteWhitelistStore(sqlite), new SqliteChangeSignal(sqlite));
+        }
+        else
+        {
+            var pg = new PostgresDatabase(new PostgresOptions { ConnectionString = postgres });
+            installation = new LocalInstallation(pg, new PostgresKeyStore(pg), new PostgresWhitelistStore(pg), new PostgresChangeSignal(pg));
+        }
+
+        await installation.Database.MigrateAsync(cancellationToken);
+        return installation;
     }
 }

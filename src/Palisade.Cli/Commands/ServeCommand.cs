@@ -14,13 +14,20 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PALISADE_URLS") ?? "http://127.0.0.1:8080",
         };
         var data = CommonOptions.Data();
+        var postgres = CommonOptions.Postgres();
+        var redis = CommonOptions.Redis();
         var config = new Option<string?>("--config") { Description = "A JSON configuration file (section \"Palisade\")." };
-        var command = new Command("serve", "Run the Palisade server.") { urls, data, config };
+        var command = new Command("serve", "Run the Palisade server.") { urls, data, postgres, redis, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var app = PalisadeServer.Build(
                 [],
-                options => options.DataDirectory = parse.GetValue(data)!,
+                options =>
+                {
+                    options.DataDirectory = parse.GetValue(data)!;
+                    options.Postgres = parse.GetValue(postgres) ?? options.Postgres;
+                    options.Redis = parse.GetValue(redis) ?? options.Redis;
+                },
                 urls: parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries),
                 configFile: parse.GetValue(config));
             // Ctrl+C / SIGTERM arrive as cancellation: stop gracefully so quota counters are flushed.

@@ -21,11 +21,12 @@ internal static class WhitelistCommand
     private static Command Add()
     {
         var data = CommonOptions.Data();
+        var postgres = CommonOptions.Postgres();
         var network = new Argument<string>("network") { Description = "An address or CIDR, e.g. 203.0.113.0/24." };
         var name = new Option<string>("--name") { Description = "What this network is.", Required = true };
         var multiplier = new Option<double>("--multiplier") { Description = "Score multiplier 0–1 (0 = never listed).", DefaultValueFactory = _ => 0.0 };
         var expires = new Option<string?>("--expires") { Description = "When the entry stops applying (RFC 3339 or yyyy-MM-dd)." };
-        var command = new Command("add", "Add or replace a whitelist entry.") { data, network, name, multiplier, expires };
+        var command = new Command("add", "Add or replace a whitelist entry.") { data, postgres, network, name, multiplier, expires };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryNetwork(parse.GetValue(network)!, out var parsed, out var error))
@@ -53,7 +54,7 @@ internal static class WhitelistCommand
                 expiresAt = at;
             }
 
-            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             await installation.Whitelist.AddAsync(new WhitelistEntry(parsed, parse.GetValue(name)!, factor, "operator", expiresAt), cancellationToken);
             await installation.Changes.BumpAsync(cancellationToken);
             Console.WriteLine($"Whitelisted {parsed} ({parse.GetValue(name)}), multiplier {factor.ToString(CultureInfo.InvariantCulture)}.");
@@ -65,8 +66,9 @@ internal static class WhitelistCommand
     private static Command Remove()
     {
         var data = CommonOptions.Data();
+        var postgres = CommonOptions.Postgres();
         var network = new Argument<string>("network") { Description = "The address or CIDR of the entry." };
-        var command = new Command("remove", "Remove one of the operator's whitelist entries.") { data, network };
+        var command = new Command("remove", "Remove one of the operator's whitelist entries.") { data, postgres, network };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryNetwork(parse.GetValue(network)!, out var parsed, out var error))
@@ -75,7 +77,7 @@ internal static class WhitelistCommand
                 return 2;
             }
 
-            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             if (!await installation.Whitelist.RemoveAsync(parsed, cancellationToken))
             {
                 await Console.Error.WriteLineAsync($"{parsed} is not in the operator whitelist.");
@@ -92,11 +94,12 @@ internal static class WhitelistCommand
     private static Command List()
     {
         var data = CommonOptions.Data();
+        var postgres = CommonOptions.Postgres();
         var builtIn = new Option<bool>("--builtin") { Description = "Also list the built-in entries." };
-        var command = new Command("list", "List whitelist entries.") { data, builtIn };
+        var command = new Command("list", "List whitelist entries.") { data, postgres, builtIn };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             var entries = (await installation.Whitelist.ListAsync(cancellationToken)).ToList();
             if (parse.GetValue(builtIn))
             {

@@ -8,7 +8,7 @@ namespace Palisade.Core.Quotas;
 /// <see cref="Snapshot"/> hands dirty counters to a flusher that persists them (every second by default): a crash
 /// can forget at most the charges of the last flush interval, never grant a fresh quota.
 /// </summary>
-public sealed class InMemoryQuotaCounter : IQuotaCounter
+public sealed class InMemoryQuotaCounter : IQuotaCounter, IQuotaJournal
 {
     private sealed class Cell
     {

@@ -15,7 +15,7 @@ namespace Palisade.Core.Reports;
 /// commits them to the store in one transaction and only then applies them to the in-memory index — so a 2xx means
 /// the write is durable, and scores are current when the response is sent.
 /// </summary>
-public sealed class ReportService(IReportStore store, ReputationIndex index, IQuotaCounter quotas, IClock clock) : IDisposable
+public sealed class ReportService(IReportStore store, ReputationIndex index, IQuotaCounter quotas, IClock clock, IReportFeed feed) : IDisposable
 {
     // One writer at a time: duplicate detection and insert must not interleave (SQLite has one writer anyway).
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -30,7 +30,15 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     }
 
     /// <summary>Submits reports of one key. Results are in submission order; the quota decision is the last one taken.</summary>
-    public async Task<ReportBatchResult> SubmitAsync(AuthenticatedKey reporter, IReadOnlyList<ReportSubmission> submissions, CancellationToken cancellationToken)
+    public Task<ReportBatchResult> SubmitAsync(AuthenticatedKey reporter, IReadOnlyList<ReportSubmission> submissions, CancellationToken cancellationToken)
+        => SubmitAsync(reporter, submissions, scoreResults: true, cancellationToken);
+
+    /// <summary>Submits reports of one key. Results are in submission order; the quota decision is the last one taken.</summary>
+    /// <param name="scoreResults">False leaves <see cref="ReportResult.Score"/> at 0: a bulk upload answers no per-row score, and
+    /// scoring 10,000 addresses eagerly would cost as much as storing them. The index is current either way (each applied report
+    /// invalidates its address's cached score), so the next read scores the new evidence.</param>
+    public async Task<ReportBatchResult> SubmitAsync(AuthenticatedKey reporter, IReadOnlyList<ReportSubmission> submissions, bool scoreResults,
+        CancellationToken cancellationToken)
     {
         var now = clock.UtcNow;
         var results = new ReportResult?[submissions.Count];
@@ -54,11 +62,12 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         try
         {
             var fresh = new List<(int Row, StoredReport Report)>();
-            var seen = new List<StoredReport>();
+            // Indexed by address: a 10,000-row upload must not compare every row with every other.
+            var seen = new Dictionary<string, List<StoredReport>>(StringComparer.Ordinal);
             foreach (var (row, report) in candidates)
             {
                 var duplicate = index.FindDuplicate(report.KeyId, report.Address, report.Categories, now)
-                    ?? seen.FirstOrDefault(s => s.Address == report.Address && s.Categories.Any(report.Categories.Contains));
+                    ?? (seen.TryGetValue(report.Address, out var same) ? same.Find(s => s.Categories.Any(report.Categories.Contains)) : null);
                 if (duplicate is not null)
                 {
                     results[row] = new ReportResult(ReportOutcomeKind.Duplicate, report.Address, duplicate, 0, null);
@@ -66,7 +75,12 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
                 else
                 {
                     fresh.Add((row, report));
-                    seen.Add(report);
+                    if (!seen.TryGetValue(report.Address, out var sameAddress))
+                    {
+                        seen[report.Address] = sameAddress = [];
+                    }
+
+                    sameAddress.Add(report);
                 }
             }
 
@@ -97,6 +111,8 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
                     index.Apply(report);
                 }
 
+                await PublishAsync(stored);
+
                 _acceptedByKey.AddOrUpdate(reporter.Key.Id, stored.Count, (_, c) => c + stored.Count);
                 for (var i = 0; i < accepted.Count; i++)
                 {
@@ -107,6 +123,11 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         finally
         {
             _writer.Release();
+        }
+
+        if (!scoreResults)
+        {
+            return new ReportBatchResult(Array.ConvertAll(results, r => r!), decision);
         }
 
         // Scores are read after the writes so they include them.
@@ -204,6 +225,22 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     }
 
     public void Dispose() => _writer.Dispose();
+
+    // The reports are durable already; a lost notification only delays other nodes until their next sync.
+    private async Task PublishAsync(IReadOnlyList<StoredReport> stored)
+    {
+        try
+        {
+            await feed.PublishAsync([.. stored.Select(r => r.Id)], CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            PublishFailures++;
+        }
+    }
+
+    /// <summary>Notifications to other nodes that failed (they catch up from the store).</summary>
+    public long PublishFailures { get; private set; }
 
     private static string KindName(AddressKind kind) => kind switch
     {

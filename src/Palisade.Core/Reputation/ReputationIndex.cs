@@ -71,6 +71,27 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
+    /// <summary>Applies a report another node stored, unless it is already here (notifications and syncs may overlap).</summary>
+    public bool ApplyRemote(StoredReport report)
+    {
+        if (_addresses.TryGetValue(report.Address, out var entry))
+        {
+            lock (entry.Gate)
+            {
+                foreach (var fact in entry.Facts)
+                {
+                    if (fact.ReportId == report.Id)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        Apply(report);
+        return true;
+    }
+
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
 
     /// <summary>The stored report this one would duplicate: same key, address and a shared category within the window.</summary>

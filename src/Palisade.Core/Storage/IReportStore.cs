@@ -11,6 +11,12 @@ public interface IReportStore
     /// <summary>Every report received at or after <paramref name="since"/>, oldest first.</summary>
     IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>Reports stored (received) at or after <paramref name="since"/>: how a node catches up on what others stored.</summary>
+    Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>The reports with these ids (those that still exist), oldest first: how a node loads what another node stored.</summary>
+    Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
     /// <summary>Deletes reports older than <paramref name="reportsBefore"/> and every report of addresses whose last
     /// activity is older than <paramref name="addressesInactiveBefore"/>. Returns (reports deleted, addresses dropped).</summary>
     Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken);

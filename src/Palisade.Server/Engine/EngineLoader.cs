@@ -8,7 +8,6 @@ using Palisade.Core.Reputation;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Core.Whitelisting;
-using Palisade.Storage.Sqlite;
 
 namespace Palisade.Server.Engine;
 
@@ -17,12 +16,12 @@ namespace Palisade.Server.Engine;
 /// quota counters and every retained report into memory.
 /// </summary>
 internal sealed class EngineLoader(
-    SqliteDatabase database,
+    IStoreLifecycle database,
     KeyRing keys,
     IWhitelistStore whitelistStore,
     WhitelistProvider whitelist,
     IQuotaStore quotaStore,
-    InMemoryQuotaCounter quotas,
+    IQuotaJournal quotas,
     IReportStore reports,
     ReputationIndex index,
     ReportService reportService,
@@ -47,7 +46,7 @@ internal sealed class EngineLoader(
         }
 
         logger.LogInformation("Engine ready: {Reports} reports of {Addresses} addresses loaded from {Database} in {Elapsed} ms",
-            loaded, index.Count, database.FilePath, started.ElapsedMilliseconds);
+            loaded, index.Count, database.Description, started.ElapsedMilliseconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -9,7 +9,7 @@ namespace Palisade.Server.Engine;
 /// Writes changed quota counters to the store every <see cref="PalisadeOptions.QuotaFlushInterval"/> and once more on
 /// shutdown. Charging itself never waits for the database; a crash forgets at most one interval of counting.
 /// </summary>
-internal sealed class QuotaFlushService(InMemoryQuotaCounter counter, IQuotaStore store, PalisadeOptions options, IClock clock,
+internal sealed class QuotaFlushService(IQuotaJournal counter, IQuotaStore store, PalisadeOptions options, IClock clock,
     ILogger<QuotaFlushService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

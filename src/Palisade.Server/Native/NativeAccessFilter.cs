@@ -43,8 +43,17 @@ internal sealed class NativeAccessFilter(QuotaFamily family, Feature feature) : 
         http.Response.OnStarting(async () =>
         {
             var clock = http.RequestServices.GetRequiredService<IClock>();
-            var decision = access.Decision ?? await http.RequestServices.GetRequiredService<IQuotaCounter>()
-                .PeekAsync(key.Key.Id, family, key.LimitFor(family), clock.UtcNow);
+            QuotaDecision decision;
+            try
+            {
+                decision = access.Decision ?? await http.RequestServices.GetRequiredService<IQuotaCounter>()
+                    .PeekAsync(key.Key.Id, family, key.LimitFor(family), clock.UtcNow);
+            }
+            catch (QuotaUnavailableException)
+            {
+                return; // the counters are unreachable (the response says so); send it without quota headers
+            }
+
             QuotaHeaders.Write(http.Response.Headers, decision);
             if (http.Response.StatusCode == StatusCodes.Status429TooManyRequests)
             {

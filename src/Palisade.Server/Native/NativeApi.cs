@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
+using Palisade.Core.Geo;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
@@ -31,7 +32,7 @@ public static class NativeApi
         return app;
     }
 
-    public static async Task<IResult> Check(string ip, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> Check(string ip, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock, IGeoLookup geo)
     {
         var access = AccessContext.From(http);
         if (!IpAddressParser.TryParse(ip, out var address, out var error))
@@ -53,7 +54,7 @@ public static class NativeApi
         }
 
         var result = index.Check(address, checkQuery);
-        var response = NativeMapper.ToCheckResponse(result, verbose);
+        var response = NativeMapper.ToCheckResponse(result, verbose, address.IsPublic ? geo.Lookup(address.Address) : null);
         if (exclude.Count == 0)
         {
             return TypedResults.Json(response, NativeJsonContext.Default.NativeCheckResponse);

@@ -1,4 +1,5 @@
 using Palisade.Core.Categories;
+using Palisade.Core.Geo;
 using Palisade.Core.Reputation;
 using Palisade.Server.Access;
 using Palisade.Server.Native.Contracts;
@@ -8,7 +9,8 @@ namespace Palisade.Server.Native;
 /// <summary>Maps the engine's check result onto SikkerAPI's wire shape.</summary>
 internal static class NativeMapper
 {
-    public static NativeCheckResponse ToCheckResponse(CheckResult result, bool verbose)
+    /// <summary>Maps a check result; <paramref name="geo"/> fills <c>geolocation</c> (null when unknown).</summary>
+    public static NativeCheckResponse ToCheckResponse(CheckResult result, bool verbose, GeoInfo? geo = null)
     {
         var whitelisted = result.Whitelisted is { } entry ? new NativeWhitelistInfo(entry.Name, entry.Source, entry.Multiplier) : null;
         var response = new NativeCheckResponse(
@@ -16,7 +18,7 @@ internal static class NativeMapper
             result.Found,
             result.Address.IsPublic,
             result.Score,
-            null,
+            ToGeolocation(geo),
             result.FirstSeen is { } first ? WireTime.Rfc3339(first) : null,
             result.LastSeen is { } last ? WireTime.Rfc3339(last) : null,
             result.TotalSessions,
@@ -48,4 +50,13 @@ internal static class NativeMapper
                 b.RawEvidence, b.CriticalFloor, b.WhitelistMultiplier, b.WhitelistName, b.Components),
         };
     }
+
+    /// <summary>SikkerAPI's geolocation: <c>asn</c> as a number in a string; continent and AS domain added.</summary>
+    public static NativeGeolocation? ToGeolocation(GeoInfo? geo)
+        => geo is null ? null : new NativeGeolocation(geo.CountryCode, geo.CountryName, null, geo.AsnNumber, geo.AsName, false, false)
+        {
+            ContinentCode = geo.ContinentCode,
+            ContinentName = geo.ContinentName,
+            AsDomain = geo.AsDomain,
+        };
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Palisade.Core.Geo;
 using Palisade.Core.Reputation;
 using Palisade.Core.Storage;
 
@@ -16,8 +17,19 @@ public static class HealthApi
         return app;
     }
 
-    public static IResult Healthz(ReputationIndex index)
-        => TypedResults.Json(new { status = "ok", addresses = index.Count });
+    /// <summary>Also says which geo data answers and when it was built (it goes stale: re-run <c>palisade geo install</c>).</summary>
+    public static IResult Healthz(ReputationIndex index, IGeoLookup geo)
+        => TypedResults.Json(new
+        {
+            status = "ok",
+            addresses = index.Count,
+            geo = new
+            {
+                installed = geo.IsAvailable,
+                buildDate = geo.Data.BuildDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                sources = geo.Data.Sources.Select(s => new { kind = s.Kind, format = s.Format, buildDate = s.BuildDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
+            },
+        });
 
     public static async Task<IResult> Readyz(IStoreHealth store, HttpContext http)
     {

@@ -82,8 +82,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Keys_are_stored_only_as_hashes()
     {
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(_host.DataDirectory, "palisade.db"));
-        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        var text = await TestBackend.DumpKeyTableAsync(_host.DataDirectory);
         Assert.DoesNotContain(_key, text, StringComparison.Ordinal);
         Assert.DoesNotContain(_key[^20..], text, StringComparison.Ordinal);
     }

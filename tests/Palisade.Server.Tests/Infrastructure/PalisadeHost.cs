@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Palisade.Core.Keys;
 using Palisade.Core.Time;
-using Palisade.Storage.Sqlite;
+using Palisade.Core.Storage;
 
 namespace Palisade.Server.Tests.Infrastructure;
 
@@ -44,6 +44,13 @@ public sealed class PalisadeHost : IAsyncDisposable
         {
             options.DataDirectory = dataDirectory;
             options.ChangePollInterval = TimeSpan.FromMilliseconds(200);
+            if (TestBackend.IsPostgres)
+            {
+                options.Postgres = TestBackend.ConnectionStringFor(dataDirectory);
+                options.Redis = TestBackend.Redis;
+                options.RedisKeyPrefix = TestBackend.RedisPrefix(dataDirectory);
+            }
+
             configure?.Invoke(options);
         }, clock, ["http://127.0.0.1:0"]);
         await app.StartAsync();
@@ -54,9 +61,8 @@ public sealed class PalisadeHost : IAsyncDisposable
     /// <summary>Creates a key in the store, as <c>palisade keys create</c> does, and returns its secret.</summary>
     public async Task<string> CreateKeyAsync(string tier = "free", IReadOnlyDictionary<QuotaFamily, long>? limits = null, string? name = null)
     {
-        var database = new SqliteDatabase(new SqliteOptions { DataDirectory = DataDirectory });
         var secret = ApiKeySecrets.Generate(tier);
-        await new SqliteKeyStore(database).CreateAsync(new ApiKey(0, name ?? "key-" + Guid.NewGuid().ToString("N")[..8], tier,
+        await Service<IKeyStore>().CreateAsync(new ApiKey(0, name ?? "key-" + Guid.NewGuid().ToString("N")[..8], tier,
             ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), Service<IClock>().UtcNow.AddDays(-60), null,
             limits ?? new Dictionary<QuotaFamily, long>()), CancellationToken.None);
         return secret;

@@ -48,11 +48,18 @@ public sealed class PalisadeProcess : IDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    public static async Task<PalisadeProcess> ServeAsync(string dataDirectory)
+    public static async Task<PalisadeProcess> ServeAsync(string dataDirectory, IEnumerable<string>? extraArguments = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
-        var process = Process.Start(StartInfo(["serve", "--urls", url, "--data", dataDirectory]))!;
+        var info = StartInfo(["serve", "--urls", url, "--data", dataDirectory, .. extraArguments ?? []]);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        var process = Process.Start(info)!;
         var server = new PalisadeProcess(process, new Uri(url));
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 300; i++)
@@ -108,9 +115,24 @@ public sealed class PalisadeProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Dll);
-        foreach (var argument in arguments)
+        var list = arguments.ToList();
+        foreach (var argument in list)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        // On the PostgreSQL + Redis run, every command that touches data gets the shared servers for its data folder.
+        var data = list.IndexOf("--data");
+        if (TestBackend.IsPostgres && data >= 0 && data + 1 < list.Count && !list.Contains("--postgres"))
+        {
+            info.ArgumentList.Add("--postgres");
+            info.ArgumentList.Add(TestBackend.ConnectionStringFor(list[data + 1]));
+            if (list[0] == "serve")
+            {
+                info.ArgumentList.Add("--redis");
+                info.ArgumentList.Add(TestBackend.Redis!);
+                info.Environment["PALISADE_Palisade__RedisKeyPrefix"] = TestBackend.RedisPrefix(list[data + 1]);
+            }
         }
 
         info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -17,17 +17,11 @@ public sealed class HealthTests
     public async Task Readyz_is_503_while_the_database_is_gone_and_recovers()
     {
         await using var host = await PalisadeHost.StartAsync();
-        var file = Path.Combine(host.DataDirectory, "palisade.db");
-        File.Move(file, file + ".away");
-        try
+        await using (await TestBackend.OutageAsync(host.DataDirectory))
         {
             var response = await host.Client.GetAsync("/readyz");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Contains("error", await response.Content.ReadAsStringAsync());
-        }
-        finally
-        {
-            File.Move(file + ".away", file);
         }
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/readyz")).StatusCode);

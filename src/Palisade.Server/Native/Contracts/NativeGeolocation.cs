@@ -1,4 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Palisade.Server.Native.Contracts;
 
 /// <summary>Geolocation as SikkerAPI's client decodes it; <c>asn</c> is a number in a string.</summary>
-public sealed record NativeGeolocation(string? CountryCode, string? CountryName, string? City, string? Asn, string? AsnOrg, bool IsTor, bool IsProxy);
+public sealed record NativeGeolocation(string? CountryCode, string? CountryName, string? City, string? Asn, string? AsnOrg, bool IsTor, bool IsProxy)
+{
+    public string? ContinentCode { get; init; }
+
+    public string? ContinentName { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AsDomain { get; init; }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Bulk endpoints, end to end against a real `palisade serve` (Release build, SQLite in a temp folder, enterprise key):
+#   - POST /v1/key/bulk-report with a 10,000-row CSV (multipart, as SikkerAPI's CLI sends it): parsed, stored in one
+#     transaction and scored before the response; every run uses fresh addresses, so all 10,000 rows are stored.
+#   - POST /v1/key/bulk-check-inline with 10,000 addresses (all known).
+# Prints the curl total time of every measured run and the median of each.
+# Usage: bench/bulk/run.sh [runs]     (default 9 runs after 2 warm-up runs; PALISADE_DLL to use another build)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+runs="${1:-9}"
+warmup=2
+dll="${PALISADE_DLL:-src/Palisade.Cli/bin/Release/net10.0/palisade.dll}"
+if [ -z "${PALISADE_DLL:-}" ]; then
+  dotnet build src/Palisade.Cli -c Release -v quiet -nologo 2>&1 | tail -n 2
+fi
+
+work=$(mktemp -d /tmp/palisade-bench-bulk.XXXXXX)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+url="http://127.0.0.1:$port"
+key=$(dotnet "$dll" keys create --data "$work/data" --tier enterprise --name bench)
+Logging__LogLevel__Default=Warning dotnet "$dll" serve --urls "$url" --data "$work/data" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do
+  curl -sf "$url/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -sf "$url/healthz" >/dev/null || { echo "server did not start:"; cat "$work/server.log"; exit 1; }
+
+# One CSV per run, each with its own 10,000 public addresses (11.<run>.x.y), so no row is a duplicate.
+make_csv() {
+  awk -v run="$1" 'BEGIN {
+    split("brute_force,port_scan,web_exploit,ddos,spam", cats, ",");
+    print "IP,Category,Protocol,Comment";
+    for (i = 0; i < 10000; i++)
+      printf "11.%d.%d.%d,%s,ssh,\"Failed password for root, port %d ssh2\"\n", run, int(i / 256), i % 256, cats[i % 5 + 1], 1024 + i;
+  }' >"$work/run$1.csv"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+total=$((warmup + runs))
+report_times=()
+for r in $(seq 1 "$total"); do
+  make_csv "$r"
+  t=$(curl -s -o "$work/report.json" -w '%{time_total}' -H "Authorization: Bearer $key" -F "file=@$work/run$r.csv;type=application/octet-stream" "$url/v1/key/bulk-report")
+  accepted=$(jq -r .accepted "$work/report.json")
+  [ "$accepted" = "10000" ] || { echo "bulk-report run $r accepted $accepted rows:"; head -c 500 "$work/report.json"; exit 1; }
+  if [ "$r" -gt "$warmup" ]; then report_times+=("$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')"); fi
+done
+
+# 10,000 addresses that were all reported above.
+awk 'BEGIN { for (i = 0; i < 10000; i++) printf "11.1.%d.%d\n", int(i / 256), i % 256 }' >"$work/addresses.txt"
+check_times=()
+for r in $(seq 1 "$total"); do
+  t=$(curl -s -o "$work/check.json" -w '%{time_total}' -H "Authorization: Bearer $key" -H 'Content-Type: text/plain' --data-binary "@$work/addresses.txt" "$url/v1/key/bulk-check-inline")
+  found=$(jq -r .found "$work/check.json")
+  [ "$found" = "10000" ] || { echo "bulk-check run $r found $found:"; head -c 500 "$work/check.json"; exit 1; }
+  if [ "$r" -gt "$warmup" ]; then check_times+=("$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')"); fi
+done
+
+echo "bulk-report, 10,000-row CSV (ms): ${report_times[*]}"
+echo "bulk-check-inline, 10,000 addresses (ms): ${check_times[*]}"
+echo "median bulk-report 10,000 rows: $(printf '%s\n' "${report_times[@]}" | median) ms (target < 300 ms)"
+echo "median bulk-check-inline 10,000 addresses: $(printf '%s\n' "${check_times[@]}" | median) ms (target < 150 ms)"

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The check benchmark (issue 2, item 12): /v1/key/check/{ip} against a bare JSON endpoint of the same process.
+#
+#   bench/check/run.sh                      # 100,000 reported addresses, 5 interleaved rounds of 10 s, 64 connections
+#   ROUNDS=3 DURATION=20 bench/check/run.sh
+#
+# Publishes the CLI, creates a data folder and an enterprise key (with a finite check quota, so every lookup is
+# counted against a limit), starts `palisade serve` pinned to core 0, loads the reports over HTTP with wrk
+# (report.lua), then runs wrk pinned to core 1 against the check endpoint (check.lua: random reported and never-reported
+# addresses) and against /bench/bare returning a fixed JSON document of the check responses' mean size. Rounds
+# alternate between the two; the medians are printed with the server's CPU time per request (utime+stime from
+# /proc/PID/stat) and the check/bare ratios. Needs: dotnet, wrk, taskset, curl, awk, ss (iproute2).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+COUNT=${COUNT:-100000}
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+CONNECTIONS=${CONNECTIONS:-64}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+HERE="$ROOT/bench/check"
+
+for tool in dotnet wrk taskset curl awk ss; do
+  command -v "$tool" >/dev/null || { echo "bench/check: '$tool' is required (wrk: apt-get install wrk)" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-check.XXXXXX")
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ -z "${KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+trap cleanup EXIT
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
+  done
+}
+
+log "publishing the CLI to $WORK/out"
+dotnet publish "$ROOT/src/Palisade.Cli" -c Release -o "$WORK/out" --nologo -v quiet >"$WORK/publish.log" 2>&1 ||
+  { cat "$WORK/publish.log" >&2; exit 1; }
+PALISADE="$WORK/out/palisade"
+DATA="$WORK/data"
+mkdir -p "$DATA"
+KEY=$("$PALISADE" keys create --data "$DATA" --tier enterprise --name bench-check --limit check=1000000000)
+PORT=$(free_port)
+BASE="http://127.0.0.1:$PORT"
+
+log "starting palisade serve on $BASE (core $SERVER_CPU)"
+PALISADE_Palisade__BenchmarkEndpoints=true PALISADE_Logging__LogLevel__Default=Warning \
+  taskset -c "$SERVER_CPU" "$PALISADE" serve --urls "$BASE" --data "$DATA" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 200); do
+  curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fs "$BASE/healthz" >/dev/null || { echo "server did not become healthy" >&2; cat "$WORK/server.log" >&2; exit 1; }
+
+addresses() { curl -fs "$BASE/healthz" | sed -n 's/.*"addresses":\([0-9]*\).*/\1/p'; }
+
+# Loading: report.lua posts one report per address and stops each wrk thread when its share is sent; wrk itself
+# sleeps its whole -d, so it is interrupted once the server holds every address.
+log "loading $COUNT reported addresses"
+load_start=$(date +%s.%N)
+BENCH_KEY=$KEY BENCH_COUNT=$COUNT BENCH_THREADS=2 taskset -c "$CLIENT_CPU" \
+  wrk -t2 -c32 -d180s -s "$HERE/report.lua" "$BASE" >"$WORK/load.log" 2>&1 &
+LOADER_PID=$!
+while kill -0 "$LOADER_PID" 2>/dev/null; do
+  [[ "$(addresses)" -ge "$COUNT" ]] && break
+  sleep 0.5
+done
+kill -INT "$LOADER_PID" 2>/dev/null || true
+wait "$LOADER_PID" 2>/dev/null || true
+load_seconds=$(awk -v a="$load_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+loaded=$(addresses)
+if grep -q "report failed" "$WORK/load.log" || [[ "$loaded" -lt "$COUNT" ]]; then
+  echo "loading failed: $loaded of $COUNT addresses" >&2; grep -m5 "report failed" "$WORK/load.log" >&2 || true; exit 1
+fi
+log "loaded $loaded addresses in ${load_seconds}s"
+
+# The bare document is as large as the mean check answer for the same mix of addresses (half reported).
+size_of() { curl -fs -H "Authorization: Bearer $KEY" "$BASE/v1/key/check/$1" | wc -c; }
+total=0
+for k in $(seq 1 10); do
+  n=$((COUNT * k / 11 + 1))
+  known=$(size_of "45.$((n / 65536 % 256)).$((n / 256 % 256)).$((n % 256))")
+  unknown=$(size_of "46.$((n / 65536 % 256)).$((n / 256 % 256)).$((n % 256))")
+  total=$((total + known + unknown))
+done
+BYTES=$((total / 20))
+log "mean check response: $BYTES bytes; bare document set to the same"
+curl -fs "$BASE/bench/bare?bytes=$BYTES" -o /dev/null || { echo "/bench/bare is not answering" >&2; exit 1; }
+
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
+
+# One wrk run; prints "requests_per_s p99_ms cpu_us_per_request errors".
+run_wrk() {
+  local kind=$1 seconds=$2 out="$WORK/wrk.out" before after
+  before=$(cpu_ticks)
+  if [[ "$kind" == check ]]; then
+    BENCH_KEY=$KEY BENCH_COUNT=$COUNT taskset -c "$CLIENT_CPU" \
+      wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$HERE/check.lua" "$BASE" >"$out" 2>&1
+  else
+    taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency \
+      -H "Authorization: Bearer $KEY" "$BASE/bench/bare?bytes=$BYTES" >"$out" 2>&1
+  fi
+  after=$(cpu_ticks)
+  awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /requests in/ { requests = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { errors += $NF }
+    /Socket errors/ { errors += 1 }
+    END { printf "%.0f %.2f %.1f %d\n", rps, p99, requests ? ticks / hz * 1e6 / requests : 0, errors }' "$out"
+}
+
+log "warming up (${WARMUP}s each)"
+run_wrk check "$WARMUP" >/dev/null
+run_wrk bare "$WARMUP" >/dev/null
+used_before=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
+
+: >"$WORK/check.txt"
+: >"$WORK/bare.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  # Interleaved, and the order flips each round so neither side always runs second.
+  if ((round % 2)); then order="check bare"; else order="bare check"; fi
+  for kind in $order; do
+    line=$(run_wrk "$kind" "$DURATION")
+    echo "$line" >>"$WORK/$kind.txt"
+    log "round $round $kind: $(echo "$line" | awk '{ printf "%s req/s, p99 %s ms, %s us CPU/request, %s errors", $1, $2, $3, $4 }') (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  done
+done
+
+errors=$(cat "$WORK/check.txt" "$WORK/bare.txt" | awk '{ e += $4 } END { print e + 0 }')
+if [[ "$errors" -gt 0 ]]; then
+  echo "wrk saw $errors non-2xx responses or socket errors; see $WORK/wrk.out" >&2
+fi
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -v c="$2" '{ print $c }' "$WORK/$1.txt" | median; }
+check_rps=$(col check 1); bare_rps=$(col bare 1)
+check_p99=$(col check 2); bare_p99=$(col bare 2)
+check_cpu=$(col check 3); bare_cpu=$(col bare 3)
+
+echo
+echo "Check endpoint benchmark: $COUNT reported addresses, $CONNECTIONS connections, $ROUNDS interleaved rounds of ${DURATION}s, medians"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); server on core $SERVER_CPU, wrk on core $CLIENT_CPU"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); loading took ${load_seconds}s; response body $BYTES bytes"
+printf '%-34s %12s %10s %16s\n' "" "requests/s" "p99 ms" "CPU us/request"
+printf '%-34s %12s %10s %16s\n' "check  GET /v1/key/check/{ip}" "$check_rps" "$check_p99" "$check_cpu"
+printf '%-34s %12s %10s %16s\n' "bare   GET /bench/bare" "$bare_rps" "$bare_p99" "$bare_cpu"
+awk -v cr="$check_rps" -v br="$bare_rps" -v cc="$check_cpu" -v bc="$bare_cpu" -v p="$check_p99" 'BEGIN {
+  printf "ratio check/bare: %.2fx requests/s (target >= 0.70x), %.2fx CPU per request; check p99 %.2f ms (target <= 5 ms)\n",
+    cr / br, cc / bc, p }'
+used_after=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
+echo "quota counted: the key's check usage rose by $((used_after - used_before)) during the measured rounds"

@@ -1,0 +1,109 @@
+using System.Numerics;
+using Palisade.Core.Categories;
+
+namespace Palisade.Core.Blocklists;
+
+/// <summary>
+/// One address as a blocklist sees it, at one snapshot. Compact (a million of these are kept), so times, country and
+/// categories are packed; the properties unpack them.
+/// </summary>
+public readonly struct BlocklistEntry
+{
+    private readonly long _lastSeenMs;
+    private readonly long _expiresMs;
+    private readonly string[] _protocols;
+    private readonly uint _firstSeenSeconds;
+    private readonly uint _asn;
+    private readonly int _sessions;
+    private readonly ushort _categories;
+    private readonly ushort _country;
+    private readonly byte _score;
+    private readonly byte _rawScore;
+    private readonly byte _severity;
+    private readonly bool _isIPv6;
+
+    internal BlocklistEntry(string address, bool isIPv6, int score, int rawScore, DateTimeOffset firstSeen, DateTimeOffset lastSeen,
+        DateTimeOffset expiresAt, int sessions, string[] protocols, ushort categories, Severity maxSeverity, ushort country, uint asn)
+    {
+        Address = address;
+        _isIPv6 = isIPv6;
+        _score = (byte)score;
+        _rawScore = (byte)rawScore;
+        _firstSeenSeconds = (uint)Math.Clamp(firstSeen.ToUnixTimeSeconds(), 0, uint.MaxValue);
+        _lastSeenMs = lastSeen.ToUnixTimeMilliseconds();
+        _expiresMs = expiresAt.ToUnixTimeMilliseconds();
+        _sessions = sessions;
+        _protocols = protocols;
+        _categories = categories;
+        _severity = (byte)maxSeverity;
+        _country = country;
+        _asn = asn;
+    }
+
+    /// <summary>Canonical address text (the engine's key).</summary>
+    public string Address { get; }
+
+    public bool IsIPv6 => _isIPv6;
+
+    /// <summary>Score 0–100 after the whitelist discount.</summary>
+    public int Score => _score;
+
+    /// <summary>Score 0–100 before the whitelist discount.</summary>
+    public int RawScore => _rawScore;
+
+    public DateTimeOffset FirstSeen => DateTimeOffset.FromUnixTimeSeconds(_firstSeenSeconds);
+
+    public DateTimeOffset LastSeen => DateTimeOffset.FromUnixTimeMilliseconds(_lastSeenMs);
+
+    public long LastSeenUnixMilliseconds => _lastSeenMs;
+
+    /// <summary>When the address leaves the list unless seen again: last activity plus the reputation retention.</summary>
+    public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeMilliseconds(_expiresMs);
+
+    public long ExpiresAtUnixMilliseconds => _expiresMs;
+
+    /// <summary>Retained reports (sessions) about the address.</summary>
+    public int Sessions => _sessions;
+
+    /// <summary>Distinct protocols reported, sorted (a shared array: do not modify).</summary>
+    public IReadOnlyList<string> Protocols => _protocols ?? [];
+
+    /// <summary>Native category ids reported, ascending.</summary>
+    public IEnumerable<int> Categories
+    {
+        get
+        {
+            for (var id = 1; id <= 16; id++)
+            {
+                if (HasCategory(id))
+                {
+                    yield return id;
+                }
+            }
+        }
+    }
+
+    public int CategoryCount => BitOperations.PopCount(_categories);
+
+    public Severity MaxSeverity => (Severity)_severity;
+
+    /// <summary>ISO 3166-1 alpha-2 code from the geo data, or null.</summary>
+    public string? CountryCode => CountryCodes.Unpack(_country);
+
+    /// <summary>Autonomous system number from the geo data, or null.</summary>
+    public uint? Asn => _asn == 0 ? null : _asn;
+
+    public bool HasCategory(int nativeId) => nativeId is >= 1 and <= 16 && (_categories & (1 << (nativeId - 1))) != 0;
+
+    internal ushort PackedCountry => _country;
+
+    internal uint PackedAsn => _asn;
+
+    internal ushort PackedCategories => _categories;
+
+    /// <summary>Same listing-relevant content (the address's membership and rank can differ only if this differs).</summary>
+    internal bool SameListing(in BlocklistEntry other)
+        => _score == other._score && _rawScore == other._rawScore && _lastSeenMs == other._lastSeenMs && _categories == other._categories &&
+           _severity == other._severity && _sessions == other._sessions && ReferenceEquals(_protocols, other._protocols) &&
+           _country == other._country && _asn == other._asn;
+}

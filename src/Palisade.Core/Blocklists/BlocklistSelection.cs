@@ -1,0 +1,91 @@
+using System.Collections;
+using System.Globalization;
+
+namespace Palisade.Core.Blocklists;
+
+/// <summary>
+/// The entries of one query at one snapshot, best first, without copying them: a list of slots into the snapshot.
+/// <see cref="Total"/> is the size before the query's limit; <see cref="Take"/> cuts further (quota).
+/// </summary>
+public sealed class BlocklistSelection : IReadOnlyList<BlocklistEntry>
+{
+    private readonly int[] _slots;
+    private string? _etag;
+
+    internal BlocklistSelection(BlocklistSnapshot snapshot, BlocklistQuery query, int[] slots, int count, int total, string cursor)
+    {
+        Snapshot = snapshot;
+        Query = query;
+        _slots = slots;
+        Count = count;
+        Total = total;
+        Cursor = cursor;
+    }
+
+    public BlocklistSnapshot Snapshot { get; }
+
+    public BlocklistQuery Query { get; }
+
+    /// <summary>Entries in this selection (after the limit and any cut).</summary>
+    public int Count { get; }
+
+    /// <summary>Entries that matched the filters, before the limit.</summary>
+    public int Total { get; }
+
+    /// <summary>Pass back as <c>since</c> to get only what changed after this snapshot.</summary>
+    public string Cursor { get; }
+
+    public DateTimeOffset GeneratedAt => Snapshot.GeneratedAt;
+
+    /// <summary>A strong entity tag over the listed content (addresses, scores, last activity): equal lists, equal tags,
+    /// across snapshots, so an unchanged list answers If-None-Match with 304 even after unrelated reports.</summary>
+    public string ETag => _etag ??= ComputeETag();
+
+    public BlocklistEntry this[int index] => Entry(index);
+
+    /// <summary>The entry at a position without copying it.</summary>
+    public ref readonly BlocklistEntry Entry(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        return ref Snapshot.At(_slots[index]);
+    }
+
+    /// <summary>The first <paramref name="count"/> entries (a quota cut); this selection when it is not larger.</summary>
+    public BlocklistSelection Take(int count)
+        => count >= Count ? this : new BlocklistSelection(Snapshot, Query, _slots, Math.Max(0, count), Total, Cursor);
+
+    public IEnumerator<BlocklistEntry> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return Snapshot.At(_slots[i]);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private string ComputeETag()
+    {
+        // FNV-1a over the listed content: stable across processes and nodes (unlike HashCode), no extra package.
+        const ulong prime = 1099511628211;
+        var hash = 14695981039346656037;
+        for (var i = 0; i < Count; i++)
+        {
+            ref readonly var entry = ref Snapshot.At(_slots[i]);
+            foreach (var c in entry.Address)
+            {
+                hash = (hash ^ c) * prime;
+            }
+
+            hash = (hash ^ (ulong)entry.LastSeenUnixMilliseconds) * prime;
+            hash = (hash ^ (((ulong)(uint)entry.Score << 8) | (uint)entry.RawScore | ((ulong)(uint)entry.Sessions << 16) | ((ulong)entry.PackedCategories << 48))) * prime;
+        }
+
+        foreach (var c in Query.FilterKey)
+        {
+            hash = (hash ^ c) * prime;
+        }
+
+        return "\"" + hash.ToString("x16", CultureInfo.InvariantCulture) + "-" + Count.ToString(CultureInfo.InvariantCulture) + "\"";
+    }
+}

@@ -1,0 +1,10 @@
+namespace Palisade.Core.Reports;
+
+/// <summary>
+/// Tells the other nodes of a cluster which reports were just stored, so their in-memory views catch up at once.
+/// Best effort: a node that missed a message catches up from the store on its next sync.
+/// </summary>
+public interface IReportFeed
+{
+    Task PublishAsync(IReadOnlyList<long> reportIds, CancellationToken cancellationToken);
+}

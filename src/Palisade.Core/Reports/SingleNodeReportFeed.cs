@@ -1,0 +1,7 @@
+namespace Palisade.Core.Reports;
+
+/// <summary>One node: nobody to tell.</summary>
+public sealed class SingleNodeReportFeed : IReportFeed
+{
+    public Task PublishAsync(IReadOnlyList<long> reportIds, CancellationToken cancellationToken) => Task.CompletedTask;
+}

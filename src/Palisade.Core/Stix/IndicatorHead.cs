@@ -1,0 +1,21 @@
+namespace Palisade.Core.Stix;
+
+/// <summary>
+/// The latest published version of an address's indicator: what consumers currently see, kept so the publisher can
+/// tell whether anything they would notice changed. <see cref="Labels"/> and <see cref="Techniques"/> are
+/// newline-joined in publication order. Times are Unix milliseconds.
+/// </summary>
+public sealed record IndicatorHead(
+    string Address,
+    string ObjectId,
+    int Generation,
+    long Created,
+    long Modified,
+    long ValidFrom,
+    long ValidUntil,
+    int Band,
+    int Confidence,
+    string Labels,
+    string Techniques,
+    bool Revoked,
+    bool InHighConfidence);

@@ -1,0 +1,44 @@
+using Palisade.Core.Categories;
+using Palisade.Core.Reputation;
+
+namespace Palisade.Core.Stix;
+
+/// <summary>Reads an address's evidence from the reputation index into an <see cref="IndicatorObservation"/>.</summary>
+public sealed class IndicatorObserver(ReputationIndex index, StixOptions options)
+{
+    public IndicatorObservation? Observe(string address)
+        => index.Find(address) is { } entry ? Observe(entry) : null;
+
+    public IndicatorObservation Observe(AddressReputation entry)
+    {
+        var score = index.Score(entry);
+        var behaviours = new HashSet<(string? Protocol, int Category)>();
+        DateTimeOffset lastSeen;
+        lock (entry.Gate)
+        {
+            foreach (var fact in entry.Facts)
+            {
+                behaviours.Add((fact.Protocol, fact.CategoryId));
+            }
+
+            lastSeen = entry.LastSeen;
+        }
+
+        // Behaviour names as the check response has them ("ssh:brute_force"); most severe first, then by name, so the
+        // order only changes when the set does.
+        var labels = behaviours
+            .Select(b => (Category: CategoryCatalog.Get(b.Category), b.Protocol))
+            .Select(b => (b.Category.Severity, Name: b.Protocol is null ? b.Category.Name : $"{b.Protocol}:{b.Category.Name}"))
+            .Distinct()
+            .OrderByDescending(b => b.Severity).ThenBy(b => b.Name, StringComparer.Ordinal)
+            .Take(options.MaxLabels)
+            .Select(b => b.Name);
+        var techniques = behaviours
+            .Select(b => b.Category).Distinct()
+            .SelectMany(c => CategoryCatalog.Get(c).MitreTechniques)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        return new IndicatorObservation(entry.Address, score.Score, score.WhitelistName is not null, lastSeen,
+            string.Join('\n', labels), string.Join('\n', techniques));
+    }
+}

@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Palisade.Core.Reputation;
+using Palisade.Core.Time;
+using Palisade.Core.Whitelisting;
+
+namespace Palisade.Core.Stix;
+
+/// <summary>
+/// Keeps the TAXII version log in step with the reputation index. Addresses whose reports changed are queued by the
+/// index's <see cref="ReputationIndex.Changed"/> event; a rescan of every address (score decay, purges, whitelist
+/// changes) runs on an interval. A new version is written only when something a consumer sees changes: the score
+/// band, the labels, or <c>valid_until</c> moving by at least <see cref="StixOptions.ExtensionStep"/>. A whitelisted
+/// or delisted address gets a final revoked version; if it is listed again it gets a new id.
+/// </summary>
+/// <remarks>
+/// One writer at a time assigns <c>date_added</c> (unique, increasing, Unix µs) and commits in that order, so a reader
+/// paging with <c>added_after</c> can never see a later version before an earlier one commits.
+/// </remarks>
+public sealed class StixPublisher(ReputationIndex index, WhitelistProvider whitelist, ITaxiiStore store, StixOptions options, IClock clock)
+    : IDisposable
+{
+    private const int BatchSize = 2_000;
+
+    private readonly IndicatorObserver _observer = new(index, options);
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConcurrentDictionary<string, IndicatorHead> _heads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long _lastDateAdded;
+    private long _scannedWhitelistVersion = -1;
+    private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
+    private bool _started;
+
+    public StixOptions Options => options;
+
+    /// <summary>Loads the published state, makes sure the identity and marking objects exist and starts listening.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var head in await store.LoadHeadsAsync(cancellationToken))
+            {
+                _heads[head.Address] = head;
+            }
+
+            _lastDateAdded = await store.LastDateAddedAsync(cancellationToken);
+            await EnsureSharedObjectsAsync(cancellationToken);
+            if (!_started)
+            {
+                index.Changed += OnChanged;
+                _started = true;
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>The current indicator id of an address, if it was ever published.</summary>
+    public string? ObjectIdOf(string address) => _heads.TryGetValue(address, out var head) ? head.ObjectId : null;
+
+    /// <summary>True when reports arrived, the whitelist changed or a rescan is due since the last publication.</summary>
+    public bool HasWork => !_pending.IsEmpty || NeedsRescan;
+
+    private bool NeedsRescan => whitelist.Version != Volatile.Read(ref _scannedWhitelistVersion) || clock.UtcNow - _lastScan >= options.RescanInterval;
+
+    /// <summary>Waits until reports arrive (or the timeout passes); the background loop calls <see cref="CatchUpAsync"/> then.</summary>
+    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            await _wake.Reader.ReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Publishes whatever is pending. Readers call it before answering, so a report accepted before a poll is in that
+    /// poll; it returns at once when there is nothing to do.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (!HasWork)
+        {
+            return;
+        }
+
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            if (NeedsRescan)
+            {
+                await RescanLockedAsync(cancellationToken);
+            }
+            else
+            {
+                var addresses = new List<string>();
+                foreach (var address in _pending.Keys)
+                {
+                    if (_pending.TryRemove(address, out _))
+                    {
+                        addresses.Add(address);
+                    }
+                }
+
+                await PublishLockedAsync(addresses, cancellationToken);
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_started)
+        {
+            index.Changed -= OnChanged;
+        }
+
+        _writer.Dispose();
+    }
+
+    private void OnChanged(AddressReputation entry)
+    {
+        _pending.TryAdd(entry.Address, 0);
+        _wake.Writer.TryWrite(true);
+    }
+
+    private async Task RescanLockedAsync(CancellationToken cancellationToken)
+    {
+        var whitelistVersion = whitelist.Version;
+        var now = clock.UtcNow;
+        _pending.Clear();
+        var addresses = new HashSet<string>(_heads.Keys, StringComparer.Ordinal);
+        foreach (var entry in index.Addresses)
+        {
+            addresses.Add(entry.Address);
+        }
+
+        await PublishLockedAsync(addresses, cancellationToken);
+        Volatile.Write(ref _scannedWhitelistVersion, whitelistVersion);
+        _lastScan = now;
+    }
+
+    private async Task PublishLockedAsync(IEnumerable<string> addresses, CancellationToken cancellationToken)
+    {
+        var versions = new List<StixVersion>();
+        var heads = new List<IndicatorHead>();
+        var lastDateAdded = _lastDateAdded;
+        try
+        {
+            foreach (var address in addresses)
+            {
+                var next = Decide(address, _heads.GetValueOrDefault(address));
+                if (next is null)
+                {
+                    continue;
+                }
+
+                var dateAdded = lastDateAdded = Math.Max(StixTimestamp.ToMicroseconds(clock.UtcNow), lastDateAdded + 1);
+                var previous = _heads.GetValueOrDefault(address);
+                var sameObject = previous is not null && previous.ObjectId == next.ObjectId;
+                var body = StixObjects.Indicator(next);
+                versions.Add(new StixVersion(StixCollection.All, dateAdded, next.ObjectId, "indicator", next.Modified, !sameObject, body));
+                if (next.InHighConfidence)
+                {
+                    var firstInHigh = !sameObject || !previous!.InHighConfidence;
+                    versions.Add(new StixVersion(StixCollection.HighConfidence, dateAdded, next.ObjectId, "indicator", next.Modified, firstInHigh, body));
+                }
+
+                heads.Add(next);
+                if (heads.Count >= BatchSize)
+                {
+                    await FlushAsync(versions, heads, lastDateAdded, cancellationToken);
+                }
+            }
+
+            await FlushAsync(versions, heads, lastDateAdded, cancellationToken);
+        }
+        catch
+        {
+            // Whatever was not committed is tried again on the next pass.
+            foreach (var head in heads)
+            {
+                _pending.TryAdd(head.Address, 0);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task FlushAsync(List<StixVersion> versions, List<IndicatorHead> heads, long lastDateAdded, CancellationToken cancellationToken)
+    {
+        if (heads.Count == 0)
+        {
+            return;
+        }
+
+        await store.AppendAsync(versions, heads, cancellationToken);
+        foreach (var head in heads)
+        {
+            _heads[head.Address] = head;
+        }
+
+        _lastDateAdded = lastDateAdded;
+        versions.Clear();
+        heads.Clear();
+    }
+
+    /// <summary>The next head of an address, or null when consumers need no new version.</summary>
+    private IndicatorHead? Decide(string address, IndicatorHead? head)
+    {
+        var now = clock.UtcNow;
+        var nowMs = StixTimestamp.ToMilliseconds(now);
+        var observation = _observer.Observe(address);
+        var eligible = observation is not null && !observation.Whitelisted && observation.Score >= options.MinimumScore;
+        var validUntil = observation is null ? 0 : StixTimestamp.ToMilliseconds(observation.LastSeen + options.Validity);
+
+        if (head is null || head.Revoked)
+        {
+            // A new listing (a revoked object is final, so a relisted address gets a new id), unless already expired.
+            if (!eligible || validUntil <= nowMs)
+            {
+                return null;
+            }
+
+            var generation = head is null ? 0 : head.Generation + 1;
+            return new IndicatorHead(address, StixIdentifiers.Indicator(address, generation), generation, nowMs, nowMs, nowMs, validUntil,
+                ScoreBand.Of(observation!.Score), observation.Score, observation.Labels, observation.Techniques, false,
+                observation.Score >= ScoreBand.HighConfidenceThreshold);
+        }
+
+        var modified = Math.Max(nowMs, head.Modified + 1);
+        if (!eligible)
+        {
+            return head with { Modified = modified, Revoked = true };
+        }
+
+        var band = ScoreBand.Of(observation!.Score);
+        var extended = validUntil >= head.ValidUntil + (long)options.ExtensionStep.TotalMilliseconds;
+        var changed = band != head.Band || observation.Labels != head.Labels || observation.Techniques != head.Techniques || extended;
+        if (!changed || Math.Max(validUntil, head.ValidUntil) <= nowMs)
+        {
+            // Nothing a consumer would notice, or the indicator has expired and nothing new was seen to revive it.
+            return null;
+        }
+
+        return head with
+        {
+            Modified = modified,
+            ValidUntil = Math.Max(validUntil, head.ValidUntil),
+            Band = band,
+            Confidence = observation.Score,
+            Labels = observation.Labels,
+            Techniques = observation.Techniques,
+            InHighConfidence = head.InHighConfidence || observation.Score >= ScoreBand.HighConfidenceThreshold,
+        };
+    }
+
+    private async Task EnsureSharedObjectsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new[] { StixIdentifiers.TlpWhite, StixIdentifiers.Identity };
+        var existing = await store.QueryAsync(new StixVersionQuery(StixCollection.All, null, 10) { Ids = ids, Versions = VersionSelection.Every }, cancellationToken);
+        var versions = new List<StixVersion>();
+        foreach (var (id, type, created, body) in new[]
+        {
+            (StixIdentifiers.TlpWhite, "marking-definition", StixObjects.TlpCreated, StixObjects.TlpWhiteMarking()),
+            (StixIdentifiers.Identity, "identity", StixObjects.IdentityCreated, StixObjects.Identity(options.IdentityName)),
+        })
+        {
+            if (existing.Any(v => v.ObjectId == id))
+            {
+                continue;
+            }
+
+            var dateAdded = _lastDateAdded = Math.Max(StixTimestamp.ToMicroseconds(clock.UtcNow), _lastDateAdded + 1);
+            versions.Add(new StixVersion(StixCollection.All, dateAdded, id, type, created, true, body));
+            versions.Add(new StixVersion(StixCollection.HighConfidence, dateAdded, id, type, created, true, body));
+        }
+
+        if (versions.Count > 0)
+        {
+            await store.AppendAsync(versions, [], cancellationToken);
+        }
+    }
+}

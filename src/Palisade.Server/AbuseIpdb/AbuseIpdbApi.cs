@@ -1,0 +1,536 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Palisade.Core.Addresses;
+using Palisade.Core.Categories;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Reports;
+using Palisade.Core.Reputation;
+using Palisade.Core.Time;
+using Palisade.Server.AbuseIpdb.Contracts;
+using Palisade.Server.Access;
+
+namespace Palisade.Server.AbuseIpdb;
+
+/// <summary>
+/// The AbuseIPDB API v2 face under <c>/api/v2/</c>: clients written for AbuseIPDB (fail2ban's stock action, libraries)
+/// work by changing only the base URL. Categories are AbuseIPDB's 23 ids, mapped through the one category table.
+/// </summary>
+public static class AbuseIpdbApi
+{
+    public const string Dialect = "abuseipdb";
+
+    private const int MaxReportBodyBytes = 64 * 1024;
+    private const int MaxCommentBytes = 1024;
+    private const int MaxCategoriesPerReport = 30;
+    private const int MaxBulkCsvBytes = 2 * 1024 * 1024;
+    private const int MaxBulkLines = 10_000;
+    private const string InvalidIp = "The ip address must be a valid IPv4 or IPv6 address (e.g. 8.8.8.8 or 2001:4860:4860::8888).";
+
+    public static IEndpointRouteBuilder MapAbuseIpdbApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v2").WithTags("AbuseIPDB");
+        api.MapGet("/check", Check).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/reports", Reports).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/check-block", CheckBlock).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
+        api.MapPost("/report", Report).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.Report));
+        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.BulkReport));
+        return app;
+    }
+
+    public static async Task<IResult> Check(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        var query = http.Request.Query;
+        if (!TryAddress(query, out var address, out var failure) || !TryMaxAge(query, out var maxAgeDays, out failure))
+        {
+            return failure!;
+        }
+
+        var verbose = Flag(query, "verbose");
+        if (await ChargeCheckAsync(access, quotas, clock) is { } refused)
+        {
+            return refused;
+        }
+
+        var full = index.Check(address!, CheckQuery.Default);
+        var windowed = Windowed(index, address!, full, maxAgeDays);
+        var data = new AbuseIpdbCheckData(
+            address!.Text,
+            address.IsPublic,
+            address.IsIPv6 ? 6 : 4,
+            address.IsPublic ? full.Whitelisted is not null : null,
+            full.Score,
+            null,
+            null,
+            null,
+            null,
+            [],
+            false,
+            windowed.TotalSessions,
+            windowed.RecentReports.Select(r => r.KeyId).Distinct().Count(),
+            AbuseIpdbMapper.Time(windowed.LastSeen));
+        if (verbose)
+        {
+            data = data with { Reports = [.. windowed.RecentReports.Select(AbuseIpdbMapper.Report)] };
+        }
+
+        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckData);
+    }
+
+    public static async Task<IResult> Reports(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        var query = http.Request.Query;
+        if (!TryAddress(query, out var address, out var failure) || !TryMaxAge(query, out var maxAgeDays, out failure) ||
+            !TryInt(query, "page", 1, 1, 100_000, out var page, out failure) ||
+            !TryInt(query, "perPage", 25, 1, 100, out var perPage, out failure))
+        {
+            return failure!;
+        }
+
+        if (await ChargeCheckAsync(access, quotas, clock) is { } refused)
+        {
+            return refused;
+        }
+
+        var all = Windowed(index, address!, index.Check(address!, CheckQuery.Default), maxAgeDays).RecentReports;
+        var lastPage = Math.Max(1, (all.Count + perPage - 1) / perPage);
+        var results = all.Skip((page - 1) * perPage).Take(perPage).Select(AbuseIpdbMapper.Report).ToList();
+        string PageUrl(int number) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/v2/reports?" +
+            $"ipAddress={Uri.EscapeDataString(address!.Text)}&maxAgeInDays={maxAgeDays}&perPage={perPage}&page={number}";
+        var data = new AbuseIpdbReportsPage(all.Count, page, results.Count, perPage, lastPage,
+            page < lastPage ? PageUrl(page + 1) : null,
+            page > 1 ? PageUrl(Math.Min(page - 1, lastPage)) : null,
+            results);
+        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbReportsPage>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbReportsPage);
+    }
+
+    public static async Task<IResult> CheckBlock(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        var query = http.Request.Query;
+        var text = query["network"].ToString();
+        if (text.Length == 0)
+        {
+            return AbuseIpdbResults.Invalid("network", "The network field is required.");
+        }
+
+        if (!IpAddressParser.TryParseNetwork(text, maskHostBits: true, out var network, out var error))
+        {
+            return AbuseIpdbResults.Invalid("network", "The network must be in CIDR notation (e.g. 127.0.0.1/24): " + error);
+        }
+
+        if (!TryMaxAge(query, out var maxAgeDays, out var failure))
+        {
+            return failure!;
+        }
+
+        var v6 = network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6;
+        // AbuseIPDB: free accounts up to /24, subscribers up to /16. IPv6 blocks up to /64 (one site).
+        var widest = v6 ? 64 : access.Key.Tier.Id.Equals("free", StringComparison.OrdinalIgnoreCase) ? 24 : 16;
+        if (network.PrefixLength < widest)
+        {
+            return AbuseIpdbResults.Invalid("network", $"The network may be at most a /{widest} for this plan (got /{network.PrefixLength}).");
+        }
+
+        if (await ChargeCheckAsync(access, quotas, clock) is { } refused)
+        {
+            return refused;
+        }
+
+        var now = clock.UtcNow;
+        var window = TimeSpan.FromDays(maxAgeDays);
+        var reported = new List<AbuseIpdbBlockAddress>();
+        foreach (var entry in index.Addresses)
+        {
+            if (!IPAddress.TryParse(entry.Address, out var ip) || !network.Contains(ip) || now - entry.LastSeen > window ||
+                !IpAddressParser.TryParse(entry.Address, out var parsed, out _))
+            {
+                continue;
+            }
+
+            var result = index.Check(parsed, new CheckQuery(window));
+            if (result.Found)
+            {
+                reported.Add(new AbuseIpdbBlockAddress(parsed.Text, result.TotalSessions, AbuseIpdbMapper.Time(result.LastSeen), index.Score(entry).Score, null));
+            }
+        }
+
+        reported.Sort((a, b) => b.AbuseConfidenceScore != a.AbuseConfidenceScore
+            ? b.AbuseConfidenceScore.CompareTo(a.AbuseConfidenceScore)
+            : string.CompareOrdinal(a.IpAddress, b.IpAddress));
+        var bits = v6 ? 128 : 32;
+        var size = (decimal)Math.Pow(2, bits - network.PrefixLength);
+        var first = network.BaseAddress;
+        var last = Offset(first, size - 1);
+        // IPv4 blocks of /30 and wider lose the network and broadcast addresses, as AbuseIPDB counts them.
+        var trims = !v6 && network.PrefixLength <= 30;
+        var data = new AbuseIpdbCheckBlockData(
+            first.ToString(),
+            Netmask(network.PrefixLength, v6),
+            (trims ? Offset(first, 1) : first).ToString(),
+            (trims ? Offset(first, size - 2) : last).ToString(),
+            trims ? size - 2 : size,
+            SpaceDescription(IpAddressParser.Classify(first)),
+            reported);
+        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckBlockData);
+    }
+
+    public static async Task<IResult> Report(HttpContext http, ReportService reports)
+    {
+        var access = AccessContext.From(http);
+        var body = await RequestBodyReader.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return AbuseIpdbResults.Error(StatusCodes.Status413PayloadTooLarge,
+                $"The request body is larger than {MaxReportBodyBytes / 1024} KB; a report is one address (use bulk-report for many).");
+        }
+
+        var fields = AbuseIpdbReportReader.Read(http.Request, body, out var error);
+        if (error is not null)
+        {
+            return AbuseIpdbResults.Error(StatusCodes.Status400BadRequest, error);
+        }
+
+        if (!TryParseReport(fields.GetValueOrDefault("ip"), fields.GetValueOrDefault("categories"), fields.GetValueOrDefault("comment"),
+                fields.GetValueOrDefault("timestamp"), http.Connection.RemoteIpAddress?.ToString(), out var submission, out var parameter, out error))
+        {
+            return AbuseIpdbResults.Invalid(parameter!, error!);
+        }
+
+        var batch = await reports.SubmitAsync(access.Key, [submission!], http.RequestAborted);
+        access.Decision = batch.Quota;
+        var result = batch.Results[0];
+        switch (result.Outcome)
+        {
+            case ReportOutcomeKind.Rejected:
+                return AbuseIpdbResults.Invalid("ip", result.Error!);
+            case ReportOutcomeKind.QuotaExceeded:
+                return AbuseIpdbResults.RateLimited(batch.Quota.Limit);
+            case ReportOutcomeKind.Duplicate:
+                // AbuseIPDB answers a repeat within 15 minutes with 429; Palisade answers 200 and counts it once, so a
+                // client that cannot tell the two apart (fail2ban's curl -f) does not log a failure.
+                http.Response.Headers["X-Duplicate-Window"] = ((int)ReportLimits.DuplicateWindow.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbReportData>(new AbuseIpdbReportData(result.Address!, result.Score) { Status = "duplicate" }),
+                    AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbReportData);
+            default:
+                return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbReportData>(new AbuseIpdbReportData(result.Address!, result.Score)),
+                    AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbReportData);
+        }
+    }
+
+    public static async Task<IResult> BulkReport(HttpContext http, ReportService reports)
+    {
+        var access = AccessContext.From(http);
+        if (!http.Request.HasFormContentType)
+        {
+            return AbuseIpdbResults.Invalid("csv", "The csv field is required (multipart/form-data with a file field named csv).");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException ex)
+        {
+            return AbuseIpdbResults.Invalid("csv", "The multipart body could not be read: " + ex.Message);
+        }
+
+        var file = form.Files["csv"];
+        if (file is null)
+        {
+            return AbuseIpdbResults.Invalid("csv", "The csv field is required (multipart/form-data with a file field named csv).");
+        }
+
+        if (file.Length > MaxBulkCsvBytes)
+        {
+            return AbuseIpdbResults.Invalid("csv", $"The csv may not be greater than {MaxBulkCsvBytes / 1024} kilobytes.");
+        }
+
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
+        {
+            await file.CopyToAsync(buffer, http.RequestAborted);
+            bytes = buffer.ToArray();
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return AbuseIpdbResults.Invalid("csv", "The csv is not valid UTF-8.");
+        }
+
+        var rows = AbuseIpdbCsv.Parse(Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'), MaxBulkLines);
+        if (rows.Count > MaxBulkLines)
+        {
+            return AbuseIpdbResults.Invalid("csv", $"The csv may have at most {MaxBulkLines:N0} lines, including the header.");
+        }
+
+        if (rows.Count == 0 || !IsBulkHeader(rows[0].Fields))
+        {
+            return AbuseIpdbResults.Invalid("csv", "The csv's first line must be the header IP,Categories,ReportDate,Comment (in that order).");
+        }
+
+        var invalid = new List<AbuseIpdbInvalidReport>();
+        var submissions = new List<ReportSubmission>();
+        var submitted = new List<AbuseIpdbCsv.Row>();
+        var reporter = http.Connection.RemoteIpAddress?.ToString();
+        foreach (var row in rows.Skip(1))
+        {
+            if (row.Fields.Count is < 3 or > 4)
+            {
+                invalid.Add(new AbuseIpdbInvalidReport("A row has 4 columns: IP,Categories,ReportDate,Comment.", Cut(row.Raw), row.Line));
+                continue;
+            }
+
+            var date = row.Fields[2].Trim();
+            if (!TryParseReport(row.Fields[0].Trim(), row.Fields[1], row.Fields.Count > 3 ? row.Fields[3] : null, date.Length == 0 ? null : date, reporter,
+                    out var submission, out _, out var error))
+            {
+                invalid.Add(new AbuseIpdbInvalidReport(error!, Cut(row.Raw), row.Line));
+                continue;
+            }
+
+            submissions.Add(submission!);
+            submitted.Add(row);
+        }
+
+        var saved = 0;
+        var quotaRefused = 0;
+        if (submissions.Count > 0)
+        {
+            var batch = await reports.SubmitAsync(access.Key, submissions, http.RequestAborted);
+            access.Decision = batch.Quota;
+            for (var i = 0; i < batch.Results.Count; i++)
+            {
+                var result = batch.Results[i];
+                var row = submitted[i];
+                switch (result.Outcome)
+                {
+                    case ReportOutcomeKind.Accepted:
+                        saved++;
+                        break;
+                    case ReportOutcomeKind.Duplicate:
+                        invalid.Add(new AbuseIpdbInvalidReport("Duplicate IP: this key reported it within the last 15 minutes.", Cut(row.Raw), row.Line));
+                        break;
+                    case ReportOutcomeKind.QuotaExceeded:
+                        quotaRefused++;
+                        invalid.Add(new AbuseIpdbInvalidReport("Daily report quota exhausted.", Cut(row.Raw), row.Line));
+                        break;
+                    default:
+                        invalid.Add(new AbuseIpdbInvalidReport(result.Error!, Cut(row.Raw), row.Line));
+                        break;
+                }
+            }
+        }
+
+        if (saved == 0 && quotaRefused > 0)
+        {
+            return AbuseIpdbResults.RateLimited(access.Key.LimitFor(QuotaFamily.Report));
+        }
+
+        invalid.Sort((a, b) => a.RowNumber.CompareTo(b.RowNumber));
+        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbBulkReportData>(new AbuseIpdbBulkReportData(saved, invalid)),
+            AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbBulkReportData);
+    }
+
+    /// <summary>Turns AbuseIPDB report fields into a submission; on failure names the parameter and says what is wrong.</summary>
+    internal static bool TryParseReport(string? ip, string? categoriesText, string? comment, string? timestamp, string? reporterAddress,
+        out ReportSubmission? submission, out string? parameter, out string? error)
+    {
+        submission = null;
+        parameter = null;
+        if (string.IsNullOrWhiteSpace(ip))
+        {
+            parameter = "ip";
+            error = "The ip field is required.";
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(categoriesText))
+        {
+            parameter = "categories";
+            error = "The categories field is required (comma-separated AbuseIPDB category ids 1–23).";
+            return false;
+        }
+
+        var original = new List<int>();
+        var native = new List<int>();
+        foreach (var part in categoriesText.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !CategoryCatalog.TryFromAbuseIpdb(id, out var category))
+            {
+                parameter = "categories";
+                error = $"The categories must be separated by a comma and be valid ids 1–23; '{Cut(part, 20)}' is not.";
+                return false;
+            }
+
+            if (!original.Contains(id))
+            {
+                original.Add(id);
+            }
+
+            if (!native.Contains(category.Id))
+            {
+                native.Add(category.Id);
+            }
+        }
+
+        if (original.Count > MaxCategoriesPerReport)
+        {
+            parameter = "categories";
+            error = $"At most {MaxCategoriesPerReport} categories per report.";
+            return false;
+        }
+
+        DateTimeOffset? at = null;
+        if (!string.IsNullOrWhiteSpace(timestamp))
+        {
+            if (!WireTime.TryParse(timestamp, out var parsed))
+            {
+                parameter = "timestamp";
+                error = "The timestamp must be an ISO 8601 date and time (e.g. 2023-10-18T11:25:11-04:00).";
+                return false;
+            }
+
+            at = parsed;
+        }
+
+        submission = new ReportSubmission(ip.Trim(), native, Comment: CutComment(comment), Timestamp: at, Dialect: Dialect,
+            DialectCategories: original, ReporterAddress: reporterAddress);
+        error = null;
+        return true;
+    }
+
+    /// <summary>AbuseIPDB cuts comments after 1,024 bytes rather than refusing them; the engine keeps at most
+    /// <see cref="ReportLimits.MaxCommentLength"/> characters, so the cut is at whichever comes first.</summary>
+    internal static string? CutComment(string? comment)
+    {
+        if (string.IsNullOrEmpty(comment))
+        {
+            return null;
+        }
+
+        var bytes = 0;
+        var chars = 0;
+        foreach (var rune in comment.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > MaxCommentBytes || chars + rune.Utf16SequenceLength > ReportLimits.MaxCommentLength)
+            {
+                return comment[..chars];
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            chars += rune.Utf16SequenceLength;
+        }
+
+        return comment;
+    }
+
+    private static bool IsBulkHeader(IReadOnlyList<string> fields)
+    {
+        string[] expected = ["IP", "Categories", "ReportDate", "Comment"];
+        return fields.Count == expected.Length &&
+            fields.Select(f => f.Trim()).SequenceEqual(expected, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static CheckResult Windowed(ReputationIndex index, NormalizedAddress address, CheckResult full, int maxAgeDays)
+        => maxAgeDays >= index.Options.ReportRetentionDays ? full : index.Check(address, new CheckQuery(TimeSpan.FromDays(maxAgeDays)));
+
+    private static async Task<IResult?> ChargeCheckAsync(AccessContext access, IQuotaCounter quotas, IClock clock)
+    {
+        var limit = access.Key.LimitFor(QuotaFamily.Check);
+        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, limit, clock.UtcNow);
+        return access.Decision.Value.Allowed ? null : AbuseIpdbResults.RateLimited(limit);
+    }
+
+    private static bool TryAddress(IQueryCollection query, out NormalizedAddress? address, out IResult? failure)
+    {
+        address = null;
+        failure = null;
+        var text = query["ipAddress"].ToString();
+        if (text.Length == 0)
+        {
+            failure = AbuseIpdbResults.Invalid("ipAddress", "The ip address field is required.");
+            return false;
+        }
+
+        if (!IpAddressParser.TryParse(text.Trim(), out address, out _))
+        {
+            failure = AbuseIpdbResults.Invalid("ipAddress", InvalidIp);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryMaxAge(IQueryCollection query, out int days, out IResult? failure)
+        => TryInt(query, "maxAgeInDays", 30, 1, 365, out days, out failure);
+
+    private static bool TryInt(IQueryCollection query, string name, int fallback, int min, int max, out int value, out IResult? failure)
+    {
+        value = fallback;
+        failure = null;
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) || value < min || value > max)
+        {
+            failure = AbuseIpdbResults.Invalid(name, $"The {name} must be a whole number between {min} and {max}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>AbuseIPDB treats <c>verbose</c> as a flag: present (even empty) means on, unless it says false.</summary>
+    private static bool Flag(IQueryCollection query, string name)
+        => query.TryGetValue(name, out var value) && value.ToString().ToLowerInvariant() is not ("false" or "0" or "no");
+
+    private static IPAddress Offset(IPAddress start, decimal offset)
+    {
+        var bytes = start.GetAddressBytes();
+        var carry = offset;
+        for (var i = bytes.Length - 1; i >= 0 && carry > 0; i--)
+        {
+            var sum = bytes[i] + (carry % 256);
+            bytes[i] = (byte)(sum % 256);
+            carry = Math.Floor(carry / 256) + Math.Floor(sum / 256);
+        }
+
+        return new IPAddress(bytes);
+    }
+
+    private static string Netmask(int prefix, bool v6)
+    {
+        var bytes = new byte[v6 ? 16 : 4];
+        for (var i = 0; i < prefix; i++)
+        {
+            bytes[i / 8] |= (byte)(0x80 >> (i % 8));
+        }
+
+        return new IPAddress(bytes).ToString();
+    }
+
+    private static string SpaceDescription(AddressKind kind) => kind switch
+    {
+        AddressKind.Public => "Internet",
+        AddressKind.Private => "Private Use",
+        AddressKind.Loopback => "Loopback",
+        AddressKind.LinkLocal => "Link Local",
+        AddressKind.Multicast => "Multicast",
+        AddressKind.Documentation => "Documentation",
+        _ => "Reserved",
+    };
+
+    private static string Cut(string text, int max = 200) => text.Length <= max ? text : text[..max] + "…";
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Palisade.Server.AbuseIpdb.Contracts;
+
+/// <summary><c>POST /api/v2/report</c> data. <see cref="Status"/> is "duplicate" when the same key reported the address
+/// within the duplicate window (answered 200, counted once), absent otherwise.</summary>
+public sealed record AbuseIpdbReportData(string IpAddress, int AbuseConfidenceScore)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Status { get; init; }
+}

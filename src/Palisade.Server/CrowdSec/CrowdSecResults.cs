@@ -1,0 +1,11 @@
+using Microsoft.AspNetCore.Http;
+using Palisade.Server.CrowdSec.Contracts;
+
+namespace Palisade.Server.CrowdSec;
+
+/// <summary>LAPI's error responses: <c>{"message":"…"}</c>.</summary>
+internal static class CrowdSecResults
+{
+    public static IResult Error(int status, string message)
+        => TypedResults.Json(new CrowdSecMessage(message), CrowdSecJsonContext.Default.CrowdSecMessage, statusCode: status);
+}

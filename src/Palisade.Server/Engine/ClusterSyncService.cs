@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Palisade.Core.Reputation;
+using Palisade.Core.Storage;
+using Palisade.Core.Time;
+using Palisade.Storage.Redis;
+
+namespace Palisade.Server.Engine;
+
+/// <summary>
+/// Keeps this node's in-memory view in step with reports other nodes stored: at once through Redis notifications,
+/// and every few seconds from the store (covering notifications lost while Redis was away). Applying is idempotent.
+/// </summary>
+internal sealed class ClusterSyncService(RedisReportFeed feed, IReportStore store, ReputationIndex index, IClock clock,
+    ILogger<ClusterSyncService> logger) : BackgroundService
+{
+    private static readonly TimeSpan CatchUpInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CatchUpOverlap = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastCatchUp = clock.UtcNow - CatchUpOverlap;
+        var subscribed = false;
+        using var timer = new PeriodicTimer(CatchUpInterval);
+        try
+        {
+            do
+            {
+                if (!subscribed)
+                {
+                    subscribed = await TrySubscribeAsync(stoppingToken);
+                }
+
+                var started = clock.UtcNow;
+                try
+                {
+                    var applied = 0;
+                    foreach (var report in await store.LoadReceivedSinceAsync(lastCatchUp - CatchUpOverlap, stoppingToken))
+                    {
+                        applied += index.ApplyRemote(report) ? 1 : 0;
+                    }
+
+                    lastCatchUp = started;
+                    if (applied > 0)
+                    {
+                        logger.LogInformation("Caught up with {Count} reports stored by other nodes", applied);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Catch-up from the store failed; retrying");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<bool> TrySubscribeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await feed.SubscribeAsync(async ids =>
+            {
+                try
+                {
+                    foreach (var report in await store.LoadByIdsAsync(ids, stoppingToken))
+                    {
+                        index.ApplyRemote(report);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Could not load {Count} reports another node announced; the next catch-up will", ids.Count);
+                }
+            });
+            return true;
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+            logger.LogWarning("Redis is unavailable; relying on store catch-up until it returns");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Palisade.Core.Quotas;
+using Palisade.Core.Reports;
+using Palisade.Core.Storage;
+using Palisade.Storage.Postgres;
+using Palisade.Storage.Redis;
+using Palisade.Storage.Sqlite;
+
+namespace Palisade.Server.Engine;
+
+/// <summary>One registration per back end; everything above them sees only Core's interfaces.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddPalisadeSqlite(this IServiceCollection services, PalisadeOptions options)
+    {
+        services.AddSingleton(_ => new SqliteDatabase(new SqliteOptions { DataDirectory = options.DataDirectory, FullSync = options.FullSync }));
+        services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<IKeyStore, SqliteKeyStore>();
+        services.AddSingleton<IReportStore, SqliteReportStore>();
+        services.AddSingleton<IQuotaStore, SqliteQuotaStore>();
+        services.AddSingleton<IWhitelistStore, SqliteWhitelistStore>();
+        services.AddSingleton<IChangeSignal, SqliteChangeSignal>();
+        return services;
+    }
+
+    public static IServiceCollection AddPalisadePostgres(this IServiceCollection services, PalisadeOptions options)
+    {
+        // Factories, not instances: the container then disposes them (closing pools) with the host.
+        services.AddSingleton(_ => new PostgresDatabase(new PostgresOptions { ConnectionString = options.Postgres! }));
+        services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<PostgresDatabase>());
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<PostgresDatabase>());
+        services.AddSingleton<IKeyStore, PostgresKeyStore>();
+        services.AddSingleton<IReportStore, PostgresReportStore>();
+        services.AddSingleton<IQuotaStore, PostgresQuotaStore>();
+        services.AddSingleton<IWhitelistStore, PostgresWhitelistStore>();
+        services.AddSingleton<IChangeSignal, PostgresChangeSignal>();
+        return services;
+    }
+
+    public static IServiceCollection AddPalisadeRedis(this IServiceCollection services, PalisadeOptions options)
+    {
+        services.AddSingleton(_ => new RedisConnection(new RedisOptions { Configuration = options.Redis!, KeyPrefix = options.RedisKeyPrefix }));
+        services.AddSingleton<RedisQuotaCounter>();
+        services.AddSingleton<IQuotaCounter>(sp => sp.GetRequiredService<RedisQuotaCounter>());
+        services.AddSingleton<IQuotaJournal>(sp => sp.GetRequiredService<RedisQuotaCounter>());
+        services.AddSingleton<RedisReportFeed>();
+        services.AddSingleton<IReportFeed>(sp => sp.GetRequiredService<RedisReportFeed>());
+        return services;
+    }
+}

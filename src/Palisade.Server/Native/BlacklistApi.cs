@@ -1,0 +1,386 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Primitives;
+using Palisade.Core.Blocklists;
+using Palisade.Core.Geo;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Time;
+using Palisade.Server.Access;
+using Palisade.Server.Native.Contracts;
+
+namespace Palisade.Server.Native;
+
+/// <summary>
+/// <c>GET /v1/key/blacklist</c>: SikkerAPI's parameters (<c>scoreMinimum</c> default 50, <c>limit</c>, <c>plaintext</c>,
+/// <c>onlyCountries</c>, <c>exceptCountries</c>, <c>onlyAsn</c>, <c>exceptAsn</c>, <c>ipVersion</c>, <c>protocols</c>,
+/// <c>minSeverity</c>, <c>ignoreWhitelist</c>) plus <c>categories</c>, <c>maxAgeInDays</c>, <c>format</c> and <c>since</c>.
+/// Charged per address returned; a list longer than the remaining quota is cut and says so
+/// (<c>X-Blacklist-Truncated</c>, <c>meta.truncated</c>). <c>If-None-Match</c> with the current ETag is 304, free.
+/// </summary>
+public static class BlacklistApi
+{
+    public const string TruncatedHeader = "X-Blacklist-Truncated";
+    public const string TotalHeader = "X-Blacklist-Total";
+    public const string CursorHeader = "X-Blacklist-Cursor";
+
+    private static readonly JsonEncodedText MetaName = JsonEncodedText.Encode("meta");
+    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText IpName = JsonEncodedText.Encode("ip");
+    private static readonly JsonEncodedText ConfidenceName = JsonEncodedText.Encode("confidenceLevel");
+    private static readonly JsonEncodedText LastSeenName = JsonEncodedText.Encode("lastSeen");
+    private static readonly JsonEncodedText SessionsName = JsonEncodedText.Encode("sessions");
+    private static readonly JsonEncodedText ProtocolsName = JsonEncodedText.Encode("protocols");
+    private static readonly JsonEncodedText CountryName = JsonEncodedText.Encode("countryCode");
+    private static readonly JsonEncodedText AsnName = JsonEncodedText.Encode("asn");
+    private static readonly JsonEncodedText AsnOrgName = JsonEncodedText.Encode("asnOrg");
+    private static readonly JsonEncodedText ExpiresName = JsonEncodedText.Encode("expiresAt");
+
+    public static IEndpointRouteBuilder MapNativeBlacklistApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/key/blacklist", Blacklist).WithTags("Native")
+            .AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Blacklist, Feature.Blacklist));
+        return app;
+    }
+
+    public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        if (!TryParse(http.Request.Query, out var request, out var error))
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, error);
+        }
+
+        if (request.Since is { } since)
+        {
+            return await Changes(http, access, engine, quotas, clock, request.Query, since);
+        }
+
+        var selection = engine.Select(request.Query);
+        var etag = selection.ETag[..^1] + "-" + BlocklistParameters.FormatName(request.Format) + "\"";
+        if (IfNoneMatch(http.Request, etag))
+        {
+            http.Response.Headers.ETag = etag;
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var key = access.Key;
+        var decision = selection.Count == 0
+            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
+            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, selection.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
+        access.Decision = decision;
+        if (selection.Count > 0 && decision.Granted == 0)
+        {
+            return NativeResults.Error(StatusCodes.Status429TooManyRequests,
+                $"Daily blacklist quota of {decision.Limit} addresses exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).");
+        }
+
+        var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
+        var truncated = served.Count < selection.Count;
+        var headers = http.Response.Headers;
+        headers[TotalHeader] = selection.Total.ToString(CultureInfo.InvariantCulture);
+        headers[CursorHeader] = served.Cursor;
+        if (truncated)
+        {
+            headers[TruncatedHeader] = "true";
+        }
+        else
+        {
+            // A cut list is not the list: only whole lists get an entity tag to revalidate.
+            headers.ETag = etag;
+        }
+
+        headers.CacheControl = "no-cache";
+        var rendered = request.Format == BlocklistFormat.Json
+            ? engine.Render(served, $"native-json|{request.Query.Limit}|{selection.Count}", (s, output) => WriteJson(s, output, engine.Geo, selection.Count))
+            : engine.Render(served, request.Format);
+        return new RenderedResult(rendered, BlocklistRenderer.ContentType(request.Format));
+    }
+
+    private static async Task<IResult> Changes(HttpContext http, AccessContext access, BlocklistEngine engine, IQuotaCounter quotas, IClock clock,
+        BlocklistQuery query, BlocklistCursor since)
+    {
+        var changes = engine.Changes(query, since);
+        var key = access.Key;
+        var decision = changes.Added.Count == 0
+            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
+            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, changes.Added.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
+        access.Decision = decision;
+        if (changes.Added.Count > 0 && decision.Granted == 0)
+        {
+            return NativeResults.Error(StatusCodes.Status429TooManyRequests,
+                $"Daily blacklist quota of {decision.Limit} addresses exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).");
+        }
+
+        var granted = (int)Math.Min(decision.Granted, changes.Added.Count);
+        var truncated = granted < changes.Added.Count;
+        var sinceText = http.Request.Query["since"].ToString();
+        // When cut, the client must ask again from the same point: the cursor does not advance.
+        var cursor = truncated ? sinceText : changes.NextCursor;
+        var added = new List<BlacklistItem>(granted);
+        for (var i = 0; i < granted; i++)
+        {
+            added.Add(ToItem(changes.Added[i], engine.Geo));
+        }
+
+        var meta = new BlacklistMeta(changes.Current.GeneratedAt.ToUnixTimeMilliseconds(), query.ScoreMinimum, query.Limit, added.Count,
+            changes.Added.Count, truncated, cursor)
+        {
+            Since = sinceText,
+            Reset = changes.Reset,
+            TruncatedReason = truncated ? "quota" : null,
+        };
+        http.Response.Headers[CursorHeader] = cursor;
+        if (truncated)
+        {
+            http.Response.Headers[TruncatedHeader] = "true";
+        }
+
+        return TypedResults.Json(new BlacklistChangesResponse(meta, added, changes.Removed), NativeJsonContext.Default.BlacklistChangesResponse);
+    }
+
+    private static BlacklistItem ToItem(in BlocklistEntry entry, IGeoLookup geo)
+        => new(entry.Address, entry.Score, entry.LastSeenUnixMilliseconds, entry.Sessions, entry.Protocols, entry.CountryCode,
+            entry.Asn?.ToString(CultureInfo.InvariantCulture), entry.Asn is { } asn ? geo.AsName(asn) : null, entry.ExpiresAtUnixMilliseconds);
+
+    /// <summary>The list in <see cref="BlacklistResponse"/>'s shape, written straight into the cache buffer.</summary>
+    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output, IGeoLookup geo, int beforeQuota)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        var truncated = selection.Count < beforeQuota;
+        var meta = new BlacklistMeta(selection.GeneratedAt.ToUnixTimeMilliseconds(), selection.Query.ScoreMinimum, selection.Query.Limit,
+            selection.Count, selection.Total, truncated, selection.Cursor)
+        {
+            TruncatedReason = truncated ? "quota" : null,
+        };
+        json.WriteStartObject();
+        json.WritePropertyName(MetaName);
+        JsonSerializer.Serialize(json, meta, NativeJsonContext.Default.BlacklistMeta);
+        json.WriteStartArray(DataName);
+        Span<byte> asnText = stackalloc byte[10];
+        for (var i = 0; i < selection.Count; i++)
+        {
+            ref readonly var entry = ref selection.Entry(i);
+            json.WriteStartObject();
+            json.WriteString(IpName, entry.Address);
+            json.WriteNumber(ConfidenceName, entry.Score);
+            json.WriteNumber(LastSeenName, entry.LastSeenUnixMilliseconds);
+            json.WriteNumber(SessionsName, entry.Sessions);
+            json.WriteStartArray(ProtocolsName);
+            foreach (var protocol in entry.Protocols)
+            {
+                json.WriteStringValue(protocol);
+            }
+
+            json.WriteEndArray();
+            if (entry.CountryCode is { } country)
+            {
+                json.WriteString(CountryName, country);
+            }
+            else
+            {
+                json.WriteNull(CountryName);
+            }
+
+            if (entry.Asn is { } asn)
+            {
+                asn.TryFormat(asnText, out var length, default, CultureInfo.InvariantCulture);
+                json.WriteString(AsnName, asnText[..length]);
+                if (geo.AsName(asn) is { } organisation)
+                {
+                    json.WriteString(AsnOrgName, organisation);
+                }
+                else
+                {
+                    json.WriteNull(AsnOrgName);
+                }
+            }
+            else
+            {
+                json.WriteNull(AsnName);
+                json.WriteNull(AsnOrgName);
+            }
+
+            json.WriteNumber(ExpiresName, entry.ExpiresAtUnixMilliseconds);
+            json.WriteEndObject();
+            if (json.BytesPending > 16 * 1024)
+            {
+                json.Flush();
+            }
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+    }
+
+    private static bool IfNoneMatch(HttpRequest request, string etag)
+    {
+        foreach (var value in request.Headers.IfNoneMatch)
+        {
+            foreach (var candidate in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (candidate == "*" || candidate == etag || (candidate.StartsWith("W/", StringComparison.Ordinal) && candidate[2..] == etag))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private sealed record ParsedRequest(BlocklistQuery Query, BlocklistFormat Format, BlocklistCursor? Since);
+
+    private static bool TryParse(IQueryCollection query, out ParsedRequest request, out string error)
+    {
+        request = new ParsedRequest(BlocklistQuery.Default, BlocklistFormat.Json, null);
+        string? Value(string name) => query.TryGetValue(name, out var values) && !StringValues.IsNullOrEmpty(values) && values[0] is { Length: > 0 } first ? first : null;
+
+        var q = BlocklistQuery.Default;
+        string? e = null;
+        if (Value("scoreMinimum") is { } score)
+        {
+            if (!BlocklistParameters.TryParseScore("scoreMinimum", score, out var parsed, out e)) return Failed(e, out error);
+            q = q with { ScoreMinimum = parsed };
+        }
+
+        if (Value("limit") is { } limit)
+        {
+            if (!BlocklistParameters.TryParseLimit("limit", limit, out var parsed, out e)) return Failed(e, out error);
+            q = q with { Limit = parsed };
+        }
+
+        if (Value("onlyCountries") is { } only)
+        {
+            if (!BlocklistParameters.TryParseCountries("onlyCountries", only, out var parsed, out e)) return Failed(e, out error);
+            q = q with { OnlyCountries = parsed };
+        }
+
+        if (Value("exceptCountries") is { } except)
+        {
+            if (!BlocklistParameters.TryParseCountries("exceptCountries", except, out var parsed, out e)) return Failed(e, out error);
+            q = q with { ExceptCountries = parsed };
+        }
+
+        if (Value("onlyAsn") is { } onlyAsn)
+        {
+            if (!BlocklistParameters.TryParseAsns("onlyAsn", onlyAsn, out var parsed, out e)) return Failed(e, out error);
+            q = q with { OnlyAsns = parsed };
+        }
+
+        if (Value("exceptAsn") is { } exceptAsn)
+        {
+            if (!BlocklistParameters.TryParseAsns("exceptAsn", exceptAsn, out var parsed, out e)) return Failed(e, out error);
+            q = q with { ExceptAsns = parsed };
+        }
+
+        if (Value("ipVersion") is { } version)
+        {
+            if (!BlocklistParameters.TryParseIpVersion("ipVersion", version, out var parsed, out e)) return Failed(e, out error);
+            q = q with { IpVersion = parsed };
+        }
+
+        if (Value("protocols") is { } protocols)
+        {
+            if (!BlocklistParameters.TryParseProtocols("protocols", protocols, out var parsed, out e)) return Failed(e, out error);
+            q = q with { Protocols = parsed };
+        }
+
+        if (Value("categories") is { } categories)
+        {
+            if (!BlocklistParameters.TryParseCategories("categories", categories, out var parsed, out e)) return Failed(e, out error);
+            q = q with { Categories = parsed };
+        }
+
+        if (Value("minSeverity") is { } severity)
+        {
+            if (!BlocklistParameters.TryParseSeverity("minSeverity", severity, out var parsed, out e)) return Failed(e, out error);
+            q = q with { MinSeverity = parsed };
+        }
+
+        if (Value("maxAgeInDays") is { } age)
+        {
+            if (!BlocklistParameters.TryParseMaxAgeDays("maxAgeInDays", age, out var parsed, out e)) return Failed(e, out error);
+            q = q with { MaxAgeDays = parsed };
+        }
+
+        if (!TryBool(Value("ignoreWhitelist"), "ignoreWhitelist", out var ignoreWhitelist, out e) || !TryBool(Value("plaintext"), "plaintext", out var plaintext, out e))
+        {
+            return Failed(e, out error);
+        }
+
+        q = q with { IgnoreWhitelist = ignoreWhitelist };
+        var format = plaintext ? BlocklistFormat.Plaintext : BlocklistFormat.Json;
+        if (Value("format") is { } formatText)
+        {
+            if (!BlocklistParameters.TryParseFormat("format", formatText, out format, out e)) return Failed(e, out error);
+            if (plaintext && format != BlocklistFormat.Plaintext)
+            {
+                return Failed($"plaintext=true conflicts with format={formatText}; give one of them.", out error);
+            }
+        }
+
+        BlocklistCursor? since = null;
+        if (Value("since") is { } sinceText)
+        {
+            if (format != BlocklistFormat.Json)
+            {
+                return Failed("since (incremental pulls) is answered in JSON only (added and removed); drop plaintext/format or since.", out error);
+            }
+
+            if (!BlocklistCursor.TryParse(sinceText, out var cursor, out e)) return Failed(e, out error);
+            since = cursor;
+        }
+
+        request = new ParsedRequest(q, format, since);
+        error = "";
+        return true;
+    }
+
+    private static bool Failed(string? message, out string error)
+    {
+        error = message ?? "Invalid parameters.";
+        return false;
+    }
+
+    private static bool TryBool(string? text, string name, out bool value, out string? error)
+    {
+        value = false;
+        error = null;
+        switch (text?.ToLowerInvariant())
+        {
+            case null:
+            case "false" or "0" or "no":
+                return true;
+            case "true" or "1" or "yes":
+                value = true;
+                return true;
+            default:
+                error = $"{name} must be true or false (got '{(text.Length > 40 ? text[..40] : text)}').";
+                return false;
+        }
+    }
+
+    /// <summary>Sends cached bytes as they are, with their length, so a million-line list costs a memory copy.</summary>
+    private sealed class RenderedResult(RenderedBlocklist rendered, string contentType) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = contentType;
+            response.ContentLength = rendered.Length;
+            if (HttpMethods.IsHead(httpContext.Request.Method))
+            {
+                return;
+            }
+
+            await rendered.WriteToAsync(response.Body, httpContext.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Npgsql;
+
+namespace Palisade.Storage.Postgres;
+
+/// <summary>Ordered schema migrations, each applied once in its own transaction under an advisory lock.</summary>
+internal static class PostgresMigrations
+{
+    // Arbitrary constant shared by every node: "Palisade" in ASCII.
+    private const long MigrationLock = 0x50616c6973616465;
+
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE api_keys (
+            id          bigserial PRIMARY KEY,
+            name        text      NOT NULL UNIQUE,
+            tier        text      NOT NULL,
+            hash        bytea     NOT NULL UNIQUE,
+            prefix      text      NOT NULL,
+            created_at  bigint    NOT NULL,
+            revoked_at  bigint    NULL,
+            limits      text      NULL
+        );
+        CREATE TABLE reports (
+            id                 bigint   PRIMARY KEY,
+            address            text     NOT NULL,
+            key_id             bigint   NOT NULL,
+            kind               integer  NOT NULL,
+            trust              double precision NOT NULL,
+            categories         text     NOT NULL,
+            protocol           text     NULL,
+            port               integer  NULL,
+            username           text     NULL,
+            comment            text     NULL,
+            reported_at        bigint   NOT NULL,
+            received_at        bigint   NOT NULL,
+            source             integer  NOT NULL,
+            dialect            text     NULL,
+            dialect_categories text     NULL
+        );
+        CREATE SEQUENCE reports_id_seq OWNED BY reports.id;
+        CREATE INDEX reports_by_address  ON reports (address, reported_at);
+        CREATE INDEX reports_by_reported ON reports (reported_at);
+        CREATE INDEX reports_by_received ON reports (received_at);
+        CREATE TABLE quota_usage (
+            key_id bigint  NOT NULL,
+            family integer NOT NULL,
+            day    integer NOT NULL,
+            used   bigint  NOT NULL,
+            PRIMARY KEY (key_id, family, day)
+        );
+        CREATE TABLE whitelist (
+            network    text   PRIMARY KEY,
+            name       text   NOT NULL,
+            multiplier double precision NOT NULL,
+            expires_at bigint NULL,
+            created_at bigint NOT NULL
+        );
+        CREATE TABLE change_signal (
+            id         integer PRIMARY KEY CHECK (id = 1),
+            generation bigint  NOT NULL
+        );
+        INSERT INTO change_signal (id, generation) VALUES (1, 0);
+        """,
+    ];
+
+    public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var setup = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(@lock); CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY);", connection, transaction))
+        {
+            setup.Parameters.AddWithValue("lock", MigrationLock);
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        for (var version = 1; version <= Steps.Length; version++)
+        {
+            await using var check = new NpgsqlCommand("SELECT count(*) FROM schema_version WHERE version = @v", connection, transaction);
+            check.Parameters.AddWithValue("v", version);
+            if ((long)(await check.ExecuteScalarAsync(cancellationToken))! > 0)
+            {
+                continue;
+            }
+
+            await using var step = new NpgsqlCommand(Steps[version - 1] + $"\nINSERT INTO schema_version (version) VALUES ({version});", connection, transaction);
+            await step.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

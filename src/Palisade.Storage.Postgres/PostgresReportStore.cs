@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using Palisade.Core.Reports;
+using Palisade.Core.Scoring;
+using Palisade.Core.Storage;
+
+namespace Palisade.Storage.Postgres;
+
+/// <summary>
+/// Reports in PostgreSQL. Inserts take their ids from the sequence first and then stream the rows with binary COPY,
+/// all in one transaction: fast for bulk uploads, and the ids are known without relying on RETURNING order.
+/// </summary>
+public sealed class PostgresReportStore(PostgresDatabase database) : IReportStore
+{
+    internal const string Columns = "id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories";
+
+    public async Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
+    {
+        var stored = new StoredReport[reports.Count];
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var ids = new NpgsqlCommand("SELECT nextval('reports_id_seq') FROM generate_series(1, @n)", connection, transaction))
+            {
+                ids.Parameters.AddWithValue("n", reports.Count);
+                await using var reader = await ids.ExecuteReaderAsync(cancellationToken);
+                for (var i = 0; await reader.ReadAsync(cancellationToken); i++)
+                {
+                    stored[i] = reports[i] with { Id = reader.GetInt64(0) };
+                }
+            }
+
+            await using (var copy = await connection.BeginBinaryImportAsync($"COPY reports ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            {
+                foreach (var r in stored)
+                {
+                    await WriteRowAsync(copy, r, cancellationToken);
+                }
+
+                await copy.CompleteAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException && ex is not StoreUnavailableException)
+        {
+            throw new StoreUnavailableException($"Reports could not be stored in PostgreSQL: {ex.Message}", ex);
+        }
+
+        return stored;
+    }
+
+    public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE reported_at >= @since ORDER BY id", connection);
+        query.Parameters.AddWithValue("since", since.ToUnixTimeMilliseconds());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE received_at >= @since ORDER BY id", connection);
+        query.Parameters.AddWithValue("since", since.ToUnixTimeMilliseconds());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var reports = new List<StoredReport>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reports.Add(Read(reader));
+        }
+
+        return reports;
+    }
+
+    public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE id = ANY(@ids) ORDER BY id", connection);
+        query.Parameters.AddWithValue("ids", ids.ToArray());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var reports = new List<StoredReport>(ids.Count);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reports.Add(Read(reader));
+        }
+
+        return reports;
+    }
+
+    public async Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var inactive = new NpgsqlCommand(
+            """
+            WITH gone AS (SELECT address FROM reports GROUP BY address HAVING max(reported_at) < @inactive),
+                 deleted AS (DELETE FROM reports WHERE address IN (SELECT address FROM gone) RETURNING 1)
+            SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM deleted)
+            """, connection, transaction);
+        inactive.Parameters.AddWithValue("inactive", addressesInactiveBefore.ToUnixTimeMilliseconds());
+        int addresses, reports;
+        await using (var reader = await inactive.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            addresses = (int)reader.GetInt64(0);
+            reports = (int)reader.GetInt64(1);
+        }
+
+        await using var old = new NpgsqlCommand("DELETE FROM reports WHERE reported_at < @before", connection, transaction);
+        old.Parameters.AddWithValue("before", reportsBefore.ToUnixTimeMilliseconds());
+        reports += await old.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (reports, addresses);
+    }
+
+    public async Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand("SELECT key_id, count(*) FROM reports GROUP BY key_id", connection);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<long, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetInt64(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    private static StoredReport Read(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        (ReporterKind)reader.GetInt32(3),
+        reader.GetDouble(4),
+        IdListCodec.Decode(reader.GetString(5)),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+        (ReportSource)reader.GetInt32(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13),
+        reader.IsDBNull(14) ? null : IdListCodec.Decode(reader.GetString(14)));
+
+    internal static async Task WriteRowAsync(NpgsqlBinaryImporter copy, StoredReport r, CancellationToken cancellationToken)
+    {
+        await copy.StartRowAsync(cancellationToken);
+        await copy.WriteAsync(r.Id, NpgsqlDbType.Bigint, cancellationToken);
+        await copy.WriteAsync(r.Address, NpgsqlDbType.Text, cancellationToken);
+        await copy.WriteAsync(r.KeyId, NpgsqlDbType.Bigint, cancellationToken);
+        await copy.WriteAsync((int)r.Kind, NpgsqlDbType.Integer, cancellationToken);
+        await copy.WriteAsync(r.Trust, NpgsqlDbType.Double, cancellationToken);
+        await copy.WriteAsync(IdListCodec.Encode(r.Categories), NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(copy, r.Protocol, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(copy, r.Port, NpgsqlDbType.Integer, cancellationToken);
+        await WriteNullableAsync(copy, r.Username, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(copy, r.Comment, NpgsqlDbType.Text, cancellationToken);
+        await copy.WriteAsync(r.ReportedAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken);
+        await copy.WriteAsync(r.ReceivedAt.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, cancellationToken);
+        await copy.WriteAsync((int)r.Source, NpgsqlDbType.Integer, cancellationToken);
+        await WriteNullableAsync(copy, r.Dialect, NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(copy, r.DialectCategories is null ? null : IdListCodec.Encode(r.DialectCategories), NpgsqlDbType.Text, cancellationToken);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        => value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, type, cancellationToken);
+}

@@ -1,0 +1,40 @@
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.Cluster;
+
+/// <summary>The shared servers for cluster tests: always PostgreSQL + Redis, whatever back end the rest of the run uses.</summary>
+internal static class ClusterEnvironment
+{
+    public static string PostgresAdmin => Environment.GetEnvironmentVariable("PALISADE_CLUSTER_POSTGRES")
+        ?? throw new InvalidOperationException("PALISADE_CLUSTER_POSTGRES is not set: run the suite with scripts/test.sh, which starts PostgreSQL and Redis.");
+
+    public static string Redis => Environment.GetEnvironmentVariable("PALISADE_CLUSTER_REDIS")
+        ?? throw new InvalidOperationException("PALISADE_CLUSTER_REDIS is not set: run the suite with scripts/test.sh, which starts PostgreSQL and Redis.");
+
+    public static async Task<string> FreshDatabaseAsync()
+    {
+        var name = "c_" + Guid.NewGuid().ToString("N")[..16];
+        await using var admin = new Npgsql.NpgsqlConnection(PostgresAdmin);
+        await admin.OpenAsync();
+        await using (var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name }.ToString();
+    }
+
+    /// <summary>Arguments that make a <c>palisade serve</c> a node of the cluster on this database.</summary>
+    public static string[] NodeArguments(string connection) => ["--postgres", connection, "--redis", Redis];
+
+    /// <summary>Environment giving a cluster its own Redis key prefix.</summary>
+    public static Dictionary<string, string> NodeEnvironment(string prefix) => new() { ["PALISADE_Palisade__RedisKeyPrefix"] = prefix };
+
+    public static Task StopPostgresAsync() => RepositoryScripts.RunAsync("scripts/test-services.sh", "stop-postgres");
+
+    public static Task StartPostgresAsync() => RepositoryScripts.RunAsync("scripts/test-services.sh", "start-postgres");
+
+    public static Task StopRedisAsync() => RepositoryScripts.RunAsync("scripts/test-services.sh", "stop-redis");
+
+    public static Task StartRedisAsync() => RepositoryScripts.RunAsync("scripts/test-services.sh", "start-redis");
+}

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Diagnostics;
+using Npgsql;
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.Cluster;
+
+/// <summary>Two real server processes sharing one PostgreSQL and one Redis.</summary>
+[Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class MultiNodeTests : IAsyncLifetime
+{
+    private readonly string _data = TempDirectory.Create();
+    private string _connection = null!;
+    private PalisadeProcess _nodeA = null!;
+    private PalisadeProcess _nodeB = null!;
+
+    public async Task InitializeAsync()
+    {
+        _connection = await ClusterEnvironment.FreshDatabaseAsync();
+        var prefix = "cluster:" + Guid.NewGuid().ToString("N")[..8] + ":";
+        _nodeA = await PalisadeProcess.ServeAsync(_data, ClusterEnvironment.NodeArguments(_connection), ClusterEnvironment.NodeEnvironment(prefix));
+        _nodeB = await PalisadeProcess.ServeAsync(_data, ClusterEnvironment.NodeArguments(_connection), ClusterEnvironment.NodeEnvironment(prefix));
+    }
+
+    public Task DisposeAsync()
+    {
+        _nodeA.Dispose();
+        _nodeB.Dispose();
+        TempDirectory.Delete(_data);
+        return Task.CompletedTask;
+    }
+
+    private async Task<string> CreateKeyAsync(string tier, params string[] limits)
+    {
+        var arguments = new List<string> { "keys", "create", "--data", _data, "--postgres", _connection, "--tier", tier, "--name", "k" + Guid.NewGuid().ToString("N")[..8] };
+        foreach (var limit in limits)
+        {
+            arguments.AddRange(["--limit", limit]);
+        }
+
+        var (code, stdout, stderr) = await PalisadeProcess.RunAsync([.. arguments]);
+        Assert.True(code == 0, stderr);
+        return stdout.Trim();
+    }
+
+    private static HttpClient Client(PalisadeProcess node, string key)
+    {
+        var client = new HttpClient { BaseAddress = node.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    [Fact]
+    public async Task Eight_clients_on_two_nodes_one_quota_every_report_kept()
+    {
+        const int limit = 300;
+        var checker = await CreateKeyAsync("free", $"check={limit}");
+        var reporter = await CreateKeyAsync("enterprise");
+        var acknowledged = new ConcurrentBag<long>();
+        var admitted = 0;
+        var refused = 0;
+        var failures = new ConcurrentBag<string>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async client =>
+        {
+            using var onA = Client(_nodeA, checker);
+            using var onB = Client(_nodeB, checker);
+            using var reportA = Client(_nodeA, reporter);
+            using var reportB = Client(_nodeB, reporter);
+            for (var i = 0; i < 80; i++)
+            {
+                var check = await (i % 2 == 0 ? onA : onB).GetAsync($"/v1/key/check/45.33.{40 + client}.{i + 1}");
+                switch (check.StatusCode)
+                {
+                    case HttpStatusCode.OK: Interlocked.Increment(ref admitted); break;
+                    case HttpStatusCode.TooManyRequests: Interlocked.Increment(ref refused); break;
+                    default: failures.Add($"check {check.StatusCode}"); break;
+                }
+
+                var report = await (i % 2 == 0 ? reportB : reportA).PostJsonAsync("/v1/key/report",
+                    new { ip = $"45.33.{40 + client}.{i + 1}", category = "brute_force", protocol = "ssh" });
+                if (report.StatusCode == HttpStatusCode.OK)
+                {
+                    acknowledged.Add((await report.JsonAsync()).GetProperty("id").GetInt64());
+                }
+                else
+                {
+                    failures.Add($"report {report.StatusCode}");
+                }
+            }
+        }));
+
+        Assert.Empty(failures);
+        Assert.Equal(limit, admitted);
+        Assert.Equal(8 * 80 - limit, refused);
+        Assert.Equal(8 * 80, acknowledged.Count);
+
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM reports WHERE id = ANY(@ids)", connection);
+        count.Parameters.AddWithValue("ids", acknowledged.ToArray());
+        Assert.Equal(8L * 80, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_report_through_node_A_shows_on_node_B_within_a_second()
+    {
+        var key = await CreateKeyAsync("enterprise");
+        using var a = Client(_nodeA, key);
+        using var b = Client(_nodeB, key);
+        for (var round = 1; round <= 5; round++)
+        {
+            var ip = $"45.33.60.{round}";
+            Assert.Equal(HttpStatusCode.OK, (await a.PostJsonAsync("/v1/key/report", new { ip, category = "port_scan" })).StatusCode);
+            var watch = Stopwatch.StartNew();
+            var found = false;
+            while (!found && watch.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                found = (await (await b.GetAsync("/v1/key/check/" + ip)).JsonAsync()).GetProperty("found").GetBoolean();
+                if (!found)
+                {
+                    await Task.Delay(20);
+                }
+            }
+
+            Assert.True(found, $"{ip} reported on A was not visible on B after {watch.ElapsedMilliseconds} ms");
+        }
+    }
+
+    [Fact]
+    public async Task A_key_revoked_with_the_cli_is_refused_by_both_nodes()
+    {
+        var key = await CreateKeyAsync("free");
+        using var a = Client(_nodeA, key);
+        using var b = Client(_nodeB, key);
+        Assert.Equal(HttpStatusCode.OK, (await a.GetAsync("/v1/key/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/v1/key/status")).StatusCode);
+        var (code, _, stderr) = await PalisadeProcess.RunAsync("keys", "revoke", key, "--data", _data, "--postgres", _connection);
+        Assert.True(code == 0, stderr);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        HttpStatusCode sa, sb;
+        do
+        {
+            await Task.Delay(100);
+            sa = (await a.GetAsync("/v1/key/status")).StatusCode;
+            sb = (await b.GetAsync("/v1/key/status")).StatusCode;
+        }
+        while ((sa != HttpStatusCode.Forbidden || sb != HttpStatusCode.Forbidden) && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.Forbidden, sa);
+        Assert.Equal(HttpStatusCode.Forbidden, sb);
+    }
+}
