@@ -65,6 +65,7 @@ public static class PalisadeServer
         AbuseIpdb.AbuseIpdbApi.MapAbuseIpdbApi(app);
         ReportedIp.ReportedIpApi.MapReportedIpApi(app);
         IpSwamp.IpSwampApi.MapIpSwampApi(app);
+        CrowdSec.CrowdSecApi.MapCrowdSecApi(app);
         return app;
     }
 

@@ -15,29 +15,6 @@ namespace Palisade.Storage.Redis;
 /// </summary>
 public sealed class RedisQuotaCounter(RedisConnection redis) : IQuotaCounter, IQuotaJournal
 {
-    // KEYS[1] counter; ARGV: units, limit (-1 = unlimited), partial (1/0), seed, expire-at (unix seconds)
-    private const string ChargeScript =
-        """
-        local raw = redis.call('GET', KEYS[1])
-        local used = tonumber(ARGV[4])
-        if raw then used = tonumber(raw) end
-        local units = tonumber(ARGV[1])
-        local limit = tonumber(ARGV[2])
-        local granted = units
-        if limit >= 0 then
-          local remaining = limit - used
-          if remaining < 0 then remaining = 0 end
-          if units > remaining then
-            if ARGV[3] == '1' then granted = remaining else granted = 0 end
-          end
-        end
-        if granted > 0 or not raw then
-          used = used + granted
-          redis.call('SET', KEYS[1], used, 'EXAT', ARGV[5])
-        end
-        return {granted, used}
-        """;
-
     private const string RefundScript =
         """
         local raw = redis.call('GET', KEYS[1])
@@ -95,7 +72,7 @@ public sealed class RedisQuotaCounter(RedisConnection redis) : IQuotaCounter, IQ
         try
         {
             var database = await redis.DatabaseAsync();
-            result = await database.ScriptEvaluateAsync(ChargeScript, [CounterKey(keyId, family, day)],
+            result = await database.ScriptEvaluateAsync(RedisScripts.Charge, [CounterKey(keyId, family, day)],
                 [units, limit ?? -1, partial ? 1 : 0, seed, reset.AddDays(1).ToUnixTimeSeconds()]);
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))

@@ -40,6 +40,7 @@ public static class AbuseIpdbApi
         api.MapGet("/check-block", CheckBlock).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
         api.MapPost("/report", Report).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.Report));
         api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.BulkReport));
+        app.MapAbuseIpdbBlacklist();
         return app;
     }
 

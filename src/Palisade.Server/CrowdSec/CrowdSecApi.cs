@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -210,9 +211,9 @@ public static class CrowdSecApi
         => CrowdSecResults.Error(StatusCodes.Status429TooManyRequests,
             $"daily quota of {decision.Limit} exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)})");
 
-    private static IResult StreamResult(List<CrowdSecDecision> added, List<CrowdSecDecision> deleted)
+    private static JsonHttpResult<CrowdSecStream> StreamResult(List<CrowdSecDecision> added, List<CrowdSecDecision> deleted)
         => TypedResults.Json(new CrowdSecStream(added.Count == 0 ? null : added, deleted.Count == 0 ? null : deleted), CrowdSecJsonContext.Default.CrowdSecStream);
 
     /// <summary>LAPI answers "no decision" with the JSON literal null.</summary>
-    private static IResult NullResult() => TypedResults.Text("null", "application/json; charset=utf-8");
+    private static ContentHttpResult NullResult() => TypedResults.Text("null", "application/json; charset=utf-8");
 }

@@ -35,6 +35,7 @@ public static class EngineServiceCollectionExtensions
             services.AddSingleton<IQuotaCounter>(sp => sp.GetRequiredService<InMemoryQuotaCounter>());
             services.AddSingleton<IQuotaJournal>(sp => sp.GetRequiredService<InMemoryQuotaCounter>());
             services.AddSingleton<IReportFeed, SingleNodeReportFeed>();
+            services.AddSingleton<IPublicQuotaCounter, PublicQuotaCounter>();
         }
         else
         {

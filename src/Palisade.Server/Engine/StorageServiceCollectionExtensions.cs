@@ -44,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RedisQuotaCounter>();
         services.AddSingleton<IQuotaCounter>(sp => sp.GetRequiredService<RedisQuotaCounter>());
         services.AddSingleton<IQuotaJournal>(sp => sp.GetRequiredService<RedisQuotaCounter>());
+        services.AddSingleton<IPublicQuotaCounter, RedisPublicQuotaCounter>();
         services.AddSingleton<RedisReportFeed>();
         services.AddSingleton<IReportFeed>(sp => sp.GetRequiredService<RedisReportFeed>());
         return services;

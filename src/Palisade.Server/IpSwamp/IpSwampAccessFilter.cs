@@ -10,9 +10,9 @@ namespace Palisade.Server.IpSwamp;
 /// <summary>
 /// Authenticates IPSwamp requests (<c>Authorization: Bearer</c> or <c>X-API-Key</c>) with IPSwamp's statuses: 401 when no
 /// key is sent, 403 for an invalid, revoked or under-privileged key and — as IPSwamp does — for an exhausted quota
-/// (with <c>Retry-After</c>). Every authenticated response carries the check family's quota headers.
+/// (with <c>Retry-After</c>). Every authenticated response carries the quota headers of the endpoint's family.
 /// </summary>
-internal sealed class IpSwampAccessFilter(Feature feature) : IEndpointFilter
+internal sealed class IpSwampAccessFilter(Feature feature, QuotaFamily family = QuotaFamily.Check) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -37,13 +37,13 @@ internal sealed class IpSwampAccessFilter(Feature feature) : IEndpointFilter
             return IpSwampResults.Error(StatusCodes.Status403Forbidden, $"Your plan ({key.Tier.DisplayName}) does not include this endpoint.");
         }
 
-        var access = new AccessContext(key, QuotaFamily.Check);
+        var access = new AccessContext(key, family);
         access.Attach(http);
         http.Response.OnStarting(async () =>
         {
             var clock = http.RequestServices.GetRequiredService<IClock>();
             var decision = access.Decision ?? await http.RequestServices.GetRequiredService<IQuotaCounter>()
-                .PeekAsync(key.Key.Id, QuotaFamily.Check, key.LimitFor(QuotaFamily.Check), clock.UtcNow);
+                .PeekAsync(key.Key.Id, family, key.LimitFor(family), clock.UtcNow);
             QuotaHeaders.Write(http.Response.Headers, decision);
             if (!decision.Allowed)
             {

@@ -36,6 +36,7 @@ public static class IpSwampApi
         api.MapGet("/checkSubnet", CheckSubnet).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
         api.MapGet("/test-key", TestKey).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
         api.MapGet("/account", Account).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
+        IpSwampExport.Map(api);
         return app;
     }
 
@@ -230,7 +231,7 @@ public static class IpSwampApi
         _ => "clean",
     };
 
-    private static string Level(int score) => score switch
+    internal static string Level(int score) => score switch
     {
         >= 75 => "CRITICAL",
         >= 50 => "HIGH",

@@ -49,6 +49,7 @@ public static class ReportedIpApi
         api.MapPost("/bulk-check", BulkCheck).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.BulkCheck, null));
         api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Report, ReportedIpPermission.BulkReport, null));
         api.MapGet("/verify-key", VerifyKey).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.Verify, null));
+        ReportedIpBlacklist.Map(api);
         return app;
     }
 

@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Palisade.Core.Blocklists;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Time;
+using Palisade.Server.Access;
+
+namespace Palisade.Server.AbuseIpdb;
+
+/// <summary>
+/// <c>GET /api/v2/blacklist</c> on the shared blocklist engine: <c>confidenceMinimum</c> (25–100, default 100),
+/// <c>limit</c> (default 10,000), <c>plaintext</c> or <c>Accept: text/plain</c>, <c>onlyCountries</c>,
+/// <c>exceptCountries</c>, <c>ipVersion</c>. Charged per address returned; a list longer than the remaining blacklist
+/// quota is cut to it.
+/// </summary>
+internal static class AbuseIpdbBlacklist
+{
+    public const int DefaultLimit = 10_000;
+
+    public static IEndpointRouteBuilder MapAbuseIpdbBlacklist(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v2/blacklist", Blacklist).WithTags("AbuseIPDB")
+            .AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Blacklist, Feature.Blacklist));
+        return app;
+    }
+
+    public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        var q = http.Request.Query;
+        var query = new BlocklistQuery { ScoreMinimum = 100, Limit = DefaultLimit };
+        if (q["confidenceMinimum"].ToString() is { Length: > 0 } minimum)
+        {
+            if (!BlocklistParameters.TryParseScore("confidenceMinimum", minimum, out var score, out var error) || score < 25)
+            {
+                return AbuseIpdbResults.Invalid("confidenceMinimum", error ?? "The confidence minimum must be between 25 and 100.");
+            }
+
+            query = query with { ScoreMinimum = score };
+        }
+
+        if (q["limit"].ToString() is { Length: > 0 } limitText)
+        {
+            if (!BlocklistParameters.TryParseLimit("limit", limitText, out var limit, out var error))
+            {
+                return AbuseIpdbResults.Invalid("limit", error);
+            }
+
+            query = query with { Limit = limit };
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)["onlyCountries", "exceptCountries"])
+        {
+            if (q[name].ToString() is { Length: > 0 } text)
+            {
+                if (!BlocklistParameters.TryParseCountries(name, text, out var countries, out var error))
+                {
+                    return AbuseIpdbResults.Invalid(name, error);
+                }
+
+                query = name == "onlyCountries" ? query with { OnlyCountries = countries } : query with { ExceptCountries = countries };
+            }
+        }
+
+        if (q["ipVersion"].ToString() is { Length: > 0 } versionText)
+        {
+            if (!BlocklistParameters.TryParseIpVersion("ipVersion", versionText, out var version, out var error))
+            {
+                return AbuseIpdbResults.Invalid("ipVersion", error);
+            }
+
+            query = query with { IpVersion = version };
+        }
+
+        var plaintext = q.ContainsKey("plaintext") && q["plaintext"].ToString().ToLowerInvariant() is not ("false" or "0")
+            || http.Request.Headers.Accept.ToString().Contains("text/plain", StringComparison.OrdinalIgnoreCase);
+        var selection = engine.Select(query);
+        var key = access.Key;
+        var decision = selection.Count == 0
+            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
+            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, selection.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
+        access.Decision = decision;
+        if (selection.Count > 0 && decision.Granted == 0)
+        {
+            return AbuseIpdbResults.RateLimited(decision.Limit);
+        }
+
+        var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
+        var rendered = plaintext
+            ? engine.Render(served, BlocklistFormat.Plaintext)
+            : engine.Render(served, "abuseipdb-json", WriteJson);
+        http.Response.ContentType = plaintext ? "text/plain; charset=utf-8" : "application/json";
+        http.Response.ContentLength = rendered.Length;
+        await rendered.WriteToAsync(http.Response.Body, http.RequestAborted);
+        return TypedResults.Empty;
+    }
+
+    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output)
+    {
+        using var json = new Utf8JsonWriter(output);
+        json.WriteStartObject();
+        json.WriteStartObject("meta");
+        json.WriteString("generatedAt", AbuseIpdbMapper.Time(selection.GeneratedAt));
+        json.WriteEndObject();
+        json.WriteStartArray("data");
+        for (var i = 0; i < selection.Count; i++)
+        {
+            ref readonly var entry = ref selection.Entry(i);
+            json.WriteStartObject();
+            json.WriteString("ipAddress", entry.Address);
+            json.WriteString("countryCode", entry.CountryCode);
+            json.WriteNumber("abuseConfidenceScore", entry.Score);
+            json.WriteString("lastReportedAt", AbuseIpdbMapper.Time(entry.LastSeen));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Palisade.Core.Blocklists;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Time;
+using Palisade.Server.Access;
+
+namespace Palisade.Server.IpSwamp;
+
+/// <summary>
+/// <c>GET /api/v1/export</c>: threat data as JSON (<c>[{ip, score, threat_level, last_attack, total_hits}]</c>) or CSV, from
+/// the shared blocklist engine. <c>format=json|csv</c>, <c>minScore</c> (default 50), <c>limit</c>. Charged per address
+/// exported from the blacklist quota, cut to what remains.
+/// </summary>
+internal static class IpSwampExport
+{
+    public static void Map(RouteGroupBuilder api)
+        => api.MapGet("/export", Export).AddEndpointFilter(new IpSwampAccessFilter(Feature.Blacklist, QuotaFamily.Blacklist));
+
+    public static async Task<IResult> Export(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        var q = http.Request.Query;
+        var query = new BlocklistQuery();
+        if (q["minScore"].ToString() is { Length: > 0 } minimum)
+        {
+            if (!BlocklistParameters.TryParseScore("minScore", minimum, out var score, out var error))
+            {
+                return IpSwampResults.Error(StatusCodes.Status400BadRequest, error);
+            }
+
+            query = query with { ScoreMinimum = score };
+        }
+
+        if (q["limit"].ToString() is { Length: > 0 } limitText)
+        {
+            if (!BlocklistParameters.TryParseLimit("limit", limitText, out var limit, out var error))
+            {
+                return IpSwampResults.Error(StatusCodes.Status400BadRequest, error);
+            }
+
+            query = query with { Limit = limit };
+        }
+
+        var format = q["format"].ToString().ToLowerInvariant();
+        if (format is not ("" or "json" or "csv"))
+        {
+            return IpSwampResults.Error(StatusCodes.Status400BadRequest, "format must be json or csv");
+        }
+
+        var selection = engine.Select(query);
+        var key = access.Key;
+        var decision = selection.Count == 0
+            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
+            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, selection.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
+        access.Decision = decision;
+        if (selection.Count > 0 && decision.Granted == 0)
+        {
+            return IpSwampResults.Error(StatusCodes.Status403Forbidden, IpSwampResults.UsageExceeded);
+        }
+
+        var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
+        var csv = format == "csv";
+        var rendered = engine.Render(served, csv ? "ipswamp-csv" : "ipswamp-json", csv ? WriteCsv : WriteJson);
+        http.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
+        http.Response.ContentLength = rendered.Length;
+        await rendered.WriteToAsync(http.Response.Body, http.RequestAborted);
+        return TypedResults.Empty;
+    }
+
+    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output)
+    {
+        using var json = new Utf8JsonWriter(output);
+        json.WriteStartArray();
+        for (var i = 0; i < selection.Count; i++)
+        {
+            ref readonly var entry = ref selection.Entry(i);
+            json.WriteStartObject();
+            json.WriteString("ip", entry.Address);
+            json.WriteNumber("score", entry.Score);
+            json.WriteString("threat_level", IpSwampApi.Level(entry.Score));
+            json.WriteString("last_attack", WireTime.Rfc3339(entry.LastSeen));
+            json.WriteNumber("total_hits", entry.Sessions);
+            json.WriteString("country_code", entry.CountryCode);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteCsv(BlocklistSelection selection, IBufferWriter<byte> output)
+    {
+        var line = new StringBuilder("ip,score,threat_level,last_attack,total_hits,country_code\n");
+        for (var i = 0; i < selection.Count; i++)
+        {
+            ref readonly var entry = ref selection.Entry(i);
+            line.Append(CultureInfo.InvariantCulture, $"{entry.Address},{entry.Score},{IpSwampApi.Level(entry.Score)},{WireTime.Rfc3339(entry.LastSeen)},{entry.Sessions},{entry.CountryCode}\n");
+            if (line.Length > 32 * 1024 || i == selection.Count - 1)
+            {
+                Encoding.UTF8.GetBytes(line.ToString(), output);
+                line.Clear();
+            }
+        }
+
+        if (line.Length > 0)
+        {
+            Encoding.UTF8.GetBytes(line.ToString(), output);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Palisade.Core.Blocklists;
+using Palisade.Core.Categories;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Time;
+using Palisade.Server.Access;
+
+namespace Palisade.Server.ReportedIp;
+
+/// <summary>
+/// <c>GET /wp-json/reportedip/v2/blacklist</c> on the shared blocklist engine, following ReportedIP's inclusion rule:
+/// confidence at least <c>minConfidence</c> (default 75) and not whitelisted. <c>format=json</c> (the envelope with
+/// <c>[{ip, confidence, categories, last_reported}]</c>, categories in ReportedIP ids), <c>txt</c> or <c>csv</c>;
+/// <c>limit</c>, <c>ipVersion</c>. Charged per address returned, cut to the remaining blacklist quota.
+/// </summary>
+internal static class ReportedIpBlacklist
+{
+    public const int DefaultMinimum = 75;
+
+    public static void Map(RouteGroupBuilder api)
+        => api.MapGet("/blacklist", Blacklist)
+            .AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Blacklist, ReportedIpPermission.Blacklist, null));
+
+    public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        var q = http.Request.Query;
+        var query = new BlocklistQuery { ScoreMinimum = DefaultMinimum };
+        if (q["minConfidence"].ToString() is { Length: > 0 } minimum)
+        {
+            if (!BlocklistParameters.TryParseScore("minConfidence", minimum, out var score, out var error))
+            {
+                return ReportedIpResults.Error(StatusCodes.Status400BadRequest, error);
+            }
+
+            query = query with { ScoreMinimum = score };
+        }
+
+        if (q["limit"].ToString() is { Length: > 0 } limitText)
+        {
+            if (!BlocklistParameters.TryParseLimit("limit", limitText, out var limit, out var error))
+            {
+                return ReportedIpResults.Error(StatusCodes.Status400BadRequest, error);
+            }
+
+            query = query with { Limit = limit };
+        }
+
+        if (q["ipVersion"].ToString() is { Length: > 0 } versionText)
+        {
+            if (!BlocklistParameters.TryParseIpVersion("ipVersion", versionText, out var version, out var error))
+            {
+                return ReportedIpResults.Error(StatusCodes.Status400BadRequest, error);
+            }
+
+            query = query with { IpVersion = version };
+        }
+
+        var format = q["format"].ToString().ToLowerInvariant();
+        if (format is not ("" or "json" or "txt" or "csv"))
+        {
+            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Parameter 'format' must be json, txt or csv.");
+        }
+
+        var selection = engine.Select(query);
+        var key = access.Key;
+        var decision = selection.Count == 0
+            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
+            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, selection.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
+        access.Decision = decision;
+        if (selection.Count > 0 && decision.Granted == 0)
+        {
+            return ReportedIpResults.TooManyRequests(QuotaDay.SecondsUntilReset(clock.UtcNow));
+        }
+
+        var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
+        var rendered = format switch
+        {
+            "txt" => engine.Render(served, BlocklistFormat.Plaintext),
+            "csv" => engine.Render(served, BlocklistFormat.Csv),
+            _ => engine.Render(served, "reportedip-json", WriteJson),
+        };
+        http.Response.ContentType = format switch
+        {
+            "txt" => "text/plain; charset=utf-8",
+            "csv" => "text/csv; charset=utf-8",
+            _ => "application/json; charset=utf-8",
+        };
+        http.Response.ContentLength = rendered.Length;
+        await rendered.WriteToAsync(http.Response.Body, http.RequestAborted);
+        return TypedResults.Empty;
+    }
+
+    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output)
+    {
+        using var json = new Utf8JsonWriter(output);
+        json.WriteStartObject();
+        json.WriteStartObject("meta");
+        json.WriteBoolean("success", true);
+        json.WriteNumber("code", 200);
+        json.WriteString("message", "OK");
+        json.WriteEndObject();
+        json.WriteStartArray("data");
+        for (var i = 0; i < selection.Count; i++)
+        {
+            ref readonly var entry = ref selection.Entry(i);
+            json.WriteStartObject();
+            json.WriteString("ip", entry.Address);
+            json.WriteNumber("confidence", entry.Score);
+            json.WriteStartArray("categories");
+            foreach (var id in entry.Categories.Select(CategoryCatalog.ToReportedIp).Distinct())
+            {
+                json.WriteNumberValue(id);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("last_reported", WireTime.Rfc3339(entry.LastSeen));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

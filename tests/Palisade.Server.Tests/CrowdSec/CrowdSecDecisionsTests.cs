@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text.Json;
+using Palisade.Core.Keys;
+using Palisade.Core.Whitelisting;
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.CrowdSec;
+
+public sealed class CrowdSecDecisionsTests : IAsyncLifetime
+{
+    private PalisadeHost _host = null!;
+    private HttpClient _bouncer = null!;
+    private HttpClient _sensor = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await PalisadeHost.StartAsync();
+        _bouncer = Bouncer(await _host.CreateKeyAsync("professional"));
+        _sensor = _host.ClientWithKey(await _host.CreateKeyAsync("honeypot"));
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private HttpClient Bouncer(string key)
+    {
+        var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    /// <summary>A sensor observation in four severe categories: enough for the default threshold of 75.</summary>
+    private async Task ListAsync(string ip)
+    {
+        var response = await _sensor.PostJsonAsync("/v1/key/report",
+            new { ip, categories = new[] { "exploited_host", "malware", "brute_force", "ddos" }, protocol = "ssh" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var score = (await (await _sensor.GetAsync("/v1/key/check/" + ip)).JsonAsync()).GetProperty("confidenceLevel").GetInt32();
+        Assert.True(score >= 75, $"test setup: {ip} scored {score}, below the decision threshold");
+    }
+
+    private async Task<JsonElement> StreamAsync(bool startup)
+    {
+        var response = await _bouncer.GetAsync("/v1/decisions/stream?startup=" + (startup ? "true" : "false"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    private static List<string> Values(JsonElement list)
+        => list.ValueKind == JsonValueKind.Null ? [] : [.. list.EnumerateArray().Select(d => d.GetProperty("value").GetString()!)];
+
+    [Fact]
+    public async Task Stream_sends_the_list_at_startup_then_only_what_changed()
+    {
+        await ListAsync("45.33.90.1");
+        var first = await StreamAsync(startup: true);
+        Assert.Equal(["45.33.90.1"], Values(first.GetProperty("new")));
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("deleted").ValueKind);
+        var decision = first.GetProperty("new")[0];
+        Assert.Equal("Ip", decision.GetProperty("scope").GetString());
+        Assert.Equal("ban", decision.GetProperty("type").GetString());
+        Assert.Equal("palisade", decision.GetProperty("origin").GetString());
+        Assert.Matches(@"^\d+h\d+m\d+s$", decision.GetProperty("duration").GetString());
+        Assert.True(decision.GetProperty("id").GetInt64() > 0);
+
+        var quiet = await StreamAsync(startup: false);
+        Assert.Equal(JsonValueKind.Null, quiet.GetProperty("new").ValueKind);
+        Assert.Equal(JsonValueKind.Null, quiet.GetProperty("deleted").ValueKind);
+
+        await ListAsync("45.33.90.2");
+        Assert.Equal(["45.33.90.2"], Values((await StreamAsync(startup: false)).GetProperty("new")));
+
+        // Whitelisting takes an address off the list: the bouncer is told to delete it.
+        _host.Service<WhitelistProvider>().SetOperatorEntries([new WhitelistEntry(IPNetwork.Parse("45.33.90.1/32"), "ours", 0, "operator")]);
+        var after = await StreamAsync(startup: false);
+        Assert.Equal(["45.33.90.1"], Values(after.GetProperty("deleted")));
+        Assert.Equal(["45.33.90.2"], Values((await StreamAsync(startup: true)).GetProperty("new")));
+    }
+
+    [Fact]
+    public async Task Addresses_below_the_threshold_are_not_decisions()
+    {
+        var reporter = _host.ClientWithKey(await _host.CreateKeyAsync("free"));
+        Assert.Equal(HttpStatusCode.OK, (await reporter.PostJsonAsync("/v1/key/report", new { ip = "45.33.90.3", category = "port_scan" })).StatusCode);
+        Assert.DoesNotContain("45.33.90.3", Values((await StreamAsync(startup: true)).GetProperty("new")));
+        Assert.Equal("null", await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.90.3")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Query_mode_answers_an_array_or_null()
+    {
+        await ListAsync("45.33.91.5");
+        var hit = await _bouncer.GetAsync("/v1/decisions?ip=45.33.91.5");
+        Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+        Assert.Equal(["45.33.91.5"], Values(await hit.JsonAsync()));
+        Assert.Equal(["45.33.91.5"], Values(await (await _bouncer.GetAsync("/v1/decisions?scope=ip&value=45.33.91.5")).JsonAsync()));
+        Assert.Equal(["45.33.91.5"], Values(await (await _bouncer.GetAsync("/v1/decisions?range=45.33.91.0/24&contains=false")).JsonAsync()));
+        Assert.Equal("null", await (await _bouncer.GetAsync("/v1/decisions?range=45.33.91.0/24")).Content.ReadAsStringAsync());
+        Assert.Equal("null", await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.91.6")).Content.ReadAsStringAsync());
+        Assert.Equal("null", await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.91.5&type=captcha")).Content.ReadAsStringAsync());
+        var bad = await _bouncer.GetAsync("/v1/decisions?ip=banana");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.False(string.IsNullOrEmpty((await bad.JsonAsync()).GetProperty("message").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await _bouncer.GetAsync("/v1/decisions/stream?startup=maybe")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("sk_free_wrongwrongwrongwrongwrongwrong12")]
+    public async Task Missing_or_wrong_key_is_403_access_forbidden(string? key)
+    {
+        using var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        foreach (var path in new[] { "/v1/decisions/stream?startup=true", "/v1/decisions?ip=45.33.90.9" })
+        {
+            var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("access forbidden", (await response.JsonAsync()).GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Stream_is_charged_per_new_decision_from_the_blacklist_quota()
+    {
+        await ListAsync("45.33.92.1");
+        await ListAsync("45.33.92.2");
+        var bouncer = Bouncer(await _host.CreateKeyAsync("professional", new Dictionary<QuotaFamily, long> { [QuotaFamily.Blacklist] = 3 }));
+        var first = await bouncer.GetAsync("/v1/decisions/stream?startup=true");
+        Assert.Equal("2", first.Header("X-Daily-Used"));
+        Assert.Equal("1", first.Header("X-Blacklist-Remaining"));
+        var quiet = await bouncer.GetAsync("/v1/decisions/stream?startup=false");
+        Assert.Equal("1", quiet.Header("X-Blacklist-Remaining"));
+        Assert.Equal(HttpStatusCode.OK, (await bouncer.GetAsync("/v1/decisions/stream?startup=true")).StatusCode);
+        var refused = await bouncer.GetAsync("/v1/decisions/stream?startup=true");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(long.Parse(refused.Header("Retry-After")) >= 1);
+    }
+}
