@@ -70,8 +70,8 @@ curl -fs "$BASE/healthz" >/dev/null || { echo "server did not become healthy" >&
 
 addresses() { curl -fs "$BASE/healthz" | sed -n 's/.*"addresses":\([0-9]*\).*/\1/p'; }
 
-# Loading: report.lua posts one report per address and stops each wrk thread when its share is sent; wrk itself
-# sleeps its whole -d, so it is interrupted once the server holds every address.
+# Loading: report.lua posts one report per address (going round again if need be); wrk is interrupted once the
+# server holds every address (a report is indexed before its 200, so the count is exact).
 log "loading $COUNT reported addresses"
 load_start=$(date +%s.%N)
 BENCH_KEY=$KEY BENCH_COUNT=$COUNT BENCH_THREADS=2 taskset -c "$CLIENT_CPU" \

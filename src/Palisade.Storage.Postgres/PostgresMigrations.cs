@@ -62,6 +62,40 @@ internal static class PostgresMigrations
         );
         INSERT INTO change_signal (id, generation) VALUES (1, 0);
         """,
+        """
+        CREATE TABLE taxii_settings (
+            name  text PRIMARY KEY,
+            value text NOT NULL
+        );
+        CREATE TABLE taxii_heads (
+            address      text    PRIMARY KEY,
+            object_id    text    NOT NULL,
+            generation   integer NOT NULL,
+            created      bigint  NOT NULL,
+            modified     bigint  NOT NULL,
+            valid_from   bigint  NOT NULL,
+            valid_until  bigint  NOT NULL,
+            band         integer NOT NULL,
+            confidence   integer NOT NULL,
+            labels       text    NOT NULL,
+            techniques   text    NOT NULL,
+            revoked      boolean NOT NULL,
+            in_high      boolean NOT NULL
+        );
+        CREATE TABLE taxii_versions (
+            collection  integer NOT NULL,
+            date_added  bigint  NOT NULL,
+            object_id   text    NOT NULL,
+            object_type text    NOT NULL,
+            modified    bigint  NOT NULL,
+            is_first    boolean NOT NULL,
+            is_last     boolean NOT NULL,
+            body        text    NOT NULL,
+            PRIMARY KEY (collection, date_added)
+        );
+        CREATE INDEX taxii_versions_last   ON taxii_versions (collection, is_last, date_added);
+        CREATE INDEX taxii_versions_object ON taxii_versions (collection, object_id, date_added);
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -48,8 +48,13 @@ public sealed class BlocklistEngine
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
     private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<string, string[]> _protocolSets = new(StringComparer.Ordinal);
-    private object?[] _scoreRefs = [];
     private int _slotCount;
+
+    // Addresses that received reports since the last build (ReputationIndex.Changed), so a rebuild after a few
+    // reports touches only those; anything else that moves the version (purge, whitelist) forces a full pass.
+    private readonly Lock _dirtyGate = new();
+    private Dictionary<string, AddressReputation> _dirty = new(StringComparer.Ordinal);
+    private long _dirtyEvents;
 
     // Journal of changes between generations: the state an address had before each generation that changed it.
     private readonly List<JournalRecord> _journal = [];
@@ -69,6 +74,7 @@ public sealed class BlocklistEngine
         _index = index;
         _geo = geo;
         _clock = clock;
+        index.Changed += MarkDirty;
     }
 
     private readonly record struct JournalRecord(long Generation, string Address, BlocklistEntry Before, bool Existed);
@@ -96,7 +102,8 @@ public sealed class BlocklistEngine
                 return snapshot;
             }
 
-            snapshot = Build(snapshot, version, now);
+            var incremental = snapshot is not null && _snapshotBucket == bucket;
+            snapshot = Build(snapshot, now, incremental);
             _snapshot = snapshot;
             Volatile.Write(ref _snapshotBucket, bucket);
             return snapshot;
@@ -258,22 +265,83 @@ public sealed class BlocklistEngine
         return ranked;
     }
 
-    private BlocklistSnapshot Build(BlocklistSnapshot? previous, long version, DateTimeOffset now)
+    private void MarkDirty(AddressReputation reputation)
+    {
+        lock (_dirtyGate)
+        {
+            _dirty[reputation.Address] = reputation;
+            _dirtyEvents++;
+        }
+    }
+
+    private BlocklistSnapshot Build(BlocklistSnapshot? previous, DateTimeOffset now, bool sameScoreBucket)
+    {
+        Dictionary<string, AddressReputation> dirty;
+        long events;
+        lock (_dirtyGate)
+        {
+            (dirty, _dirty) = (_dirty, new Dictionary<string, AddressReputation>(StringComparer.Ordinal));
+            (events, _dirtyEvents) = (_dirtyEvents, 0);
+        }
+
+        // Read after taking the dirty set: if every version step since the last build was a report we saw, only
+        // those addresses changed. Otherwise (purge, whitelist change, a report still in flight) go over everything.
+        var version = _index.Version;
+        if (previous is not null && sameScoreBucket && version - previous.DataVersion == events)
+        {
+            return BuildIncremental(previous, version, now, dirty.Values);
+        }
+
+        return BuildFull(previous, version, now);
+    }
+
+    private BlocklistSnapshot BuildIncremental(BlocklistSnapshot previous, long version, DateTimeOffset now, IEnumerable<AddressReputation> dirty)
+    {
+        var generation = previous.Generation + 1;
+        var old = previous.Slots;
+        var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
+        var slots = new BlocklistEntry[Math.Max(old.Length, _slotCount + 1024)];
+        Array.Copy(old, slots, old.Length);
+        var members = new List<int>();
+        foreach (var reputation in dirty)
+        {
+            var isNew = !_slotOf.TryGetValue(reputation.Address, out var slot);
+            if (isNew)
+            {
+                slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotCount++;
+                if (slot >= slots.Length)
+                {
+                    Array.Resize(ref slots, Math.Max(slots.Length * 2, slot + 1024));
+                }
+
+                _slotOf[reputation.Address] = slot;
+                members.Add(slot);
+            }
+
+            var entry = Describe(reputation, _index.Score(reputation), isNew ? null : old[slot], retention);
+            slots[slot] = entry;
+            if (isNew)
+            {
+                Record(generation, reputation.Address, default, existed: false);
+            }
+            else if (!old[slot].SameListing(entry))
+            {
+                Record(generation, reputation.Address, old[slot], existed: true);
+            }
+        }
+
+        _generations.Add((generation, now));
+        TrimJournal();
+        int[] memberArray = members.Count == 0 ? previous.Members : [.. previous.Members, .. members];
+        return new BlocklistSnapshot(generation, version, now, slots, memberArray, RankSlots(slots, memberArray, raw: false));
+    }
+
+    private BlocklistSnapshot BuildFull(BlocklistSnapshot? previous, long version, DateTimeOffset now)
     {
         var generation = (previous?.Generation ?? 0) + 1;
         var old = previous?.Slots ?? [];
         var capacity = Math.Max(old.Length, _index.Count + 1024);
-        if (capacity > old.Length)
-        {
-            capacity = Math.Max(capacity, old.Length + (old.Length / 2));
-        }
-
         var slots = new BlocklistEntry[capacity];
-        if (_scoreRefs.Length < capacity)
-        {
-            Array.Resize(ref _scoreRefs, capacity);
-        }
-
         var visited = new bool[capacity];
         var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
         var members = new List<int>(_index.Count);
@@ -288,7 +356,6 @@ public sealed class BlocklistEngine
                     // More addresses arrived during the pass than the capacity allowed for.
                     Array.Resize(ref slots, slots.Length * 2);
                     Array.Resize(ref visited, slots.Length);
-                    Array.Resize(ref _scoreRefs, slots.Length);
                 }
 
                 _slotOf[reputation.Address] = slot;
@@ -301,16 +368,18 @@ public sealed class BlocklistEngine
             visited[slot] = true;
             members.Add(slot);
             var score = _index.Score(reputation);
-            if (!isNew && ReferenceEquals(_scoreRefs[slot], score) && slot < old.Length)
+            var known = !isNew && slot < old.Length && old[slot].Address is not null;
+            if (known && old[slot].Score == score.Score && old[slot].RawScore == score.RawScore && old[slot].Sessions == reputation.TotalReports &&
+                old[slot].LastSeenUnixMilliseconds == reputation.LastSeen.ToUnixTimeMilliseconds())
             {
+                // Nothing that shows on a list changed: keep the entry (and its geo data) as it was.
                 slots[slot] = old[slot];
                 continue;
             }
 
-            _scoreRefs[slot] = score;
-            var entry = Describe(reputation, score, isNew || slot >= old.Length ? null : old[slot], retention);
+            var entry = Describe(reputation, score, known ? old[slot] : null, retention);
             slots[slot] = entry;
-            if (isNew || slot >= old.Length)
+            if (!known)
             {
                 Record(generation, reputation.Address, default, existed: false);
             }
@@ -327,7 +396,6 @@ public sealed class BlocklistEngine
             {
                 Record(generation, gone, old[slot], existed: true);
                 _slotOf.Remove(gone);
-                _scoreRefs[slot] = null;
                 _freeSlots.Push(slot);
             }
         }
@@ -336,7 +404,7 @@ public sealed class BlocklistEngine
         TrimJournal();
         var memberArray = members.ToArray();
         memberArray.AsSpan().Sort();
-        return new BlocklistSnapshot(generation, version, now, slots, RankSlots(slots, memberArray, raw: false), memberArray.Length);
+        return new BlocklistSnapshot(generation, version, now, slots, memberArray, RankSlots(slots, memberArray, raw: false));
     }
 
     private BlocklistEntry Describe(AddressReputation reputation, Scoring.ScoreBreakdown score, BlocklistEntry? previous, TimeSpan retention)

@@ -9,14 +9,15 @@ public sealed class BlocklistSnapshot
     private readonly BlocklistEntry[] _slots;
     private int[]? _byRawScore;
 
-    internal BlocklistSnapshot(long generation, long dataVersion, DateTimeOffset generatedAt, BlocklistEntry[] slots, int[] byScore, int count)
+    internal BlocklistSnapshot(long generation, long dataVersion, DateTimeOffset generatedAt, BlocklistEntry[] slots, int[] members, int[] byScore)
     {
         Generation = generation;
         DataVersion = dataVersion;
         GeneratedAt = generatedAt;
         _slots = slots;
+        Members = members;
         ByScore = byScore;
-        Count = count;
+        Count = members.Length;
     }
 
     /// <summary>Increases by one per rebuild, within one server process.</summary>
@@ -31,6 +32,9 @@ public sealed class BlocklistSnapshot
     public int Count { get; }
 
     internal int[] ByScore { get; }
+
+    /// <summary>The slots in use.</summary>
+    internal int[] Members { get; }
 
     internal BlocklistEntry[] Slots => _slots;
 

@@ -87,7 +87,9 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        if (!HasWork)
+        // Pending work is drained under the writer lock, so "nothing pending and the writer idle" means everything
+        // queued before this call is committed; a busy writer may hold drained work not yet committed: wait for it.
+        if (!HasWork && _writer.CurrentCount > 0)
         {
             return;
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
+using Palisade.Core.Stix;
 using Palisade.Core.Storage;
 using Palisade.Storage.Postgres;
 using Palisade.Storage.Redis;
@@ -35,6 +36,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IQuotaStore, PostgresQuotaStore>();
         services.AddSingleton<IWhitelistStore, PostgresWhitelistStore>();
         services.AddSingleton<IChangeSignal, PostgresChangeSignal>();
+        services.AddSingleton<PostgresTaxiiStore>();
+        services.AddSingleton<ITaxiiStore>(sp => sp.GetRequiredService<PostgresTaxiiStore>());
         return services;
     }
 

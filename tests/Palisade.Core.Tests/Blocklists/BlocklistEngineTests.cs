@@ -167,4 +167,20 @@ public sealed class BlocklistEngineTests : IDisposable
         Assert.False(BlocklistCursor.TryParse("yesterday", out _, out var error));
         Assert.Contains("since", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void New_reports_on_a_listed_address_update_its_score_and_rank()
+    {
+        _f.Report("45.11.0.1", CategoryCatalog.BruteForce, "ssh", reporters: 3);
+        _f.Report("45.11.0.2", CategoryCatalog.BruteForce, "ssh", reporters: 1);
+        Assert.Equal("45.11.0.1", _f.Engine.Select(All)[0].Address);
+
+        _f.Report("45.11.0.2", CategoryCatalog.WebExploit, "http", reporters: 6);
+        var list = _f.Engine.Select(All);
+        Assert.Equal("45.11.0.2", list[0].Address);
+        Assert.Equal(_f.Index.Score("45.11.0.2").Score, list[0].Score);
+        Assert.Equal(["http", "ssh"], list[0].Protocols);
+        Assert.Equal(7, list[0].Sessions);
+        Assert.Equal(2, list.Count);
+    }
 }

@@ -50,7 +50,8 @@ public sealed class TaxiiIndicatorContentTests : IAsyncLifetime
     {
         await _data.ReportAsync("81.10.20.30", CategoryCatalog.BruteForce, "ssh");
         await _data.ReportAsync("81.10.20.30", CategoryCatalog.PortScan, null);
-        var objects = await AllVersionsAsync();
+        var response = await _client.GetAsync(TaxiiHttp.Objects); // match[version] defaults to last
+        var objects = TaxiiHttp.ObjectsOf(await response.JsonAsync());
         var indicator = Assert.Single(IndicatorsOf(objects, "81.10.20.30"));
 
         Assert.Equal("indicator--979dbd64-cb61-51c1-8f64-dbd77196f65b", indicator.GetProperty("id").GetString());

@@ -1,0 +1,213 @@
+// Blocklist and geo benchmark. Builds a real server (Kestrel on loopback, SQLite in a temp folder), loads N addresses
+// straight into its ReputationIndex in-process (ReputationIndex.Apply, as the engine loader does from the store),
+// then measures over HTTP what a firewall sees. Prints figures; asserts nothing.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Palisade.Core.Blocklists;
+using Palisade.Core.Geo;
+using Palisade.Core.Keys;
+using Palisade.Core.Reports;
+using Palisade.Core.Reputation;
+using Palisade.Core.Scoring;
+using Palisade.Core.Storage;
+using Palisade.Core.Time;
+using Palisade.Server;
+
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+var geoFolder = args.Length > 1 ? args[1] : null;
+var inv = CultureInfo.InvariantCulture;
+
+if (geoFolder is not null)
+{
+    BenchGeo(geoFolder);
+}
+
+if (count == 0)
+{
+    return; // geo only (bench/geo/run.sh)
+}
+
+var data = Directory.CreateTempSubdirectory("palisade-bench-blocklist-").FullName;
+try
+{
+    var app = PalisadeServer.Build([], o => o.DataDirectory = data, urls: ["http://127.0.0.1:0"]);
+    await app.StartAsync();
+    var baseAddress = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+    var index = app.Services.GetRequiredService<ReputationIndex>();
+    var engine = app.Services.GetRequiredService<BlocklistEngine>();
+    var clock = app.Services.GetRequiredService<IClock>();
+    var secret = ApiKeySecrets.Generate("enterprise");
+    await app.Services.GetRequiredService<IKeyStore>().CreateAsync(new ApiKey(0, "bench", "enterprise", ApiKeySecrets.Hash(secret),
+        ApiKeySecrets.PrefixOf(secret), clock.UtcNow.AddDays(-60), null, new Dictionary<QuotaFamily, long>()), CancellationToken.None);
+
+    var load = Stopwatch.StartNew();
+    var now = clock.UtcNow;
+    string[] protocols = ["ssh", "http", "smtp", "telnet", null!];
+    for (var i = 0; i < count; i++)
+    {
+        // 90 % IPv4 from 20.0.0.0 up, 10 % IPv6 in 2600::/16; 1–3 categories; times spread over two weeks.
+        var address = i % 10 == 9
+            ? $"2600:{(i >> 16) & 0xffff:x}:{i & 0xffff:x}::1"
+            : new IPAddress((uint)IPAddress.HostToNetworkOrder((int)(0x14000000u + (uint)(i * 3) + 1))).ToString();
+        var at = now - TimeSpan.FromMinutes(i % 20_000);
+        index.Apply(new StoredReport(i + 1, address, 1 + (i % 7), ReporterKind.Community, 1.0, [1 + (i % 16)], protocols[i % 5], null, null, null,
+            at, at, ReportSource.Local, null, null));
+    }
+
+    Console.WriteLine($"loaded {index.Count:N0} addresses in-process in {load.Elapsed.TotalSeconds:F1} s");
+    using var client = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromMinutes(5) };
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+
+    Collect();
+    var baseline = Environment.WorkingSet;
+    var baselineManaged = GC.GetTotalMemory(true);
+    long peak = baseline;
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!sampling.IsCancellationRequested)
+        {
+            peak = Math.Max(peak, Environment.WorkingSet);
+            await Task.Delay(2);
+        }
+    });
+
+    const string plain = "/v1/key/blacklist?scoreMinimum=0&plaintext=true";
+    const string json = "/v1/key/blacklist?scoreMinimum=0";
+    var (firstMs, plainBytes) = await Download(client, plain);
+    Console.WriteLine($"first plaintext (snapshot build with every score computed, render, send): {firstMs:F0} ms, {plainBytes / 1e6:F1} MB");
+    var cachedPlain = await Median(client, plain, 15);
+    Console.WriteLine($"cached plaintext download: median {cachedPlain:F1} ms ({plainBytes / 1e6:F1} MB)");
+
+    var (firstJsonMs, jsonBytes) = await Download(client, json);
+    Console.WriteLine($"first JSON (render from the snapshot, send): {firstJsonMs:F0} ms, {jsonBytes / 1e6:F1} MB");
+    var cachedJson = await Median(client, json, 15);
+    Console.WriteLine($"cached JSON download: median {cachedJson:F1} ms ({cachedJson / cachedPlain:F2}x plaintext)");
+
+    // Regeneration after a change: one new report, then the same request.
+    var regenerate = new List<double>();
+    var rebuild = new List<double>();
+    var render = new List<double>();
+    for (var round = 0; round < 7; round++)
+    {
+        var at = clock.UtcNow;
+        index.Apply(new StoredReport(count + 10 + round, "45.33.32." + (10 + round).ToString(inv), 1, ReporterKind.Community, 1.0, [1], "ssh", null, null, null,
+            at, at, ReportSource.Local, null, null));
+        var (ms, _) = await Download(client, plain);
+        regenerate.Add(ms);
+
+        // The same steps in-process, timed apart.
+        index.Apply(new StoredReport(count + 100 + round, "45.33.33." + (10 + round).ToString(inv), 1, ReporterKind.Community, 1.0, [1], "ssh", null, null, null,
+            at, at, ReportSource.Local, null, null));
+        var watch = Stopwatch.StartNew();
+        var selection = engine.Select(new BlocklistQuery { ScoreMinimum = 0 });
+        rebuild.Add(watch.Elapsed.TotalMilliseconds);
+        watch.Restart();
+        engine.Render(selection, BlocklistFormat.Plaintext);
+        render.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    Console.WriteLine($"after one new report, plaintext download (rebuild + render + send): median {MedianOf(regenerate):F0} ms");
+    Console.WriteLine($"  of which snapshot rebuild + select: median {MedianOf(rebuild):F0} ms, plaintext render: median {MedianOf(render):F0} ms");
+
+    sampling.Cancel();
+    await sampler;
+    Collect();
+    Console.WriteLine($"memory: baseline RSS {baseline / 1e6:F0} MB with the index loaded; peak growth while serving {(peak - baseline) / 1e6:F0} MB; " +
+                      $"retained managed growth after GC {(GC.GetTotalMemory(true) - baselineManaged) / 1e6:F0} MB");
+    await app.StopAsync();
+    await app.DisposeAsync();
+}
+finally
+{
+    Directory.Delete(data, recursive: true);
+}
+
+static void Collect()
+{
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+}
+
+static async Task<(double Milliseconds, long Bytes)> Download(HttpClient client, string path)
+{
+    var watch = Stopwatch.StartNew();
+    using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+    response.EnsureSuccessStatusCode();
+    await using var body = await response.Content.ReadAsStreamAsync();
+    var buffer = new byte[256 * 1024];
+    long total = 0;
+    int read;
+    while ((read = await body.ReadAsync(buffer)) > 0)
+    {
+        total += read;
+    }
+
+    return (watch.Elapsed.TotalMilliseconds, total);
+}
+
+static async Task<double> Median(HttpClient client, string path, int rounds)
+{
+    var times = new List<double>();
+    for (var i = 0; i < rounds; i++)
+    {
+        times.Add((await Download(client, path)).Milliseconds);
+    }
+
+    return MedianOf(times);
+}
+
+static double MedianOf(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted[sorted.Count / 2];
+}
+
+static void BenchGeo(string folder)
+{
+    var open = Stopwatch.StartNew();
+    var geo = GeoDatabase.Open(folder);
+    Console.WriteLine($"geo: opened {folder} in {open.ElapsedMilliseconds} ms ({string.Join(", ", geo.Data.Sources.Select(s => s.Kind + " " + s.Format))})");
+    var random = new Random(42);
+    var addresses = new IPAddress[200_000];
+    for (var i = 0; i < addresses.Length; i++)
+    {
+        addresses[i] = i % 5 == 4
+            ? new IPAddress([0x2a, 0x00, (byte)random.Next(256), (byte)random.Next(256), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+            : new IPAddress((uint)random.Next(0x01000000, 0x7F000000));
+    }
+
+    // Warm-up: each distinct record is decoded once, then answered from the cache.
+    foreach (var address in addresses)
+    {
+        geo.Lookup(address);
+    }
+
+    var found = 0;
+    var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+    var watch = Stopwatch.StartNew();
+    for (var round = 0; round < 5; round++)
+    {
+        foreach (var address in addresses)
+        {
+            if (geo.Lookup(address) is not null)
+            {
+                found++;
+            }
+        }
+    }
+
+    watch.Stop();
+    var lookups = addresses.Length * 5;
+    var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+    Console.WriteLine($"geo: {lookups:N0} lookups (80 % IPv4, 20 % IPv6; {found * 100.0 / lookups:F0} % known): {watch.Elapsed.TotalMilliseconds * 1e6 / lookups:F0} ns/lookup, " +
+                      $"{(double)allocated / lookups:F2} bytes allocated per lookup");
+    (geo as IDisposable)?.Dispose();
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.ReportedIp;
+
+public sealed class ReportedIpBlacklistTests : IAsyncLifetime
+{
+    private PalisadeHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await PalisadeHost.StartAsync();
+        var sensor = _host.ClientWithKey(await _host.CreateKeyAsync("honeypot"));
+        Assert.Equal(HttpStatusCode.OK, (await sensor.PostJsonAsync("/v1/key/report",
+            new { ip = "45.33.96.1", categories = new[] { "exploited_host", "malware", "brute_force", "ddos" }, protocol = "ssh" })).StatusCode);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<HttpClient> KeyedAsync(string tier)
+    {
+        var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Key", await _host.CreateKeyAsync(tier));
+        return client;
+    }
+
+    [Fact]
+    public async Task Professional_gets_the_list_in_the_envelope_with_reportedip_categories()
+    {
+        var client = await KeyedAsync("professional");
+        var response = await client.GetAsync("/wp-json/reportedip/v2/blacklist");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.JsonAsync();
+        Assert.True(json.GetProperty("meta").GetProperty("success").GetBoolean());
+        var entry = json.GetProperty("data")[0];
+        Assert.Equal("45.33.96.1", entry.GetProperty("ip").GetString());
+        Assert.True(entry.GetProperty("confidence").GetInt32() >= 75);
+        Assert.Contains(18, entry.GetProperty("categories").EnumerateArray().Select(c => c.GetInt32()));
+        Assert.Equal("45.33.96.1", (await (await client.GetAsync("/wp-json/reportedip/v2/blacklist?format=txt")).Content.ReadAsStringAsync()).Trim());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/wp-json/reportedip/v2/blacklist?format=xml")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Free_role_is_403()
+    {
+        var response = await (await KeyedAsync("free")).GetAsync("/wp-json/reportedip/v2/blacklist");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("Your role does not have access to this endpoint.", (await response.JsonAsync()).GetProperty("meta").GetProperty("message").GetString());
+    }
+}
