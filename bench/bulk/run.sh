@@ -50,9 +50,10 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 total=$((warmup + runs))
 ms() { awk -v t="$1" 'BEGIN { printf "%.1f", t * 1000 }'; }
-# CPU time the server process spent (all its threads, ns from the scheduler): what the request cost, independent of
-# how busy the rest of the machine is.
-cpu_ns() { cat /proc/"$server_pid"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'; }
+# CPU time the server process spent (user + system summed over its threads' /proc/PID/task/*/stat, clock ticks, converted to ns): what
+# the request cost, independent of how busy the rest of the machine is (10 ms resolution per reading).
+tick_ns=$((1000000000 / $(getconf CLK_TCK)))
+cpu_ns() { cat /proc/"$server_pid"/task/*/stat 2>/dev/null | sed 's/^.*) //' | awk -v tick="$tick_ns" '{ s += $12 + $13 } END { printf "%.0f", s * tick }'; }
 cpu_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
 report_times=(); first_check_times=(); scored_times=(); check_times=()
 report_cpu=(); first_check_cpu=(); check_cpu=()

@@ -1,5 +1,5 @@
 -- wrk script: GET /v1/key/check/{ip} for random addresses, half of them reported (45.0.0.1 .. 45.0.0.0+N, see
--- report.lua) and half never reported (46.x.x.x). The requests are built up front so wrk spends its core on I/O.
+-- reports.awk) and half never reported (46.x.x.x). The requests are built up front so wrk spends its core on I/O.
 -- Environment: BENCH_KEY, BENCH_COUNT (reported addresses, default 100000), BENCH_QUERY (e.g. "?verbose=false").
 
 local thread_count = 0

@@ -5,10 +5,10 @@
 #   ROUNDS=3 DURATION=20 bench/check/run.sh
 #
 # Publishes the CLI, creates a data folder and an enterprise key (with a finite check quota, so every lookup is
-# counted against a limit), starts `palisade serve` pinned to core 0, loads the reports over HTTP with wrk
-# (report.lua), then runs wrk pinned to core 1 against the check endpoint (check.lua: random reported and never-reported
-# addresses) and against /bench/bare returning a fixed JSON document of the check responses' mean size. Rounds
-# alternate between the two; the medians are printed with the server's CPU time per request (utime+stime from
+# counted against a limit), starts `palisade serve` pinned to core 0, loads the reports over HTTP (bulk-report
+# bodies written by reports.awk), then runs wrk pinned to core 1 against the check endpoint (check.lua: random
+# addresses, half reported, half never reported) and against /bench/bare returning a fixed JSON document of the
+# check answers' mean size. Rounds alternate between the two; the medians are printed with the server's CPU time per request (utime+stime from
 # /proc/PID/stat) and the check/bare ratios. Needs: dotnet, wrk, taskset, curl, awk, ss (iproute2).
 set -euo pipefail
 
@@ -70,24 +70,20 @@ curl -fs "$BASE/healthz" >/dev/null || { echo "server did not become healthy" >&
 
 addresses() { curl -fs "$BASE/healthz" | sed -n 's/.*"addresses":\([0-9]*\).*/\1/p'; }
 
-# Loading: report.lua posts one report per address (going round again if need be); wrk is interrupted once the
-# server holds every address (a report is indexed before its 200, so the count is exact).
-log "loading $COUNT reported addresses"
+# Loading: reports.awk writes bulk-report bodies of 10,000 reports (the endpoint's limit), one per address
+# 45.0.0.1, 45.0.0.2, ...; each upload is stored in one transaction and indexed before its 200.
+log "loading $COUNT reported addresses (bulk-report, 10,000 per upload)"
 load_start=$(date +%s.%N)
-BENCH_KEY=$KEY BENCH_COUNT=$COUNT BENCH_THREADS=2 taskset -c "$CLIENT_CPU" \
-  wrk -t2 -c32 -d180s -s "$HERE/report.lua" "$BASE" >"$WORK/load.log" 2>&1 &
-LOADER_PID=$!
-while kill -0 "$LOADER_PID" 2>/dev/null; do
-  [[ "$(addresses)" -ge "$COUNT" ]] && break
-  sleep 0.5
+for ((from = 0; from < COUNT; from += 10000)); do
+  to=$((from + 10000 > COUNT ? COUNT : from + 10000))
+  awk -v octet=45 -v from="$from" -v to="$to" -f "$HERE/reports.awk" >"$WORK/reports.json"
+  answer=$(curl -sS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "@$WORK/reports.json" \
+    "$BASE/v1/key/bulk-report")
+  [[ "$answer" == *"\"accepted\":$((to - from)),"* ]] || { echo "bulk-report refused rows $from..$to: ${answer:0:300}" >&2; exit 1; }
 done
-kill -INT "$LOADER_PID" 2>/dev/null || true
-wait "$LOADER_PID" 2>/dev/null || true
 load_seconds=$(awk -v a="$load_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 loaded=$(addresses)
-if grep -q "report failed" "$WORK/load.log" || [[ "$loaded" -lt "$COUNT" ]]; then
-  echo "loading failed: $loaded of $COUNT addresses" >&2; grep -m5 "report failed" "$WORK/load.log" >&2 || true; exit 1
-fi
+[[ "$loaded" -ge "$COUNT" ]] || { echo "loading failed: the server holds $loaded of $COUNT addresses" >&2; exit 1; }
 log "loaded $loaded addresses in ${load_seconds}s"
 
 # The bare document is as large as the mean check answer for the same mix of addresses (half reported).

@@ -96,6 +96,18 @@ internal static class PostgresMigrations
         CREATE INDEX taxii_versions_last   ON taxii_versions (collection, is_last, date_added);
         CREATE INDEX taxii_versions_object ON taxii_versions (collection, object_id, date_added);
         """,
+        """
+        CREATE TABLE address_audit (
+            id         bigserial PRIMARY KEY,
+            address    text      NOT NULL,
+            key_id     bigint    NOT NULL,
+            action     text      NOT NULL,
+            reason     text      NULL,
+            reports    integer   NOT NULL,
+            created_at bigint    NOT NULL
+        );
+        CREATE INDEX address_audit_by_address ON address_audit (address, created_at);
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -79,6 +79,39 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         return reports;
     }
 
+    public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE address = @address ORDER BY id", connection);
+        query.Parameters.AddWithValue("address", address);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var reports = new List<StoredReport>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reports.Add(Read(reader));
+        }
+
+        return reports;
+    }
+
+    public async Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            WITH deleted AS (DELETE FROM reports WHERE address = @address AND key_id = @key RETURNING 1),
+                 audit AS (INSERT INTO address_audit (address, key_id, action, reason, reports, created_at)
+                           SELECT @address, @key, @action, @reason, (SELECT count(*) FROM deleted), @at)
+            SELECT count(*) FROM deleted
+            """, connection);
+        command.Parameters.AddWithValue("address", clearance.Address);
+        command.Parameters.AddWithValue("key", clearance.KeyId);
+        command.Parameters.AddWithValue("action", clearance.Action);
+        command.Parameters.AddWithValue("reason", (object?)clearance.Reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("at", clearance.At.ToUnixTimeMilliseconds());
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -23,8 +23,15 @@ public sealed class RedisReportFeed(RedisConnection redis) : IReportFeed
         await subscriber.PublishAsync(redis.Channel("reports"), NodeId + " " + string.Join(',', reportIds));
     }
 
-    /// <summary>Calls <paramref name="onReports"/> with the ids other nodes stored.</summary>
-    public async Task SubscribeAsync(Func<IReadOnlyList<long>, Task> onReports)
+    public async Task PublishReloadAsync(string address, CancellationToken cancellationToken)
+    {
+        var subscriber = await redis.SubscriberAsync();
+        await subscriber.PublishAsync(redis.Channel("reports"), NodeId + " @" + address);
+    }
+
+    /// <summary>Calls <paramref name="onReports"/> with the ids other nodes stored, <paramref name="onReload"/> with
+    /// addresses they changed otherwise.</summary>
+    public async Task SubscribeAsync(Func<IReadOnlyList<long>, Task> onReports, Func<string, Task> onReload)
     {
         var subscriber = await redis.SubscriberAsync();
         var queue = await subscriber.SubscribeAsync(redis.Channel("reports"));
@@ -34,6 +41,12 @@ public sealed class RedisReportFeed(RedisConnection redis) : IReportFeed
             var space = text?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
             if (text is null || space < 0 || text.AsSpan(0, space).SequenceEqual(NodeId))
             {
+                return;
+            }
+
+            if (text.Length > space + 1 && text[space + 1] == '@')
+            {
+                await onReload(text[(space + 2)..]);
                 return;
             }
 

@@ -92,6 +92,18 @@ internal static class SqliteMigrations
         CREATE INDEX taxii_versions_last   ON taxii_versions (collection, is_last, date_added);
         CREATE INDEX taxii_versions_object ON taxii_versions (collection, object_id, date_added);
         """,
+        """
+        CREATE TABLE address_audit (
+            id         INTEGER PRIMARY KEY,
+            address    TEXT    NOT NULL,
+            key_id     INTEGER NOT NULL,
+            action     TEXT    NOT NULL,
+            reason     TEXT    NULL,
+            reports    INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX address_audit_by_address ON address_audit (address, created_at);
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -86,6 +86,46 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         }
     }
 
+    public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {Columns} FROM reports WHERE address = $address ORDER BY id";
+        query.Parameters.AddWithValue("$address", address);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var reports = new List<StoredReport>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reports.Add(Read(reader));
+        }
+
+        return reports;
+    }
+
+    public async Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM reports WHERE address = $address AND key_id = $key";
+        delete.Parameters.AddWithValue("$address", clearance.Address);
+        delete.Parameters.AddWithValue("$key", clearance.KeyId);
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        using var audit = connection.CreateCommand();
+        audit.Transaction = transaction;
+        audit.CommandText = "INSERT INTO address_audit (address, key_id, action, reason, reports, created_at) VALUES ($address, $key, $action, $reason, $reports, $at)";
+        audit.Parameters.AddWithValue("$address", clearance.Address);
+        audit.Parameters.AddWithValue("$key", clearance.KeyId);
+        audit.Parameters.AddWithValue("$action", clearance.Action);
+        audit.Parameters.AddWithValue("$reason", (object?)clearance.Reason ?? DBNull.Value);
+        audit.Parameters.AddWithValue("$reports", deleted);
+        audit.Parameters.AddWithValue("$at", clearance.At.ToUnixTimeMilliseconds());
+        await audit.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -7,4 +7,7 @@ namespace Palisade.Core.Reports;
 public interface IReportFeed
 {
     Task PublishAsync(IReadOnlyList<long> reportIds, CancellationToken cancellationToken);
+
+    /// <summary>Tells the other nodes to reload an address from the store (its reports were withdrawn).</summary>
+    Task PublishReloadAsync(string address, CancellationToken cancellationToken);
 }

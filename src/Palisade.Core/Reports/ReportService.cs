@@ -143,6 +143,44 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         return new ReportBatchResult(final, decision);
     }
 
+    /// <summary>
+    /// Withdraws all of one key's reports of an address (recorded in the audit trail with the reason) and rescores it.
+    /// Returns the number of reports deleted, or an error for an address that cannot have reports.
+    /// </summary>
+    public async Task<(int Deleted, string? Error)> ClearAsync(AuthenticatedKey reporter, string ip, string action, string? reason, CancellationToken cancellationToken)
+    {
+        if (!IpAddressParser.TryParse(ip, out var address, out var error))
+        {
+            return (0, error);
+        }
+
+        if (!address.IsPublic)
+        {
+            return (0, $"{address.Text} is a {KindName(address.Kind)} address; it has no reports.");
+        }
+
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var deleted = await store.ClearAsync(new AddressClearance(address.Text, reporter.Key.Id, action, reason, clock.UtcNow), cancellationToken);
+            index.Reload(address.Text, await store.LoadByAddressAsync(address.Text, cancellationToken));
+            try
+            {
+                await feed.PublishReloadAsync(address.Text, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                PublishFailures++;
+            }
+
+            return (deleted, null);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     private (StoredReport? Report, string? Address, string? Error) Validate(AuthenticatedKey reporter, ReportSubmission submission, DateTimeOffset now)
     {
         if (!IpAddressParser.TryParse(submission.Ip, out var address, out var error))

@@ -4,4 +4,6 @@ namespace Palisade.Core.Reports;
 public sealed class SingleNodeReportFeed : IReportFeed
 {
     public Task PublishAsync(IReadOnlyList<long> reportIds, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task PublishReloadAsync(string address, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -18,6 +18,10 @@ public sealed class AddressReputation(string address)
     internal DateTimeOffset CachedAt;
     internal long CachedWhitelistVersion = -1;
 
+    // The described check answer (ReputationIndex.Check), valid while CachedScore is the breakdown it was built on.
+    internal CheckResult? CachedCheck;
+    internal long CachedCheckWhitelistVersion = -1;
+
     public string Address { get; } = address;
 
     public DateTimeOffset FirstSeen { get; internal set; } = DateTimeOffset.MaxValue;

@@ -26,6 +26,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         public DateTimeOffset Last = DateTimeOffset.MinValue;
     }
 
+    // A check lists at most this many primitives (ports, usernames), the most frequent first.
+    private const int MaxPrimitives = 50;
+
     private long _version;
 
     public int Count => _addresses.Count;
@@ -92,6 +95,27 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         return true;
     }
 
+    /// <summary>Replaces everything known about one address with these reports (after reports were withdrawn).</summary>
+    public void Reload(string address, IReadOnlyList<StoredReport> reports)
+    {
+        if (reports.Count == 0)
+        {
+            _addresses.TryRemove(address, out _);
+        }
+        else
+        {
+            var fresh = new AddressReputation(address);
+            foreach (var report in reports)
+            {
+                fresh.Add(report);
+            }
+
+            _addresses[address] = fresh;
+        }
+
+        Interlocked.Increment(ref _version);
+    }
+
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
 
     /// <summary>The stored report this one would duplicate: same key, address and a shared category within the window.</summary>
@@ -153,45 +177,83 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public CheckResult Check(NormalizedAddress address, CheckQuery query)
     {
         var now = clock.UtcNow;
-        var listed = address.IsPublic ? whitelist.Current.Match(address.Address, now) : null;
-        if (!address.IsPublic || !_addresses.TryGetValue(address.Text, out var entry))
+        if (!address.IsPublic)
         {
-            return Empty(address, listed);
+            return Empty(address, null);
         }
 
+        if (!_addresses.TryGetValue(address.Text, out var entry))
+        {
+            return Empty(address, whitelist.Current.Match(address.Address, now));
+        }
+
+        if (!query.IsFiltered)
+        {
+            var described = Described(entry, address, now);
+            return query.IgnoreWhitelist && described.Score != described.Breakdown.RawScore
+                ? described with { Score = described.Breakdown.RawScore }
+                : described;
+        }
+
+        var listed = whitelist.Current.Match(address.Address, now);
         ReportFact[] facts;
         StoredReport[] recent;
-        DateTimeOffset firstSeen, lastSeen;
         lock (entry.Gate)
         {
             facts = [.. entry.Facts];
             recent = [.. entry.Recent];
-            firstSeen = entry.FirstSeen;
-            lastSeen = entry.LastSeen;
         }
 
-        if (query.IsFiltered)
+        facts = Array.FindAll(facts, f =>
+            (query.MaxAge is not { } maxAge || now - f.At <= maxAge) &&
+            (query.Protocols is not { Count: > 0 } protocols || (f.Protocol is not null && protocols.Contains(f.Protocol))));
+        recent = Array.FindAll(recent, r =>
+            (query.MaxAge is not { } maxAge || now - r.ReportedAt <= maxAge) &&
+            (query.Protocols is not { Count: > 0 } protocols || (r.Protocol is not null && protocols.Contains(r.Protocol))));
+        if (facts.Length == 0)
         {
-            facts = Array.FindAll(facts, f =>
-                (query.MaxAge is not { } maxAge || now - f.At <= maxAge) &&
-                (query.Protocols is not { Count: > 0 } protocols || (f.Protocol is not null && protocols.Contains(f.Protocol))));
-            recent = Array.FindAll(recent, r =>
-                (query.MaxAge is not { } maxAge || now - r.ReportedAt <= maxAge) &&
-                (query.Protocols is not { Count: > 0 } protocols || (r.Protocol is not null && protocols.Contains(r.Protocol))));
-            if (facts.Length == 0)
-            {
-                return Empty(address, listed);
-            }
-
-            firstSeen = facts.Min(f => f.At);
-            lastSeen = facts.Max(f => f.At);
+            return Empty(address, listed);
         }
 
-        var breakdown = query.IsFiltered
-            ? calculator.Calculate(Array.ConvertAll(facts, f => f.ToEvidence()), now, listed)
-            : Score(entry);
+        DateTimeOffset firstSeen = DateTimeOffset.MaxValue, lastSeen = DateTimeOffset.MinValue;
+        foreach (var fact in facts)
+        {
+            firstSeen = fact.At < firstSeen ? fact.At : firstSeen;
+            lastSeen = fact.At > lastSeen ? fact.At : lastSeen;
+        }
+
+        var breakdown = calculator.Calculate(Array.ConvertAll(facts, f => f.ToEvidence()), now, listed);
         var score = query.IgnoreWhitelist ? breakdown.RawScore : breakdown.Score;
         return Describe(address, facts, recent, firstSeen, lastSeen, score, breakdown, listed);
+    }
+
+    /// <summary>
+    /// The unfiltered answer for a known address, described once and reused while it stays true: the entry's score
+    /// object is the one it was built on (any new evidence, purge or score refresh replaces that), the whitelist is
+    /// the same version and the matching whitelist entry, if any, has not expired. Reads are most of the traffic, and
+    /// describing costs far more than this check.
+    /// </summary>
+    private CheckResult Described(AddressReputation entry, NormalizedAddress address, DateTimeOffset now)
+    {
+        var whitelistVersion = whitelist.Version;
+        lock (entry.Gate)
+        {
+            var breakdown = Score(entry);
+            var cached = entry.CachedCheck;
+            if (cached is not null && ReferenceEquals(cached.Breakdown, breakdown) && entry.CachedCheckWhitelistVersion == whitelistVersion &&
+                (cached.Whitelisted?.ExpiresAt is not { } expires || expires > now))
+            {
+                return cached;
+            }
+
+            var listed = whitelist.Current.Match(address.Address, now);
+            var recent = entry.Recent.ToArray();
+            var described = Describe(address, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entry.Facts), recent, entry.FirstSeen,
+                entry.LastSeen, breakdown.Score, breakdown, listed);
+            entry.CachedCheck = described;
+            entry.CachedCheckWhitelistVersion = whitelistVersion;
+            return described;
+        }
     }
 
     public UsernameActivity? FindUsername(string username)
@@ -280,60 +342,118 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     private static CheckResult Empty(NormalizedAddress address, WhitelistEntry? listed)
         => new(address, false, 0, ScoreBreakdown.Zero, null, null, 0, 0, [], [], [], [], [], [], listed);
 
-    private static CheckResult Describe(NormalizedAddress address, ReportFact[] facts, StoredReport[] recent, DateTimeOffset firstSeen,
+    /// <summary>Counts the facts by protocol, behaviour, primitive, category and day in one pass (this runs on a cache
+    /// miss and for every filtered check, so no LINQ grouping). All facts of one report share everything but the
+    /// category, so per-report counts take the report's first fact.</summary>
+    private static CheckResult Describe(NormalizedAddress address, ReadOnlySpan<ReportFact> facts, StoredReport[] recent, DateTimeOffset firstSeen,
         DateTimeOffset lastSeen, int score, ScoreBreakdown breakdown, WhitelistEntry? listed)
     {
-        var sessions = facts.Select(f => f.ReportId).Distinct().LongCount();
-        var protocols = facts
-            .Where(f => f.Protocol is not null)
-            .GroupBy(f => f.Protocol!, StringComparer.Ordinal)
-            .Select(g => new ProtocolActivity(g.Key, g.Select(f => f.ReportId).Distinct().LongCount(), g.LongCount()))
-            .OrderByDescending(p => p.Events).ThenBy(p => p.Protocol, StringComparer.Ordinal)
-            .ToList();
-        var behaviours = facts
-            .GroupBy(f => (f.Protocol, f.CategoryId))
-            .Select(g =>
+        var reportIds = new HashSet<long>(facts.Length);
+        var protocols = new Dictionary<string, (long Sessions, long Events)>(StringComparer.Ordinal);
+        var behaviours = new Dictionary<(string? Protocol, int CategoryId), long>();
+        var categories = new Dictionary<int, long>();
+        var days = new Dictionary<DateOnly, long>();
+        Dictionary<int, long>? ports = null;
+        Dictionary<string, long>? usernames = null;
+        foreach (ref readonly var fact in facts)
+        {
+            var firstOfReport = reportIds.Add(fact.ReportId);
+            if (fact.Protocol is { } protocol)
             {
-                var category = CategoryCatalog.Get(g.Key.CategoryId);
-                var name = g.Key.Protocol is null ? category.Name : $"{g.Key.Protocol}:{category.Name}";
-                return new BehaviourActivity(name, category.Severity, g.LongCount(), category.Description);
-            })
-            .OrderByDescending(b => b.Severity).ThenByDescending(b => b.Count).ThenBy(b => b.Name, StringComparer.Ordinal)
-            .ToList();
-        var primitives = facts
-            .GroupBy(f => f.ReportId).Select(g => g.First())
-            .SelectMany(f => PrimitivesOf(f))
-            .GroupBy(p => p.Name, StringComparer.Ordinal)
-            .Select(g => new PrimitiveActivity(g.Key, g.LongCount(), g.First().Description))
-            .OrderByDescending(p => p.Count).ThenBy(p => p.Name, StringComparer.Ordinal)
-            .Take(50)
-            .ToList();
-        var categories = facts
-            .GroupBy(f => f.CategoryId)
-            .Select(g => new CategoryActivity(g.Key, CategoryCatalog.Get(g.Key).Name, g.LongCount()))
-            .OrderByDescending(c => c.Count).ThenBy(c => c.Id)
-            .ToList();
-        var timeline = facts
-            .GroupBy(f => f.ReportId).Select(g => g.First())
-            .GroupBy(f => DateOnly.FromDateTime(f.At.UtcDateTime))
-            .Select(g => new DailyCount(g.Key, g.LongCount()))
-            .OrderBy(d => d.Date)
-            .ToList();
-        var reports = recent.Where(r => r.Kind == ReporterKind.Community).Reverse().ToList();
-        return new CheckResult(address, true, score, breakdown, firstSeen, lastSeen, sessions, facts.LongLength, protocols, behaviours,
-            primitives, categories, reports, timeline, listed);
-    }
+                var (sessions, events) = protocols.GetValueOrDefault(protocol);
+                protocols[protocol] = (sessions + (firstOfReport ? 1 : 0), events + 1);
+            }
 
-    private static IEnumerable<PrimitiveActivity> PrimitivesOf(ReportFact fact)
-    {
-        if (fact.Port is { } port)
-        {
-            yield return new PrimitiveActivity($"port:{port}", 1, $"Connections to port {port}");
+            behaviours[(fact.Protocol, fact.CategoryId)] = behaviours.GetValueOrDefault((fact.Protocol, fact.CategoryId)) + 1;
+            categories[fact.CategoryId] = categories.GetValueOrDefault(fact.CategoryId) + 1;
+            if (!firstOfReport)
+            {
+                continue;
+            }
+
+            var day = DateOnly.FromDateTime(fact.At.UtcDateTime);
+            days[day] = days.GetValueOrDefault(day) + 1;
+            if (fact.Port is { } port)
+            {
+                ports ??= [];
+                ports[port] = ports.GetValueOrDefault(port) + 1;
+            }
+
+            if (fact.Username is { } username)
+            {
+                usernames ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                usernames[username] = usernames.GetValueOrDefault(username) + 1;
+            }
         }
 
-        if (fact.Username is { } username)
+        var protocolList = new ProtocolActivity[protocols.Count];
+        var i = 0;
+        foreach (var (protocol, (sessions, events)) in protocols)
         {
-            yield return new PrimitiveActivity($"username:{username}", 1, $"Login attempts as '{username}'");
+            protocolList[i++] = new ProtocolActivity(protocol, sessions, events);
         }
+
+        Array.Sort(protocolList, static (a, b) => a.Events != b.Events ? b.Events.CompareTo(a.Events) : string.CompareOrdinal(a.Protocol, b.Protocol));
+
+        var behaviourList = new BehaviourActivity[behaviours.Count];
+        i = 0;
+        foreach (var ((protocol, categoryId), count) in behaviours)
+        {
+            var category = CategoryCatalog.Get(categoryId);
+            var name = protocol is null ? category.Name : $"{protocol}:{category.Name}";
+            behaviourList[i++] = new BehaviourActivity(name, category.Severity, count, category.Description);
+        }
+
+        Array.Sort(behaviourList, static (a, b) =>
+            a.Severity != b.Severity ? b.Severity.CompareTo(a.Severity)
+            : a.Count != b.Count ? b.Count.CompareTo(a.Count)
+            : string.CompareOrdinal(a.Name, b.Name));
+
+        var primitiveList = new List<PrimitiveActivity>((ports?.Count ?? 0) + (usernames?.Count ?? 0));
+        foreach (var (port, count) in ports ?? [])
+        {
+            primitiveList.Add(new PrimitiveActivity($"port:{port}", count, $"Connections to port {port}"));
+        }
+
+        foreach (var (username, count) in usernames ?? [])
+        {
+            primitiveList.Add(new PrimitiveActivity($"username:{username}", count, $"Login attempts as '{username}'"));
+        }
+
+        primitiveList.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Name, b.Name));
+        if (primitiveList.Count > MaxPrimitives)
+        {
+            primitiveList.RemoveRange(MaxPrimitives, primitiveList.Count - MaxPrimitives);
+        }
+
+        var categoryList = new CategoryActivity[categories.Count];
+        i = 0;
+        foreach (var (id, count) in categories)
+        {
+            categoryList[i++] = new CategoryActivity(id, CategoryCatalog.Get(id).Name, count);
+        }
+
+        Array.Sort(categoryList, static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Id.CompareTo(b.Id));
+
+        var timeline = new DailyCount[days.Count];
+        i = 0;
+        foreach (var (day, count) in days)
+        {
+            timeline[i++] = new DailyCount(day, count);
+        }
+
+        Array.Sort(timeline, static (a, b) => a.Date.CompareTo(b.Date));
+
+        var community = new List<StoredReport>(recent.Length);
+        for (var r = recent.Length - 1; r >= 0; r--)
+        {
+            if (recent[r].Kind == ReporterKind.Community)
+            {
+                community.Add(recent[r]);
+            }
+        }
+
+        return new CheckResult(address, true, score, breakdown, firstSeen, lastSeen, reportIds.Count, facts.Length, protocolList, behaviourList,
+            primitiveList, categoryList, community, timeline, listed);
     }
 }

@@ -17,6 +17,15 @@ public interface IReportStore
     /// <summary>The reports with these ids (those that still exist), oldest first: how a node loads what another node stored.</summary>
     Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 
+    /// <summary>Every retained report of one address, oldest first: how a node reloads an address another node changed.</summary>
+    Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes one key's reports of an address and records the request in the audit trail (who, what, why, how many),
+    /// in one transaction. Returns the number of reports deleted.
+    /// </summary>
+    Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken);
+
     /// <summary>Deletes reports older than <paramref name="reportsBefore"/> and every report of addresses whose last
     /// activity is older than <paramref name="addressesInactiveBefore"/>. Returns (reports deleted, addresses dropped).</summary>
     Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken);

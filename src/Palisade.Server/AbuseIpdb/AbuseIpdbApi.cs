@@ -40,6 +40,7 @@ public static class AbuseIpdbApi
         api.MapGet("/check-block", CheckBlock).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
         api.MapPost("/report", Report).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.Report));
         api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.BulkReport));
+        api.MapDelete("/clear-address", ClearAddress).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.Report));
         app.MapAbuseIpdbBlacklist();
         return app;
     }
@@ -181,6 +182,22 @@ public static class AbuseIpdbApi
             SpaceDescription(IpAddressParser.Classify(first)),
             reported);
         return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckBlockData);
+    }
+
+    /// <summary>Deletes the caller's own reports of an address (recorded in the audit trail); not charged.</summary>
+    public static async Task<IResult> ClearAddress(HttpContext http, ReportService reports)
+    {
+        var access = AccessContext.From(http);
+        if (!TryAddress(http.Request.Query, out var address, out var failure))
+        {
+            return failure!;
+        }
+
+        var (deleted, error) = await reports.ClearAsync(access.Key, address!.Text, "clear", null, http.RequestAborted);
+        return error is not null
+            ? AbuseIpdbResults.Invalid("ipAddress", error)
+            : TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbClearAddressData>(new AbuseIpdbClearAddressData(deleted)),
+                AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbClearAddressData);
     }
 
     public static async Task<IResult> Report(HttpContext http, ReportService reports)

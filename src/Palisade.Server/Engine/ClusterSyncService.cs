@@ -75,6 +75,16 @@ internal sealed class ClusterSyncService(RedisReportFeed feed, IReportStore stor
                 {
                     logger.LogWarning(ex, "Could not load {Count} reports another node announced; the next catch-up will", ids.Count);
                 }
+            }, async address =>
+            {
+                try
+                {
+                    index.Reload(address, await store.LoadByAddressAsync(address, stoppingToken));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Could not reload {Address} after another node changed it", address);
+                }
             });
             return true;
         }

@@ -177,13 +177,11 @@ public static class BlacklistApi
             }
 
             json.WriteEndArray();
+            // Unknown geo fields are left out rather than written as null: SikkerAPI's client reads both as empty,
+            // and a million nulls are a fifth of the list.
             if (entry.CountryCode is { } country)
             {
                 json.WriteString(CountryName, country);
-            }
-            else
-            {
-                json.WriteNull(CountryName);
             }
 
             if (entry.Asn is { } asn)
@@ -194,15 +192,6 @@ public static class BlacklistApi
                 {
                     json.WriteString(AsnOrgName, organisation);
                 }
-                else
-                {
-                    json.WriteNull(AsnOrgName);
-                }
-            }
-            else
-            {
-                json.WriteNull(AsnName);
-                json.WriteNull(AsnOrgName);
             }
 
             json.WriteNumber(ExpiresName, entry.ExpiresAtUnixMilliseconds);

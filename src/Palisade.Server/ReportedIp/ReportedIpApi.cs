@@ -48,6 +48,7 @@ public static class ReportedIpApi
         api.MapPost("/report", Report).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Report, ReportedIpPermission.Report, null));
         api.MapPost("/bulk-check", BulkCheck).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.BulkCheck, null));
         api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Report, ReportedIpPermission.BulkReport, null));
+        api.MapPost("/whitelist", Whitelist).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Report, ReportedIpPermission.Report, null));
         api.MapGet("/verify-key", VerifyKey).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.Verify, null));
         ReportedIpBlacklist.Map(api);
         return app;
@@ -189,6 +190,52 @@ public static class ReportedIpApi
                     result.Outcome == ReportOutcomeKind.Duplicate ? "duplicate" : "accepted", result.Score, ReportedIpMapper.Categories(result.Report)),
                 ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpReportData),
         };
+    }
+
+    /// <summary>
+    /// Positive feedback (<c>{ipAddress, reason}</c>, form or JSON): recorded in the audit trail with its reason, and the
+    /// caller's own reports of the address are withdrawn so they stop counting. Not charged.
+    /// </summary>
+    public static async Task<IResult> Whitelist(HttpContext http, ReportService reports, ReputationIndex index)
+    {
+        var access = AccessContext.From(http);
+        var body = await RequestBodyReader.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return ReportedIpResults.Error(StatusCodes.Status413PayloadTooLarge, $"Request body is larger than {MaxReportBodyBytes / 1024} KB.");
+        }
+
+        var fields = AbuseIpdbReportReader.Read(http.Request, body, out var error);
+        if (error is not null)
+        {
+            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, error);
+        }
+
+        var ip = (fields.GetValueOrDefault("ipAddress") ?? fields.GetValueOrDefault("ip"))?.Trim();
+        if (string.IsNullOrEmpty(ip))
+        {
+            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Parameter 'ipAddress' is required.");
+        }
+
+        var reason = fields.GetValueOrDefault("reason");
+        if (reason is { Length: > ReportLimits.MaxCommentLength })
+        {
+            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, $"Parameter 'reason' is longer than {ReportLimits.MaxCommentLength} characters.");
+        }
+
+        if (!IpAddressParser.TryParse(ip, out var address, out error))
+        {
+            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Invalid IP address: " + error);
+        }
+
+        var (withdrawn, refusal) = await reports.ClearAsync(access.Key, address.Text, "positive-feedback", reason, http.RequestAborted);
+        if (refusal is not null)
+        {
+            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, refusal);
+        }
+
+        return ReportedIpResults.Ok(new ReportedIpWhitelistData(address.Text, "recorded", withdrawn, index.Score(address.Text).Score),
+            ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpWhitelistData);
     }
 
     public static async Task<IResult> BulkCheck(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)

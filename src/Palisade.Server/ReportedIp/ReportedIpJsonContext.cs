@@ -10,6 +10,7 @@ namespace Palisade.Server.ReportedIp;
 [JsonSerializable(typeof(ReportedIpEnvelope<ReportedIpRetry>))]
 [JsonSerializable(typeof(ReportedIpEnvelope<ReportedIpCheckData>))]
 [JsonSerializable(typeof(ReportedIpEnvelope<ReportedIpReportData>))]
+[JsonSerializable(typeof(ReportedIpEnvelope<ReportedIpWhitelistData>))]
 [JsonSerializable(typeof(ReportedIpEnvelope<ReportedIpBulkCheckData>))]
 [JsonSerializable(typeof(ReportedIpEnvelope<ReportedIpBulkReportData>))]
 [JsonSerializable(typeof(ReportedIpEnvelope<ReportedIpVerifyKeyData>))]

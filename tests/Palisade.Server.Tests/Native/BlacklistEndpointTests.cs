@@ -51,7 +51,7 @@ public sealed class BlacklistEndpointTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Number, first.GetProperty("lastSeen").ValueKind);
         Assert.Equal(4, first.GetProperty("sessions").GetInt32());
         Assert.Equal("ssh", first.GetProperty("protocols")[0].GetString());
-        Assert.Equal(JsonValueKind.Null, first.GetProperty("asn").ValueKind); // no geo data installed in this host
+        Assert.False(first.TryGetProperty("asn", out _)); // no geo data installed in this host: left out, read as empty
         Assert.Equal(first.GetProperty("lastSeen").GetInt64() + (30L * 86_400_000), first.GetProperty("expiresAt").GetInt64());
 
         var check = await (await _client.GetAsync("/v1/key/check/45.33.32.2")).JsonAsync();

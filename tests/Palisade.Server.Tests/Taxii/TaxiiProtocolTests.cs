@@ -250,8 +250,8 @@ public sealed class TaxiiProtocolTests : IAsyncLifetime
     public async Task Match_version_selects_first_last_all_or_exact_versions()
     {
         var ip = TaxiiTestData.Address(0);
-        await _data.ReportAsync(ip, CategoryCatalog.PortScan, "tcp"); // a new label: a second version
         var id = TaxiiHttp.ObjectsOf((await GetAsync($"/taxii2/collections/sikker-threat-intel/objects/{ip}/")).Body)[0].GetProperty("id").GetString()!;
+        await _data.ReportAsync(ip, CategoryCatalog.PortScan, "tcp"); // a new label: a second version
         var path = TaxiiHttp.Objects + "?match[id]=" + id;
 
         var all = TaxiiHttp.ObjectsOf((await GetAsync(path + "&match[version]=all")).Body);
