@@ -87,10 +87,10 @@ try
 
     timings.Sort();
     double Percentile(double p) => timings[Math.Min(timings.Count - 1, (int)Math.Ceiling(p * timings.Count) - 1)];
-    Console.WriteLine(CultureInfo.InvariantCulture, $"scored addresses:            {addresses:N0} (seeded in {seeded.TotalSeconds:F1} s)");
-    Console.WriteLine(CultureInfo.InvariantCulture, $"initial publish (versions):  {published.TotalSeconds:F1} s");
-    Console.WriteLine(CultureInfo.InvariantCulture, $"walk: {timings.Count} pages of {pageSize}, {total:N0} objects, {bytes / 1024.0 / 1024.0:F1} MiB");
-    Console.WriteLine(CultureInfo.InvariantCulture, $"page of {pageSize} (HTTP round trip incl. body): p50 {Percentile(0.50):F1} ms, p95 {Percentile(0.95):F1} ms, max {timings[^1]:F1} ms");
+    Console.WriteLine(FormattableString.Invariant($"scored addresses:            {addresses:N0} (seeded in {seeded.TotalSeconds:F1} s)"));
+    Console.WriteLine(FormattableString.Invariant($"initial publish (versions):  {published.TotalSeconds:F1} s"));
+    Console.WriteLine(FormattableString.Invariant($"walk: {timings.Count} pages of {pageSize}, {total:N0} objects, {bytes / 1024.0 / 1024.0:F1} MiB"));
+    Console.WriteLine(FormattableString.Invariant($"page of {pageSize} (HTTP round trip incl. body): p50 {Percentile(0.50):F1} ms, p95 {Percentile(0.95):F1} ms, max {timings[^1]:F1} ms"));
     Console.WriteLine(Percentile(0.95) < 100 ? "target (< 100 ms per page of 1,000): met at p95" : "target (< 100 ms per page of 1,000): MISSED at p95");
 }
 finally

@@ -54,12 +54,20 @@ public static class NativeApi
         }
 
         var result = index.Check(address, checkQuery);
-        var response = NativeMapper.ToCheckResponse(result, verbose, address.IsPublic ? geo.Lookup(address.Address) : null);
+        var geoInfo = address.IsPublic ? geo.Lookup(address.Address) : null;
         if (exclude.Count == 0)
         {
-            return TypedResults.Json(response, NativeJsonContext.Default.NativeCheckResponse);
+            // The index hands out one result object per address until its evidence, score or whitelist changes; the
+            // default answer for it is serialized once and reused (see NativeMapper.ToCheckJson).
+            var reusable = verbose && result.Found && !checkQuery.IsFiltered && !checkQuery.IgnoreWhitelist;
+            var json = NativeMapper.ToCheckJson(result, verbose, geoInfo, reusable);
+            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.ContentLength = json.Length;
+            await http.Response.Body.WriteAsync(json, http.RequestAborted);
+            return TypedResults.Empty;
         }
 
+        var response = NativeMapper.ToCheckResponse(result, verbose, geoInfo);
         var node = JsonSerializer.SerializeToNode(response, NativeJsonContext.Default.NativeCheckResponse)!.AsObject();
         foreach (var field in exclude)
         {

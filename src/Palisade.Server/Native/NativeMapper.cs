@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Palisade.Core.Categories;
 using Palisade.Core.Geo;
 using Palisade.Core.Reputation;
@@ -9,6 +11,31 @@ namespace Palisade.Server.Native;
 /// <summary>Maps the engine's check result onto SikkerAPI's wire shape.</summary>
 internal static class NativeMapper
 {
+    // Serialized default answers (verbose, unfiltered) by the index's cached result object, with the geolocation they
+    // were written with; an entry lives exactly as long as the index keeps that result.
+    private static readonly ConditionalWeakTable<CheckResult, Tuple<GeoInfo?, byte[]>> DefaultAnswers = new();
+
+    /// <summary>
+    /// The check answer as UTF-8 JSON. With <paramref name="reusable"/> (the result is the index's cached object for
+    /// an unfiltered, verbose check) the bytes are kept with the result and served again while it and the geolocation
+    /// are unchanged.
+    /// </summary>
+    public static byte[] ToCheckJson(CheckResult result, bool verbose, GeoInfo? geo, bool reusable)
+    {
+        if (reusable && DefaultAnswers.TryGetValue(result, out var cached) && Equals(cached.Item1, geo))
+        {
+            return cached.Item2;
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, verbose, geo), NativeJsonContext.Default.NativeCheckResponse);
+        if (reusable)
+        {
+            DefaultAnswers.AddOrUpdate(result, Tuple.Create(geo, json));
+        }
+
+        return json;
+    }
+
     /// <summary>Maps a check result; <paramref name="geo"/> fills <c>geolocation</c> (null when unknown).</summary>
     public static NativeCheckResponse ToCheckResponse(CheckResult result, bool verbose, GeoInfo? geo = null)
     {
