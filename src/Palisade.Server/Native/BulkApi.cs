@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Palisade.Core.Addresses;
+using Palisade.Core.Geo;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
@@ -95,7 +96,7 @@ public static class BulkApi
         return TypedResults.Json(response, NativeJsonContext.Default.BulkReportResponse);
     }
 
-    public static async Task<IResult> BulkCheck(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> BulkCheck(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock, IGeoLookup geo)
     {
         var access = AccessContext.From(http);
         var body = await RequestBodyReader.ReadAsync(http.Request, BulkLimits.MaxAddressListBytes, http.RequestAborted);
@@ -134,24 +135,15 @@ public static class BulkApi
             if (address.IsPublic && index.Find(address.Text) is { TotalReports: > 0 } entry)
             {
                 found++;
-                results[i] = new BulkCheckResult(address.Text, true, index.Score(entry).Score, CountryCodeOf(address), entry.LastSeen.ToUnixTimeMilliseconds());
+                results[i] = new BulkCheckResult(address.Text, true, index.Score(entry).Score, geo.Lookup(address.Address)?.CountryCode, entry.LastSeen.ToUnixTimeMilliseconds());
             }
             else
             {
-                results[i] = new BulkCheckResult(address.Text, false, null, CountryCodeOf(address), null);
+                results[i] = new BulkCheckResult(address.Text, false, null, geo.Lookup(address.Address)?.CountryCode, null);
             }
         }
 
         return TypedResults.Json(new BulkCheckResponse(results.Length, found, results), NativeJsonContext.Default.BulkCheckResponse);
-    }
-
-    /// <summary>Seam for geo enrichment: no country data is wired into the native bulk check yet, so every address
-    /// answers null (which SikkerAPI's client accepts). Replace the body with an <c>IGeoLookup</c> lookup once it is
-    /// registered in the engine.</summary>
-    private static string? CountryCodeOf(NormalizedAddress address)
-    {
-        _ = address;
-        return null;
     }
 
     private static BulkParseResult ParseJson(byte[] body, string? reporterAddress)

@@ -40,26 +40,47 @@ internal sealed class NativeAccessFilter(QuotaFamily family, Feature feature) : 
 
         var access = new AccessContext(key, family);
         access.Attach(http);
-        http.Response.OnStarting(async () =>
-        {
-            var clock = http.RequestServices.GetRequiredService<IClock>();
-            QuotaDecision decision;
-            try
-            {
-                decision = access.Decision ?? await http.RequestServices.GetRequiredService<IQuotaCounter>()
-                    .PeekAsync(key.Key.Id, family, key.LimitFor(family), clock.UtcNow);
-            }
-            catch (QuotaUnavailableException)
-            {
-                return; // the counters are unreachable (the response says so); send it without quota headers
-            }
-
-            QuotaHeaders.Write(http.Response.Headers, decision);
-            if (http.Response.StatusCode == StatusCodes.Status429TooManyRequests)
-            {
-                QuotaHeaders.WriteRetryAfter(http.Response.Headers, clock.UtcNow);
-            }
-        });
+        http.Response.OnStarting(WriteQuotaHeaders, http);
         return await next(context);
+    }
+
+    // Static with the context as state (no closure per request); the handler has nearly always taken its decision.
+    private static Task WriteQuotaHeaders(object state)
+    {
+        var http = (HttpContext)state;
+        var access = AccessContext.From(http);
+        if (access.Decision is { } decision)
+        {
+            Write(http, decision);
+            return Task.CompletedTask;
+        }
+
+        return PeekAndWriteAsync(http, access);
+    }
+
+    private static async Task PeekAndWriteAsync(HttpContext http, AccessContext access)
+    {
+        var clock = http.RequestServices.GetRequiredService<IClock>();
+        QuotaDecision decision;
+        try
+        {
+            decision = await http.RequestServices.GetRequiredService<IQuotaCounter>()
+                .PeekAsync(access.Key.Key.Id, access.Family, access.Key.LimitFor(access.Family), clock.UtcNow);
+        }
+        catch (QuotaUnavailableException)
+        {
+            return; // the counters are unreachable (the response says so); send it without quota headers
+        }
+
+        Write(http, decision);
+    }
+
+    private static void Write(HttpContext http, QuotaDecision decision)
+    {
+        QuotaHeaders.Write(http.Response.Headers, decision);
+        if (http.Response.StatusCode == StatusCodes.Status429TooManyRequests)
+        {
+            QuotaHeaders.WriteRetryAfter(http.Response.Headers, http.RequestServices.GetRequiredService<IClock>().UtcNow);
+        }
     }
 }

@@ -40,6 +40,16 @@ public sealed class BlacklistGeoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_check_carries_the_country_of_every_address()
+    {
+        var response = await _client.PostRawAsync("/v1/key/bulk-check-inline", "81.2.69.142\n2a00:1450:4001::1\n", "text/plain");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await response.JsonAsync()).GetProperty("results");
+        Assert.Equal("GB", results[0].GetProperty("countryCode").GetString());
+        Assert.Equal("IE", results[1].GetProperty("countryCode").GetString());
+    }
+
+    [Fact]
     public async Task Blacklist_entries_carry_geo_and_filter_by_country_and_asn()
     {
         foreach (var ip in new[] { "81.2.69.142", "45.33.32.156" })
