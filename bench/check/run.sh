@@ -8,15 +8,16 @@
 # counted against a limit), starts `palisade serve` pinned to core 0, loads the reports over HTTP (bulk-report
 # bodies written by reports.awk), then runs wrk pinned to core 1 against the check endpoint (check.lua: random
 # addresses, half reported, half never reported) and against /bench/bare returning a fixed JSON document of the
-# check answers' mean size. Rounds alternate between the two; the medians are printed with the server's CPU time per request (utime+stime from
-# /proc/PID/stat) and the check/bare ratios. Needs: dotnet, wrk, taskset, curl, awk, ss (iproute2).
+# check answers' mean size. Rounds alternate between the two; the medians are printed with the server's CPU time per
+# request (utime+stime from /proc/PID/stat) and the check/bare ratios. The warm-up (JIT tiering, first description of
+# each address) is printed apart. Needs: dotnet, wrk, taskset, curl, awk, ss (iproute2).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 COUNT=${COUNT:-100000}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
@@ -84,7 +85,9 @@ done
 load_seconds=$(awk -v a="$load_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 loaded=$(addresses)
 [[ "$loaded" -ge "$COUNT" ]] || { echo "loading failed: the server holds $loaded of $COUNT addresses" >&2; exit 1; }
-log "loaded $loaded addresses in ${load_seconds}s"
+rss() { awk '/^VmRSS/ { printf "%d MB", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+rss_loaded=$(rss)
+log "loaded $loaded addresses in ${load_seconds}s; server resident memory $rss_loaded"
 
 # The bare document is as large as the mean check answer for the same mix of addresses (half reported).
 size_of() { curl -fs -H "Authorization: Bearer $KEY" "$BASE/v1/key/check/$1" | wc -c; }
@@ -125,8 +128,9 @@ run_wrk() {
 }
 
 log "warming up (${WARMUP}s each)"
-run_wrk check "$WARMUP" >/dev/null
-run_wrk bare "$WARMUP" >/dev/null
+for kind in check bare; do
+  log "warm-up $kind: $(run_wrk "$kind" "$WARMUP" | awk '{ printf "%s req/s, p99 %s ms, %s us CPU/request", $1, $2, $3 }')"
+done
 used_before=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
 
 : >"$WORK/check.txt"
@@ -163,4 +167,5 @@ awk -v cr="$check_rps" -v br="$bare_rps" -v cc="$check_cpu" -v bc="$bare_cpu" -v
   printf "ratio check/bare: %.2fx requests/s (target >= 0.70x), %.2fx CPU per request; check p99 %.2f ms (target <= 5 ms)\n",
     cr / br, cc / bc, p }'
 used_after=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
+echo "server resident memory: $rss_loaded after loading, $(rss) at the end (answers of checked addresses are cached)"
 echo "quota counted: the key's check usage rose by $((used_after - used_before)) during the measured rounds"

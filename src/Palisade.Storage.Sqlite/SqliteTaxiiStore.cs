@@ -177,7 +177,18 @@ public sealed class SqliteTaxiiStore : ITaxiiStore, IDisposable
         return [.. rows.Select(r => new StixVersion(query.Collection, r.date_added, r.object_id, r.object_type, r.modified, r.is_first != 0, r.body))];
     }
 
+    /// <summary>One server per SQLite folder: it is always the publisher.</summary>
+    public Task<IAsyncDisposable?> TryAcquirePublisherLeaseAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IAsyncDisposable?>(SoleLease.Instance);
+
     public void Dispose() => _migration.Dispose();
+
+    private sealed class SoleLease : IAsyncDisposable
+    {
+        public static readonly SoleLease Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     private async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -19,4 +19,10 @@ public interface ITaxiiStore
     Task AppendAsync(IReadOnlyList<StixVersion> versions, IReadOnlyList<IndicatorHead> heads, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StixVersion>> QueryAsync(StixVersionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks to be the one publisher of this log (several nodes may share it). Null when another process publishes; the
+    /// lease lasts until disposed or until this process's connection to the store is lost.
+    /// </summary>
+    Task<IAsyncDisposable?> TryAcquirePublisherLeaseAsync(CancellationToken cancellationToken);
 }

@@ -31,12 +31,28 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private long _scannedWhitelistVersion = -1;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
     private bool _started;
+    private volatile bool _publishing;
 
     public StixOptions Options => options;
 
     /// <summary>Loads the published state, makes sure the identity and marking objects exist and starts listening.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => LoadAsync(publish: true, cancellationToken);
+
+    /// <summary>
+    /// Loads the published state without publishing: another node holds the publisher lease and writes the shared log;
+    /// this node serves pages from it. Call again to refresh, or <see cref="StartAsync"/> on taking over the lease.
+    /// </summary>
+    public Task FollowAsync(CancellationToken cancellationToken) => LoadAsync(publish: false, cancellationToken);
+
+    /// <summary>Stops writing at once (the publisher lease was lost); readers then serve what the store holds.</summary>
+    public void Pause() => _publishing = false;
+
+    /// <summary>True while this node writes the version log.</summary>
+    public bool IsPublishing => _publishing;
+
+    private async Task LoadAsync(bool publish, CancellationToken cancellationToken)
     {
+        _publishing = false;
         await _writer.WaitAsync(cancellationToken);
         try
         {
@@ -46,7 +62,13 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             }
 
             _lastDateAdded = await store.LastDateAddedAsync(cancellationToken);
-            await EnsureSharedObjectsAsync(cancellationToken);
+            if (publish)
+            {
+                await EnsureSharedObjectsAsync(cancellationToken);
+                _lastScan = DateTimeOffset.MinValue; // the previous publisher may have left work: rescan everything
+                _publishing = true;
+            }
+
             if (!_started)
             {
                 index.Changed += OnChanged;
@@ -89,7 +111,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     {
         // Pending work is drained under the writer lock, so "nothing pending and the writer idle" means everything
         // queued before this call is committed; a busy writer may hold drained work not yet committed: wait for it.
-        if (!HasWork && _writer.CurrentCount > 0)
+        if (!_publishing || (!HasWork && _writer.CurrentCount > 0))
         {
             return;
         }

@@ -8,25 +8,65 @@ namespace Palisade.Server.Taxii;
 /// Runs the STIX publisher: loads its state before the server takes requests (it is registered after the engine
 /// loader, so the index is full by then), then publishes as reports arrive and rescans on its interval. Readers also
 /// catch up on demand, so a poll never misses a report accepted before it.
+/// With several nodes on one store, exactly one holds the publisher lease and writes the version log; the others
+/// serve pages from it, refresh their view of it, and take over the lease when its holder goes away.
 /// </summary>
-internal sealed class TaxiiPublisherService(StixPublisher publisher, ILogger<TaxiiPublisherService> logger) : BackgroundService
+internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore store, ILogger<TaxiiPublisherService> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FollowerRefresh = TimeSpan.FromSeconds(10);
+
+    private IAsyncDisposable? _lease;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await publisher.StartAsync(cancellationToken);
+        _lease = await store.TryAcquirePublisherLeaseAsync(cancellationToken);
+        if (_lease is not null)
+        {
+            await publisher.StartAsync(cancellationToken);
+        }
+        else
+        {
+            await publisher.FollowAsync(cancellationToken);
+            logger.LogInformation("Another node publishes the TAXII feed; this node serves it");
+        }
+
         await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await ReleaseAsync();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastRefresh = DateTime.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await publisher.CatchUpAsync(stoppingToken);
-                await publisher.WaitForWorkAsync(Tick, stoppingToken);
+                if (_lease is not null)
+                {
+                    await publisher.CatchUpAsync(stoppingToken);
+                    await publisher.WaitForWorkAsync(Tick, stoppingToken);
+                    continue;
+                }
+
+                _lease = await store.TryAcquirePublisherLeaseAsync(stoppingToken);
+                if (_lease is not null)
+                {
+                    logger.LogInformation("This node now publishes the TAXII feed");
+                    await publisher.StartAsync(stoppingToken);
+                }
+                else if (DateTime.UtcNow - lastRefresh >= FollowerRefresh)
+                {
+                    await publisher.FollowAsync(stoppingToken);
+                    lastRefresh = DateTime.UtcNow;
+                }
+
+                await Task.Delay(Tick * 5, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -34,7 +74,9 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ILogger<Tax
             }
             catch (Exception ex)
             {
+                // A store failure may have cost the lease (its connection): give it up and ask again.
                 logger.LogWarning(ex, "Publishing STIX indicators failed; retrying");
+                await ReleaseAsync();
                 try
                 {
                     await Task.Delay(Tick, stoppingToken);
@@ -43,6 +85,23 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ILogger<Tax
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        publisher.Pause();
+        if (_lease is { } lease)
+        {
+            _lease = null;
+            try
+            {
+                await lease.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogDebug(ex, "Releasing the publisher lease failed (its connection is gone, so is the lease)");
             }
         }
     }

@@ -131,6 +131,44 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Both_nodes_serve_one_taxii_feed_without_duplicate_versions()
+    {
+        var key = await CreateKeyAsync("enterprise");
+        using var a = Client(_nodeA, key);
+        using var b = Client(_nodeB, key);
+        var addresses = Enumerable.Range(1, 20).Select(i => $"45.33.61.{i}").ToList();
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            var response = await (i % 2 == 0 ? a : b).PostJsonAsync("/v1/key/report", new { ip = addresses[i], category = "brute_force", protocol = "ssh" });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        const string Path = "/taxii2/collections/sikker-threat-intel/objects/?limit=1000&match[type]=indicator&match[version]=all";
+        async Task<List<(string Id, string Modified, string Pattern)>> VersionsAsync(HttpClient client)
+        {
+            var json = await (await client.GetAsync(Path)).JsonAsync();
+            return json.TryGetProperty("objects", out var objects)
+                ? [.. objects.EnumerateArray().Select(o => (o.GetProperty("id").GetString()!, o.GetProperty("modified").GetString()!, o.GetProperty("pattern").GetString()!))]
+                : [];
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        List<(string Id, string Modified, string Pattern)> fromA, fromB;
+        do
+        {
+            await Task.Delay(250);
+            fromA = await VersionsAsync(a);
+            fromB = await VersionsAsync(b);
+        }
+        while ((fromA.Count < addresses.Count || fromB.Count < addresses.Count) && DateTime.UtcNow < deadline);
+
+        Assert.All(addresses, ip => Assert.Contains(fromA, v => v.Pattern.Contains($"'{ip}'", StringComparison.Ordinal)));
+        Assert.Equal(fromA.Count, fromA.Distinct().Count());
+        Assert.Equal(fromA.Select(v => v.Id).Distinct().Count(), addresses.Count);
+        Assert.Equal(fromA, fromB);
+    }
+
+    [Fact]
     public async Task A_key_revoked_with_the_cli_is_refused_by_both_nodes()
     {
         var key = await CreateKeyAsync("free");
