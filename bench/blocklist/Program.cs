@@ -3,6 +3,7 @@
 // then measures over HTTP what a firewall sees. Prints figures; asserts nothing.
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -87,13 +88,32 @@ try
 
     var (firstJsonMs, jsonBytes) = await Download(client, json);
     Console.WriteLine($"first JSON (render from the snapshot, send): {firstJsonMs:F0} ms, {jsonBytes / 1e6:F1} MB");
-    var cachedJson = await Median(client, json, 15);
+    var cachedJson = await Median(client, json, 5);
     Console.WriteLine($"cached JSON download: median {cachedJson:F1} ms ({cachedJson / cachedPlain:F2}x plaintext)");
+
+    // As SikkerAPI's Go client asks for it: Accept-Encoding: gzip, decoded by the client. Timed twice: bytes received
+    // (what the server and the wire cost) and received + decompressed (what the client waits for in all).
+    var (firstGzipMs, gzipBytes, gzipDecoded) = await DownloadGzip(client, json, decode: true);
+    Console.WriteLine($"first gzipped JSON (render + compress + send + decode): {firstGzipMs:F0} ms, {gzipBytes / 1e6:F1} MB on the wire, {gzipDecoded / 1e6:F1} MB decoded");
+    var gzipWire = new List<double>();
+    var gzipTotal = new List<double>();
+    for (var i = 0; i < 15; i++)
+    {
+        gzipWire.Add((await DownloadGzip(client, json, decode: false)).Milliseconds);
+        gzipTotal.Add((await DownloadGzip(client, json, decode: true)).Milliseconds);
+    }
+
+    Console.WriteLine($"cached gzipped JSON download: median {MedianOf(gzipWire):F1} ms received ({MedianOf(gzipWire) / cachedPlain:F2}x plaintext), " +
+                      $"median {MedianOf(gzipTotal):F1} ms received and decoded ({MedianOf(gzipTotal) / cachedPlain:F2}x plaintext)");
 
     // Regeneration after a change: one new report, then the same request.
     var regenerate = new List<double>();
     var rebuild = new List<double>();
     var render = new List<double>();
+    var etags = new List<double>();
+    var jsonRegenerate = new List<double>();
+    int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+    var pause = GC.GetTotalPauseDuration();
     for (var round = 0; round < 7; round++)
     {
         var at = clock.UtcNow;
@@ -109,12 +129,25 @@ try
         var selection = engine.Select(new BlocklistQuery { ScoreMinimum = 0 });
         rebuild.Add(watch.Elapsed.TotalMilliseconds);
         watch.Restart();
+        _ = selection.ETag;
+        etags.Add(watch.Elapsed.TotalMilliseconds);
+        watch.Restart();
         engine.Render(selection, BlocklistFormat.Plaintext);
         render.Add(watch.Elapsed.TotalMilliseconds);
+
+        // And the gzipped JSON after a change (render + compress + send, not decoded).
+        index.Apply(new StoredReport(count + 200 + round, "45.33.34." + (10 + round).ToString(inv), 1, ReporterKind.Community, 1.0, [1], "ssh", null, null, null,
+            at, at, ReportSource.Local, null, null));
+        jsonRegenerate.Add((await DownloadGzip(client, json, decode: false)).Milliseconds);
     }
 
+    var pauses = GC.GetTotalPauseDuration() - pause;
+
     Console.WriteLine($"after one new report, plaintext download (rebuild + render + send): median {MedianOf(regenerate):F0} ms");
-    Console.WriteLine($"  of which snapshot rebuild + select: median {MedianOf(rebuild):F0} ms, plaintext render: median {MedianOf(render):F0} ms");
+    Console.WriteLine($"  of which snapshot rebuild + select: median {MedianOf(rebuild):F1} ms, ETag: median {MedianOf(etags):F1} ms, plaintext render: median {MedianOf(render):F1} ms");
+    Console.WriteLine($"after one new report, gzipped JSON download (rebuild + render + compress + send): median {MedianOf(jsonRegenerate):F0} ms");
+    Console.WriteLine($"  GCs during those 7 rounds: gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}; " +
+                      $"total pause {pauses.TotalMilliseconds:F0} ms");
 
     sampling.Cancel();
     await sampler;
@@ -151,6 +184,32 @@ static async Task<(double Milliseconds, long Bytes)> Download(HttpClient client,
     }
 
     return (watch.Elapsed.TotalMilliseconds, total);
+}
+
+static async Task<(double Milliseconds, long WireBytes, long DecodedBytes)> DownloadGzip(HttpClient client, string path, bool decode)
+{
+    var watch = Stopwatch.StartNew();
+    using var request = new HttpRequestMessage(HttpMethod.Get, path);
+    request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    response.EnsureSuccessStatusCode();
+    var wire = response.Content.Headers.ContentLength ?? -1;
+    if (!response.Content.Headers.ContentEncoding.Contains("gzip"))
+    {
+        throw new InvalidOperationException("the server did not gzip the JSON list");
+    }
+
+    await using var body = await response.Content.ReadAsStreamAsync();
+    await using var source = decode ? new GZipStream(body, CompressionMode.Decompress) : body;
+    var buffer = new byte[256 * 1024];
+    long total = 0;
+    int read;
+    while ((read = await source.ReadAsync(buffer)) > 0)
+    {
+        total += read;
+    }
+
+    return (watch.Elapsed.TotalMilliseconds, wire, total);
 }
 
 static async Task<double> Median(HttpClient client, string path, int rounds)

@@ -3,6 +3,7 @@
 #
 #   bench/check/run.sh                      # 100,000 reported addresses, 5 interleaved rounds of 10 s, 64 connections
 #   ROUNDS=3 DURATION=20 bench/check/run.sh
+#   BACKEND=postgres bench/check/run.sh     # the same against a PostgreSQL + Redis node (scripts/test-services.sh)
 #
 # Publishes the CLI, creates a data folder and an enterprise key (with a finite check quota, so every lookup is
 # counted against a limit), starts `palisade serve` pinned to core 0, loads the reports over HTTP (bulk-report
@@ -22,6 +23,10 @@ CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 HERE="$ROOT/bench/check"
+BACKEND=${BACKEND:-sqlite}
+STORE_ARGS=()
+SERVE_ARGS=()
+PG="Host=127.0.0.1;Port=${PALISADE_TEST_PG_PORT:-55432};Username=postgres"
 
 for tool in dotnet wrk taskset curl awk ss; do
   command -v "$tool" >/dev/null || { echo "bench/check: '$tool' is required (wrk: apt-get install wrk)" >&2; exit 2; }
@@ -35,6 +40,9 @@ cleanup() {
     wait "$SERVER_PID" 2>/dev/null || true
   fi
   if [[ -z "${KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+  if [[ -n "${BENCH_DB:-}" ]]; then
+    psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
@@ -54,13 +62,22 @@ dotnet publish "$ROOT/src/Palisade.Cli" -c Release -o "$WORK/out" --nologo -v qu
 PALISADE="$WORK/out/palisade"
 DATA="$WORK/data"
 mkdir -p "$DATA"
-KEY=$("$PALISADE" keys create --data "$DATA" --tier enterprise --name bench-check --limit check=1000000000)
+if [[ "$BACKEND" == postgres ]]; then
+  # A fresh database on the throw-away PostgreSQL, Redis beside it; counters and notifications go through Redis.
+  "$ROOT/scripts/test-services.sh" start
+  BENCH_DB="bench_$(date +%s)"
+  psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
+  STORE_ARGS=(--postgres "$PG;Database=$BENCH_DB")
+  SERVE_ARGS=(--redis "127.0.0.1:${PALISADE_TEST_REDIS_PORT:-56379}")
+  export PALISADE_Palisade__RedisKeyPrefix="bench:$BENCH_DB:"
+fi
+KEY=$("$PALISADE" keys create --data "$DATA" "${STORE_ARGS[@]}" --tier enterprise --name bench-check --limit check=1000000000)
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 
 log "starting palisade serve on $BASE (core $SERVER_CPU)"
 PALISADE_Palisade__BenchmarkEndpoints=true PALISADE_Logging__LogLevel__Default=Warning \
-  taskset -c "$SERVER_CPU" "$PALISADE" serve --urls "$BASE" --data "$DATA" >"$WORK/server.log" 2>&1 &
+  taskset -c "$SERVER_CPU" "$PALISADE" serve --urls "$BASE" --data "$DATA" "${STORE_ARGS[@]}" "${SERVE_ARGS[@]}" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 200); do
   curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
@@ -157,7 +174,7 @@ check_p99=$(col check 2); bare_p99=$(col bare 2)
 check_cpu=$(col check 3); bare_cpu=$(col bare 3)
 
 echo
-echo "Check endpoint benchmark: $COUNT reported addresses, $CONNECTIONS connections, $ROUNDS interleaved rounds of ${DURATION}s, medians"
+echo "Check endpoint benchmark ($BACKEND): $COUNT reported addresses, $CONNECTIONS connections, $ROUNDS interleaved rounds of ${DURATION}s, medians"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); server on core $SERVER_CPU, wrk on core $CLIENT_CPU"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); loading took ${load_seconds}s; response body $BYTES bytes"
 printf '%-34s %12s %10s %16s\n' "" "requests/s" "p99 ms" "CPU us/request"

@@ -198,6 +198,10 @@ public sealed class BlocklistEngine
         return new BlocklistChanges(current, added, removed, false, next);
     }
 
+    /// <summary>A rendering key starting with this is rendered gzip-compressed (for clients that accept gzip): a
+    /// million-entry JSON list is ~115 MB as it is and ~10 times less compressed, small enough to cache.</summary>
+    public const string GzipKeyPrefix = "gzip:";
+
     /// <summary>A built-in text format of <paramref name="selection"/>, rendered once per snapshot and cached.</summary>
     public RenderedBlocklist Render(BlocklistSelection selection, BlocklistFormat format)
         => Render(selection, "format:" + format, (s, output) => BlocklistRenderer.Write(s, format, output));
@@ -219,7 +223,17 @@ public sealed class BlocklistEngine
         }
 
         var buffer = new BlocklistBuffer();
-        write(selection, buffer);
+        if (renderingKey.StartsWith(GzipKeyPrefix, StringComparison.Ordinal))
+        {
+            using var gzip = new GzipBufferWriter(buffer);
+            write(selection, gzip);
+            gzip.Complete();
+        }
+        else
+        {
+            write(selection, buffer);
+        }
+
         var rendered = new RenderedBlocklist(buffer.Segments(), buffer.Length, selection.Count, selection.ETag);
         lock (_cacheGate)
         {
@@ -240,29 +254,6 @@ public sealed class BlocklistEngine
         }
 
         return rendered;
-    }
-
-    /// <summary>Ranks slots by score (or raw score), highest first; ties keep slot order. A counting sort: scores are 0–100.</summary>
-    internal static int[] RankSlots(BlocklistEntry[] slots, int[] members, bool raw)
-    {
-        Span<int> counts = stackalloc int[102];
-        foreach (var slot in members)
-        {
-            counts[100 - (raw ? slots[slot].RawScore : slots[slot].Score) + 1]++;
-        }
-
-        for (var i = 1; i < counts.Length; i++)
-        {
-            counts[i] += counts[i - 1];
-        }
-
-        var ranked = new int[members.Length];
-        foreach (var slot in members)
-        {
-            ranked[counts[100 - (raw ? slots[slot].RawScore : slots[slot].Score)]++] = slot;
-        }
-
-        return ranked;
     }
 
     private void MarkDirty(AddressReputation reputation)
@@ -297,117 +288,132 @@ public sealed class BlocklistEngine
 
     private BlocklistSnapshot BuildIncremental(BlocklistSnapshot previous, long version, DateTimeOffset now, IEnumerable<AddressReputation> dirty)
     {
+        // Copy-on-write: the previous snapshot's pages stay as they are (someone may still be sending from them); only
+        // the pages holding changed slots are copied, and the rankings move only the entries whose score changed.
         var generation = previous.Generation + 1;
-        var old = previous.Slots;
         var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
-        var slots = new BlocklistEntry[Math.Max(old.Length, _slotCount + 1024)];
-        Array.Copy(old, slots, old.Length);
-        var members = new List<int>();
+        var pages = new List<BlocklistEntry[]>(previous.Pages);
+        var copied = new HashSet<int>();
+        var changes = new List<(int Slot, BlocklistEntry Before, BlocklistEntry After)>();
         foreach (var reputation in dirty)
         {
             var isNew = !_slotOf.TryGetValue(reputation.Address, out var slot);
             if (isNew)
             {
                 slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotCount++;
-                if (slot >= slots.Length)
-                {
-                    Array.Resize(ref slots, Math.Max(slots.Length * 2, slot + 1024));
-                }
-
                 _slotOf[reputation.Address] = slot;
-                members.Add(slot);
             }
 
-            var entry = Describe(reputation, _index.Score(reputation), isNew ? null : old[slot], retention);
-            slots[slot] = entry;
-            if (isNew)
+            var before = slot < previous.SlotLimit ? previous.At(slot) : default;
+            var known = before.Address is not null;
+            var entry = Describe(reputation, _index.ScoreValue(reputation), known ? before : null, retention);
+            WritablePage(pages, copied, previous, slot)[slot & (BlocklistSnapshot.PageSize - 1)] = entry;
+            changes.Add((slot, before, entry));
+            if (!known)
             {
                 Record(generation, reputation.Address, default, existed: false);
             }
-            else if (!old[slot].SameListing(entry))
+            else if (!before.SameListing(entry))
             {
-                Record(generation, reputation.Address, old[slot], existed: true);
+                Record(generation, reputation.Address, before, existed: true);
             }
         }
 
         _generations.Add((generation, now));
         TrimJournal();
-        int[] memberArray = members.Count == 0 ? previous.Members : [.. previous.Members, .. members];
-        return new BlocklistSnapshot(generation, version, now, slots, memberArray, RankSlots(slots, memberArray, raw: false));
+        return new BlocklistSnapshot(generation, version, now, [.. pages], Math.Max(previous.SlotLimit, _slotCount),
+            previous.ByScore.Update(changes), previous.ByRawScoreIfBuilt?.Update(changes));
+    }
+
+    /// <summary>The page of <paramref name="slot"/>, copied from <paramref name="previous"/> the first time this build writes it.</summary>
+    private static BlocklistEntry[] WritablePage(List<BlocklistEntry[]> pages, HashSet<int> copied, BlocklistSnapshot? previous, int slot)
+    {
+        var page = slot >> BlocklistSnapshot.PageBits;
+        while (pages.Count <= page)
+        {
+            copied.Add(pages.Count);
+            pages.Add(new BlocklistEntry[BlocklistSnapshot.PageSize]);
+        }
+
+        if (copied.Add(page) && previous is not null && page < previous.Pages.Length)
+        {
+            pages[page] = (BlocklistEntry[])pages[page].Clone();
+        }
+
+        return pages[page];
     }
 
     private BlocklistSnapshot BuildFull(BlocklistSnapshot? previous, long version, DateTimeOffset now)
     {
         var generation = (previous?.Generation ?? 0) + 1;
-        var old = previous?.Slots ?? [];
-        var capacity = Math.Max(old.Length, _index.Count + 1024);
-        var slots = new BlocklistEntry[capacity];
-        var visited = new bool[capacity];
+        var previousLimit = previous?.SlotLimit ?? 0;
+        // Fresh pages: every address is visited, and a free slot must read as empty.
+        var pages = new List<BlocklistEntry[]>((Math.Max(_slotCount, _index.Count) >> BlocklistSnapshot.PageBits) + 2);
+        var copied = new HashSet<int>();
         var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
-        var members = new List<int>(_index.Count);
+        const int mask = BlocklistSnapshot.PageSize - 1;
         foreach (var reputation in _index.Addresses)
         {
             var isNew = !_slotOf.TryGetValue(reputation.Address, out var slot);
             if (isNew)
             {
                 slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotCount++;
-                if (slot >= slots.Length)
-                {
-                    // More addresses arrived during the pass than the capacity allowed for.
-                    Array.Resize(ref slots, slots.Length * 2);
-                    Array.Resize(ref visited, slots.Length);
-                }
-
                 _slotOf[reputation.Address] = slot;
             }
-            else if (visited[slot])
+
+            var page = WritablePage(pages, copied, previous: null, slot);
+            if (page[slot & mask].Address is not null)
             {
-                continue;
+                continue; // visited already
             }
 
-            visited[slot] = true;
-            members.Add(slot);
-            var score = _index.Score(reputation);
-            var known = !isNew && slot < old.Length && old[slot].Address is not null;
-            if (known && old[slot].Score == score.Score && old[slot].RawScore == score.RawScore && old[slot].Sessions == reputation.TotalReports &&
-                old[slot].LastSeenUnixMilliseconds == reputation.LastSeen.ToUnixTimeMilliseconds())
+            var score = _index.ScoreValue(reputation);
+            var old = !isNew && slot < previousLimit ? previous!.At(slot) : default;
+            var known = old.Address is not null;
+            if (known && old.Score == score.Score && old.RawScore == score.RawScore && old.Sessions == reputation.TotalReports &&
+                old.LastSeenUnixMilliseconds == reputation.LastSeen.ToUnixTimeMilliseconds())
             {
                 // Nothing that shows on a list changed: keep the entry (and its geo data) as it was.
-                slots[slot] = old[slot];
+                page[slot & mask] = old;
                 continue;
             }
 
-            var entry = Describe(reputation, score, known ? old[slot] : null, retention);
-            slots[slot] = entry;
+            var entry = Describe(reputation, score, known ? old : null, retention);
+            page[slot & mask] = entry;
             if (!known)
             {
                 Record(generation, reputation.Address, default, existed: false);
             }
-            else if (!old[slot].SameListing(entry))
+            else if (!old.SameListing(entry))
             {
-                Record(generation, reputation.Address, old[slot], existed: true);
+                Record(generation, reputation.Address, old, existed: true);
             }
         }
 
         // Addresses gone from the index (purged) leave their slots.
-        for (var slot = 0; slot < Math.Min(old.Length, _slotCount); slot++)
+        for (var slot = 0; slot < Math.Min(previousLimit, _slotCount); slot++)
         {
-            if (!visited[slot] && old[slot].Address is { } gone && _slotOf.TryGetValue(gone, out var at) && at == slot)
+            if (previous!.At(slot).Address is { } gone && (slot >> BlocklistSnapshot.PageBits >= pages.Count || pages[slot >> BlocklistSnapshot.PageBits][slot & mask].Address is null) &&
+                _slotOf.TryGetValue(gone, out var at) && at == slot)
             {
-                Record(generation, gone, old[slot], existed: true);
+                Record(generation, gone, previous.At(slot), existed: true);
                 _slotOf.Remove(gone);
                 _freeSlots.Push(slot);
             }
         }
 
+        while (pages.Count << BlocklistSnapshot.PageBits < _slotCount)
+        {
+            pages.Add(new BlocklistEntry[BlocklistSnapshot.PageSize]);
+        }
+
         _generations.Add((generation, now));
         TrimJournal();
-        var memberArray = members.ToArray();
-        memberArray.AsSpan().Sort();
-        return new BlocklistSnapshot(generation, version, now, slots, memberArray, RankSlots(slots, memberArray, raw: false));
+        BlocklistEntry[][] table = [.. pages];
+        return new BlocklistSnapshot(generation, version, now, table, _slotCount, RankIndex.Build(table, _slotCount, raw: false), null);
     }
 
-    private BlocklistEntry Describe(AddressReputation reputation, Scoring.ScoreBreakdown score, BlocklistEntry? previous, TimeSpan retention)
+    private BlocklistEntry Describe(AddressReputation reputation, Scoring.CompactScore score, BlocklistEntry? previous, TimeSpan retention)
     {
         ushort categories = 0;
         var severity = Severity.Info;
@@ -608,38 +614,30 @@ public sealed class BlocklistEngine
 
     private BlocklistSelection Filter(BlocklistSnapshot snapshot, BlocklistQuery query)
     {
-        var order = query.IgnoreWhitelist ? snapshot.ByRawScore : snapshot.ByScore;
+        var rank = query.IgnoreWhitelist ? snapshot.ByRawScore : snapshot.ByScore;
         var cursor = BlocklistCursor.Format(_instance, snapshot.Generation);
         var limit = query.Limit ?? int.MaxValue;
+        var scored = rank.CountAtLeast(query.ScoreMinimum);
         if (!query.HasEntryFilters)
         {
-            // Ranked by score: the list is a prefix of the order, no copy needed.
-            var total = 0;
-            while (total < order.Length && (query.IgnoreWhitelist ? snapshot.At(order[total]).RawScore : snapshot.At(order[total]).Score) >= query.ScoreMinimum)
-            {
-                total++;
-            }
-
-            return new BlocklistSelection(snapshot, query, order, Math.Min(total, limit), total, cursor);
+            // Ranked by score: the list is a prefix of the ranking, no copy needed, and its tag is known per score.
+            var count = Math.Min(scored, limit);
+            return new BlocklistSelection(snapshot, query, rank.Order, count, scored, cursor, count == scored ? rank.HashAtLeast(query.ScoreMinimum) : null);
         }
 
         var now = snapshot.GeneratedAt;
-        var matched = new List<int>();
-        foreach (var slot in order)
+        var matched = new SlotSequence();
+        var order = rank.Order;
+        for (var i = 0; i < scored; i++)
         {
-            ref readonly var entry = ref snapshot.At(slot);
-            if ((query.IgnoreWhitelist ? entry.RawScore : entry.Score) < query.ScoreMinimum)
-            {
-                break;
-            }
-
-            if (query.Matches(entry, now))
+            var slot = order[i];
+            if (query.Matches(snapshot.At(slot), now))
             {
                 matched.Add(slot);
             }
         }
 
-        return new BlocklistSelection(snapshot, query, [.. matched], Math.Min(matched.Count, limit), matched.Count, cursor);
+        return new BlocklistSelection(snapshot, query, matched, Math.Min(matched.Count, limit), matched.Count, cursor);
     }
 
     private void ResetCachesIfStale(BlocklistSnapshot snapshot)

@@ -11,6 +11,7 @@ public readonly struct BlocklistEntry
 {
     private readonly long _lastSeenMs;
     private readonly long _expiresMs;
+    private readonly ulong _contentHash;
     private readonly string[] _protocols;
     private readonly uint _firstSeenSeconds;
     private readonly uint _asn;
@@ -38,6 +39,7 @@ public readonly struct BlocklistEntry
         _severity = (byte)maxSeverity;
         _country = country;
         _asn = asn;
+        _contentHash = HashContent();
     }
 
     /// <summary>Canonical address text (the engine's key).</summary>
@@ -100,6 +102,31 @@ public readonly struct BlocklistEntry
     internal uint PackedAsn => _asn;
 
     internal ushort PackedCategories => _categories;
+
+    /// <summary>A 64-bit hash of what a list shows of this entry (address, scores, activity, categories, geo), computed
+    /// once. Entity tags are sums of these, so a list's tag can be kept per score without reading every entry again.</summary>
+    internal ulong ContentHash => _contentHash;
+
+    private ulong HashContent()
+    {
+        // FNV-1a over the content (stable across processes and nodes, unlike HashCode), then a finaliser so that sums
+        // of hashes stay well spread.
+        const ulong prime = 1099511628211;
+        var hash = 14695981039346656037;
+        foreach (var c in Address)
+        {
+            hash = (hash ^ c) * prime;
+        }
+
+        hash = (hash ^ (ulong)_lastSeenMs) * prime;
+        hash = (hash ^ ((ulong)_score << 8) ^ _rawScore ^ ((ulong)(uint)_sessions << 16) ^ ((ulong)_categories << 48)) * prime;
+        hash = (hash ^ _firstSeenSeconds ^ ((ulong)_country << 32) ^ ((ulong)_asn << 16) ^ ((ulong)_severity << 56)) * prime;
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccd;
+        hash ^= hash >> 33;
+        hash *= 0xc4ceb9fe1a85ec53;
+        return hash ^ (hash >> 33);
+    }
 
     /// <summary>Same listing-relevant content (the address's membership and rank can differ only if this differs).</summary>
     internal bool SameListing(in BlocklistEntry other)

@@ -9,11 +9,15 @@ namespace Palisade.Core.Blocklists;
 /// </summary>
 public sealed class BlocklistSelection : IReadOnlyList<BlocklistEntry>
 {
-    private readonly int[] _slots;
+    private readonly SlotSequence _slots;
+    private readonly ulong? _contentHash;
     private string? _etag;
 
-    internal BlocklistSelection(BlocklistSnapshot snapshot, BlocklistQuery query, int[] slots, int count, int total, string cursor)
+    /// <param name="contentHash">The sum of the listed entries' content hashes when already known (whole ranked prefixes).</param>
+    internal BlocklistSelection(BlocklistSnapshot snapshot, BlocklistQuery query, SlotSequence slots, int count, int total, string cursor,
+        ulong? contentHash = null)
     {
+        _contentHash = contentHash;
         Snapshot = snapshot;
         Query = query;
         _slots = slots;
@@ -37,8 +41,9 @@ public sealed class BlocklistSelection : IReadOnlyList<BlocklistEntry>
 
     public DateTimeOffset GeneratedAt => Snapshot.GeneratedAt;
 
-    /// <summary>A strong entity tag over the listed content (addresses, scores, last activity): equal lists, equal tags,
-    /// across snapshots, so an unchanged list answers If-None-Match with 304 even after unrelated reports.</summary>
+    /// <summary>A strong entity tag over the listed content (addresses, scores, activity, geo): equal lists, equal tags,
+    /// across snapshots, so an unchanged list answers If-None-Match with 304 even after unrelated reports. The sum of the
+    /// entries' content hashes (the order follows from the content), so a whole ranked list's tag needs no pass over it.</summary>
     public string ETag => _etag ??= ComputeETag();
 
     public BlocklistEntry this[int index] => Entry(index);
@@ -66,26 +71,24 @@ public sealed class BlocklistSelection : IReadOnlyList<BlocklistEntry>
 
     private string ComputeETag()
     {
-        // FNV-1a over the listed content: stable across processes and nodes (unlike HashCode), no extra package.
+        var hash = _contentHash ?? SumOfContentHashes();
         const ulong prime = 1099511628211;
-        var hash = 14695981039346656037;
-        for (var i = 0; i < Count; i++)
-        {
-            ref readonly var entry = ref Snapshot.At(_slots[i]);
-            foreach (var c in entry.Address)
-            {
-                hash = (hash ^ c) * prime;
-            }
-
-            hash = (hash ^ (ulong)entry.LastSeenUnixMilliseconds) * prime;
-            hash = (hash ^ (((ulong)(uint)entry.Score << 8) | (uint)entry.RawScore | ((ulong)(uint)entry.Sessions << 16) | ((ulong)entry.PackedCategories << 48))) * prime;
-        }
-
         foreach (var c in Query.FilterKey)
         {
             hash = (hash ^ c) * prime;
         }
 
         return "\"" + hash.ToString("x16", CultureInfo.InvariantCulture) + "-" + Count.ToString(CultureInfo.InvariantCulture) + "\"";
+    }
+
+    private ulong SumOfContentHashes()
+    {
+        ulong sum = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            sum += Snapshot.At(_slots[i]).ContentHash;
+        }
+
+        return sum;
     }
 }

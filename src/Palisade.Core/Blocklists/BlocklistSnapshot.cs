@@ -2,22 +2,29 @@ namespace Palisade.Core.Blocklists;
 
 /// <summary>
 /// Every scored address at one data version, immutable: entries live at stable slots (<see cref="BlocklistEngine"/>
-/// keeps an address in the same slot while it exists) and two orders rank them by score and by raw score, highest first.
+/// keeps an address in the same slot while it exists), in pages of <see cref="PageSize"/> entries, and two rankings order
+/// them by score and by raw score, highest first. A rebuild copies only the pages and ranking pages it changes; the
+/// rest is shared with the previous snapshot, which stays valid for whoever still reads it.
 /// </summary>
 public sealed class BlocklistSnapshot
 {
-    private readonly BlocklistEntry[] _slots;
-    private int[]? _byRawScore;
+    internal const int PageBits = 10;
+    internal const int PageSize = 1 << PageBits;
+    private const int PageMask = PageSize - 1;
 
-    internal BlocklistSnapshot(long generation, long dataVersion, DateTimeOffset generatedAt, BlocklistEntry[] slots, int[] members, int[] byScore)
+    private readonly BlocklistEntry[][] _pages;
+    private RankIndex? _byRawScore;
+
+    internal BlocklistSnapshot(long generation, long dataVersion, DateTimeOffset generatedAt, BlocklistEntry[][] pages, int slotLimit,
+        RankIndex byScore, RankIndex? byRawScore)
     {
         Generation = generation;
         DataVersion = dataVersion;
         GeneratedAt = generatedAt;
-        _slots = slots;
-        Members = members;
+        _pages = pages;
+        SlotLimit = slotLimit;
         ByScore = byScore;
-        Count = members.Length;
+        _byRawScore = byRawScore;
     }
 
     /// <summary>Increases by one per rebuild, within one server process.</summary>
@@ -29,28 +36,32 @@ public sealed class BlocklistSnapshot
     public DateTimeOffset GeneratedAt { get; }
 
     /// <summary>Addresses in the snapshot (every score, including 0).</summary>
-    public int Count { get; }
+    public int Count => ByScore.Order.Count;
 
-    internal int[] ByScore { get; }
+    internal RankIndex ByScore { get; }
 
-    /// <summary>The slots in use.</summary>
-    internal int[] Members { get; }
+    /// <summary>Ranking by raw score; built on first use (only <c>ignoreWhitelist</c> queries need it), then kept up to
+    /// date by later rebuilds.</summary>
+    internal RankIndex ByRawScore => _byRawScore ??= RankIndex.Build(_pages, SlotLimit, raw: true);
 
-    internal BlocklistEntry[] Slots => _slots;
+    internal RankIndex? ByRawScoreIfBuilt => _byRawScore;
 
-    internal ref readonly BlocklistEntry At(int slot) => ref _slots[slot];
+    /// <summary>Slots below this may be in use (an entry with a null address is a free slot).</summary>
+    internal int SlotLimit { get; }
 
-    /// <summary>Slots ranked by raw score; built on first use (only <c>ignoreWhitelist</c> queries need it).</summary>
-    internal int[] ByRawScore => _byRawScore ??= BlocklistEngine.RankSlots(_slots, ByScore, raw: true);
+    internal BlocklistEntry[][] Pages => _pages;
+
+    internal ref readonly BlocklistEntry At(int slot) => ref _pages[slot >> PageBits][slot & PageMask];
 
     /// <summary>Every entry, highest score first.</summary>
     public IEnumerable<BlocklistEntry> Entries
     {
         get
         {
-            foreach (var slot in ByScore)
+            var order = ByScore.Order;
+            for (var i = 0; i < order.Count; i++)
             {
-                yield return _slots[slot];
+                yield return At(order[i]);
             }
         }
     }

@@ -22,6 +22,12 @@ public sealed class AddressReputation(string address)
     internal CheckResult? CachedCheck;
     internal long CachedCheckWhitelistVersion = -1;
 
+    // The compact score (ReputationIndex.ScoreValue, for blocklists): two numbers instead of a breakdown per address.
+    // Valid while CachedCompactWhitelistVersion is the whitelist's version; new evidence or a purge resets it to -1.
+    internal CompactScore CachedCompact;
+    internal long CachedCompactAtTicks;
+    internal long CachedCompactWhitelistVersion = -1;
+
     public string Address { get; } = address;
 
     public DateTimeOffset FirstSeen { get; internal set; } = DateTimeOffset.MaxValue;
@@ -57,5 +63,6 @@ public sealed class AddressReputation(string address)
         }
 
         CachedScore = null;
+        CachedCompactWhitelistVersion = -1;
     }
 }

@@ -60,7 +60,11 @@ public sealed class ScoreCalculator
         var items = ArrayPool<Item>.Shared.Rent(Math.Max(n, 1));
         try
         {
-            return Calculate(evidence, items, now, whitelist);
+            var components = new List<ScoreComponent>();
+            var r = Compute(evidence, items, now, whitelist, components);
+            return r.IsZero
+                ? ScoreBreakdown.Zero
+                : new ScoreBreakdown(r.Score, r.RawScore, r.Sensor, r.Community, r.Cross, r.Raw, r.Floor, r.Multiplier, r.WhitelistName, components);
         }
         finally
         {
@@ -68,7 +72,28 @@ public sealed class ScoreCalculator
         }
     }
 
-    private ScoreBreakdown Calculate(IReadOnlyList<Evidence> evidence, Item[] items, DateTimeOffset now, WhitelistEntry? whitelist)
+    /// <summary>
+    /// The same <see cref="ScoreBreakdown.Score"/> and <see cref="ScoreBreakdown.RawScore"/> as
+    /// <see cref="Calculate(IReadOnlyList{Evidence}, DateTimeOffset, WhitelistEntry?)"/>, computed by the same code, without
+    /// building the explanation (components and their text). For blocklists, which need two numbers for a million addresses.
+    /// </summary>
+    public CompactScore CalculateCompact(IReadOnlyList<Evidence> evidence, DateTimeOffset now, WhitelistEntry? whitelist)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        var items = ArrayPool<Item>.Shared.Rent(Math.Max(evidence.Count, 1));
+        try
+        {
+            var r = Compute(evidence, items, now, whitelist, components: null);
+            return new CompactScore(r.Score, r.RawScore);
+        }
+        finally
+        {
+            ArrayPool<Item>.Shared.Return(items);
+        }
+    }
+
+    /// <summary>The numbers of a score; <paramref name="components"/> (the explanation) is filled only when given.</summary>
+    private Result Compute(IReadOnlyList<Evidence> evidence, Item[] items, DateTimeOffset now, WhitelistEntry? whitelist, List<ScoreComponent>? components)
     {
         var o = Options;
         var n = evidence.Count;
@@ -117,9 +142,7 @@ public sealed class ScoreCalculator
 
         var included = sensorEnd + (items.Length - communityStart);
         if (included == 0 && feed == 0 && whitelist is null)
-            return ScoreBreakdown.Zero;
-
-        var components = new List<ScoreComponent>();
+            return new Result(0, 0, 0, 0, 1, 0, 0, 1, null, IsZero: true);
 
         // Sensor evidence: behaviours, diversity of behaviours, diversity of protocols.
         var sensor = 0.0;
@@ -156,7 +179,7 @@ public sealed class ScoreCalculator
             var weaker = Math.Min(sensor, community);
             var share = o.CrossSourceFullAt > 0 ? Math.Min(1, weaker / o.CrossSourceFullAt) : 1;
             cross = 1 + (Math.Max(0, o.CrossSourceMaxBonus) * share);
-            components.Add(new ScoreComponent("cross-source", cross, Format(
+            components?.Add(new ScoreComponent("cross-source", cross, Format(
                 $"sensors and reporters agree: weaker signal {weaker:F1} raw → ×{cross:F3} (at most ×{1 + o.CrossSourceMaxBonus:F2}, reached at {o.CrossSourceFullAt:F0} raw)")));
         }
 
@@ -164,7 +187,7 @@ public sealed class ScoreCalculator
 
         if (included > 0)
         {
-            components.Add(o.HalfLifeDays > 0
+            components?.Add(o.HalfLifeDays > 0
                 ? new ScoreComponent("decay", trustSum > 0 ? retainedSum / trustSum : 1, Format(
                     $"half-life {o.HalfLifeDays:0.##} days: {(trustSum > 0 ? 100 * retainedSum / trustSum : 100):F0}% of evidence weight retained; oldest item {oldestDays:F1} days old (weight {DecayWeight(oldestDays, o.HalfLifeDays):F3})"))
                 : new ScoreComponent("decay", 1, "decay disabled (half-life 0): evidence keeps its full weight"));
@@ -172,14 +195,14 @@ public sealed class ScoreCalculator
 
         if (feed > 0)
         {
-            components.Add(new ScoreComponent("feed reports", 0, Format(
+            components?.Add(new ScoreComponent("feed reports", 0, Format(
                 $"{feed} report(s) seen on a list (source feed) are ignored: feed reports never raise the score")));
         }
 
         var saturated = Saturate(raw, o.SaturationScale);
         if (included > 0)
         {
-            components.Add(new ScoreComponent("saturation", saturated, Format(
+            components?.Add(new ScoreComponent("saturation", saturated, Format(
                 $"raw {raw:F1} = ({sensor:F1} sensor + {community:F1} community) × {cross:F3} → 100 × (1 − e^(−{raw:F1}/{o.SaturationScale:0.##})) = {saturated}")));
         }
 
@@ -194,15 +217,15 @@ public sealed class ScoreCalculator
             multiplier = double.IsNaN(whitelist.Multiplier) ? 1 : Math.Clamp(whitelist.Multiplier, 0, 1);
             whitelistName = whitelist.Name;
             score = Math.Clamp((int)Math.Round(rawScore * multiplier, MidpointRounding.AwayFromZero), 0, 100);
-            components.Add(new ScoreComponent("whitelist", multiplier, Format(
+            components?.Add(new ScoreComponent("whitelist", multiplier, Format(
                 $"{whitelist.Name} ({whitelist.Source}): {rawScore} × {multiplier:0.###} = {score}; ignoreWhitelist=true returns {rawScore}")));
         }
 
-        return new ScoreBreakdown(score, rawScore, sensor, community, cross, raw, floor, multiplier, whitelistName, components);
+        return new Result(score, rawScore, sensor, community, cross, raw, floor, multiplier, whitelistName, IsZero: false);
     }
 
     /// <summary>Items are sorted by behaviour, then sensor, then weight descending.</summary>
-    private double SensorEvidence(ReadOnlySpan<Item> items, List<string> protocolNames, List<ScoreComponent> components)
+    private double SensorEvidence(ReadOnlySpan<Item> items, List<string> protocolNames, List<ScoreComponent>? components)
     {
         var o = Options;
         var cap = Math.Max(0, o.SensorCountCap);
@@ -251,7 +274,7 @@ public sealed class ScoreCalculator
         foreach (var b in behaviours)
         {
             total += b.Contribution;
-            components.Add(new ScoreComponent("behaviour " + b.Name, b.Contribution, Format(
+            components?.Add(new ScoreComponent("behaviour " + b.Name, b.Contribution, Format(
                 $"{SeverityName(b.Category.Severity)} ({b.Weight:0.##}) × {b.Scaled:F2} (sqrt-scaled count, cap {o.SensorCountCap:0.##} per sensor; weighted by trust and age) from {b.Observations} observation(s) by {b.Sensors} sensor(s)")));
             presenceSum += b.Presence;
             presenceMax = Math.Max(presenceMax, b.Presence);
@@ -272,7 +295,7 @@ public sealed class ScoreCalculator
         {
             var bonus = o.BehaviourDiversityBonus * (presenceSum - presenceMax);
             total += bonus;
-            components.Add(new ScoreComponent("diversity bonus", bonus, Format(
+            components?.Add(new ScoreComponent("diversity bonus", bonus, Format(
                 $"{distinct} distinct behaviours: +{o.BehaviourDiversityBonus:0.##} for each beyond the strongest, weighted by trust and age")));
         }
 
@@ -287,7 +310,7 @@ public sealed class ScoreCalculator
 
             var bonus = o.ProtocolDiversityBonus * (sum - max);
             total += bonus;
-            components.Add(new ScoreComponent("protocol diversity", bonus, Format(
+            components?.Add(new ScoreComponent("protocol diversity", bonus, Format(
                 $"{protocols.Count} protocols ({string.Join(", ", protocols.Select(p => p.Protocol))}): +{o.ProtocolDiversityBonus:0.##} for each beyond the strongest, weighted by trust and age")));
         }
 
@@ -295,7 +318,7 @@ public sealed class ScoreCalculator
     }
 
     /// <summary>Items are sorted by reporter, then weight descending (weight = trust × decay × severity relative to high).</summary>
-    private double CommunityEvidence(ReadOnlySpan<Item> items, List<ScoreComponent> components)
+    private double CommunityEvidence(ReadOnlySpan<Item> items, List<ScoreComponent>? components)
     {
         var o = Options;
         var ceiling = Math.Max(0, o.CommunityReporterCeiling);
@@ -328,12 +351,12 @@ public sealed class ScoreCalculator
             total += contribution;
         }
 
-        components.Add(new ScoreComponent("community reporters", total, Format(
+        components?.Add(new ScoreComponent("community reporters", total, Format(
             $"{reporters} distinct reporter(s), {items.Length} report(s): each adds {o.CommunityReportWeight:0.##} × (1 + {o.CommunityVolumeFactor:0.##} × ln(reports)), weighted by trust, age and severity, at most {o.CommunityReporterCeiling:0.##}; strongest reporter {strongest:F1}, {atCeiling} at the ceiling")));
         return total;
     }
 
-    private int CriticalFloor(double sensorQ, Category? sensorCategory, double communityQ, Category? communityCategory, List<ScoreComponent> components)
+    private int CriticalFloor(double sensorQ, Category? sensorCategory, double communityQ, Category? communityCategory, List<ScoreComponent>? components)
     {
         var o = Options;
         // The floor fades with the evidence that set it (trust × decay, capped at 1), so an old or untrusted sighting
@@ -343,7 +366,7 @@ public sealed class ScoreCalculator
         var communityMax = Math.Min(Math.Max(0, o.CommunityCriticalFloor), Saturate(o.CommunityReporterCeiling, o.SaturationScale));
         var communityFloor = (int)Math.Round(communityMax * Math.Min(1, communityQ), MidpointRounding.AwayFromZero);
         var floor = Math.Clamp(Math.Max(sensorFloor, communityFloor), 0, 100);
-        if (floor > 0)
+        if (floor > 0 && components is not null)
         {
             var (category, who, full) = sensorFloor >= communityFloor
                 ? (sensorCategory, "a sensor", o.SensorCriticalFloor)
@@ -388,6 +411,19 @@ public sealed class ScoreCalculator
     };
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The numbers of one score (what <see cref="ScoreBreakdown"/> carries besides the components).</summary>
+    private readonly record struct Result(
+        int Score,
+        int RawScore,
+        double Sensor,
+        double Community,
+        double Cross,
+        double Raw,
+        int Floor,
+        double Multiplier,
+        string? WhitelistName,
+        bool IsZero);
 
     /// <summary>One evidence item reduced to its group keys and weight.</summary>
     /// <param name="Group">Sensors: category in the high 32 bits, protocol index (0 = none) in the low; community: 0.</param>

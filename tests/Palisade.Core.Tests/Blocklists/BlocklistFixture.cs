@@ -20,7 +20,8 @@ internal sealed class BlocklistFixture : IDisposable
         File.WriteAllText(Path.Combine(GeoFolder, "country-ipv6.csv"), "2a00::,2a00:ffff:ffff:ffff:ffff:ffff:ffff:ffff,DE\n");
         File.WriteAllText(Path.Combine(GeoFolder, "asn-ipv4.csv"), "45.0.0.0,45.255.255.255,64500,\"Example, Inc.\"\n80.0.0.0,80.255.255.255,64501,Beispiel GmbH\n");
         Geo = GeoDatabase.Open(GeoFolder);
-        Index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(), Clock);
+        Whitelist = new WhitelistProvider(BuiltInWhitelist.Load());
+        Index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), Whitelist, new ReputationOptions(), Clock);
         Engine = new BlocklistEngine(Index, Geo, Clock);
     }
 
@@ -29,6 +30,8 @@ internal sealed class BlocklistFixture : IDisposable
     public string GeoFolder { get; }
 
     public IGeoLookup Geo { get; }
+
+    public WhitelistProvider Whitelist { get; }
 
     public ReputationIndex Index { get; }
 

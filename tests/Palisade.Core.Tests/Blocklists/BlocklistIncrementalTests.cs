@@ -1,0 +1,91 @@
+using Palisade.Core.Blocklists;
+using Palisade.Core.Reports;
+using Palisade.Core.Scoring;
+
+namespace Palisade.Core.Tests.Blocklists;
+
+/// <summary>A list kept up to date report by report must be the list a fresh build gives for the same data.</summary>
+public sealed class BlocklistIncrementalTests : IDisposable
+{
+    private readonly BlocklistFixture _f = new();
+    private long _id = 500_000;
+
+    public void Dispose() => _f.Dispose();
+
+    private void RandomReport(Random random, int addresses)
+    {
+        var a = random.Next(addresses);
+        var address = a % 7 == 0 ? $"2a00:{a:x}::1" : $"45.{a / 60000}.{a / 250 % 240}.{(a % 250) + 1}";
+        var at = _f.Clock.UtcNow - TimeSpan.FromHours(random.NextDouble() * 24 * 20);
+        _f.Index.Apply(new StoredReport(++_id, address, random.Next(1, 6), random.Next(5) == 0 ? ReporterKind.Sensor : ReporterKind.Community,
+            random.NextDouble() * 1.3, [random.Next(1, 17)], random.Next(3) == 0 ? "ssh" : null, null, null, null, at, at, ReportSource.Local, null, null));
+    }
+
+    private static List<(string Address, int Score)> Listed(BlocklistSelection selection, bool raw)
+        => [.. selection.Select(e => (e.Address, raw ? e.RawScore : e.Score))];
+
+    private void AssertSameAsFreshBuild(BlocklistQuery query)
+    {
+        var kept = _f.Engine.Select(query);
+        var fresh = new BlocklistEngine(_f.Index, _f.Geo, _f.Clock).Select(query);
+        var keptList = Listed(kept, query.IgnoreWhitelist);
+        var freshList = Listed(fresh, query.IgnoreWhitelist);
+        Assert.Equal(freshList.Count, keptList.Count);
+        Assert.Equal(fresh.Total, kept.Total);
+        // Highest first; equal scores may come in another order (slots differ between engines), so compare as sets per score.
+        Assert.Equal(keptList.Select(e => e.Score).OrderDescending(), keptList.Select(e => e.Score));
+        Assert.Equal(freshList.OrderByDescending(e => e.Score).ThenBy(e => e.Address, StringComparer.Ordinal),
+            keptList.OrderByDescending(e => e.Score).ThenBy(e => e.Address, StringComparer.Ordinal));
+        Assert.Equal(fresh.ETag, kept.ETag);
+    }
+
+    [Fact]
+    public void Lists_kept_up_to_date_report_by_report_equal_a_fresh_build()
+    {
+        var random = new Random(42);
+        for (var i = 0; i < 4000; i++)
+        {
+            RandomReport(random, 3000);
+        }
+
+        var all = new BlocklistQuery { ScoreMinimum = 0 };
+        var raw = all with { IgnoreWhitelist = true };
+        var high = new BlocklistQuery { ScoreMinimum = 40 };
+        Assert.True(_f.Engine.Select(all).Count > 2 * BlocklistSnapshot.PageSize, "more than two pages of addresses");
+        _f.Engine.Select(raw);
+        var before = _f.Engine.Current().Generation;
+
+        for (var round = 0; round < 40; round++)
+        {
+            // One to a few reports between pulls, on known and on new addresses.
+            for (var n = random.Next(1, 4); n > 0; n--)
+            {
+                RandomReport(random, 3600);
+            }
+
+            AssertSameAsFreshBuild(round % 3 == 0 ? raw : round % 3 == 1 ? all : high);
+        }
+
+        Assert.True(_f.Engine.Current().Generation >= before + 40);
+    }
+
+    [Fact]
+    public void An_unchanged_list_keeps_its_tag_after_a_report_below_its_minimum()
+    {
+        var random = new Random(5);
+        for (var i = 0; i < 1500; i++)
+        {
+            RandomReport(random, 1200);
+        }
+
+        var query = new BlocklistQuery { ScoreMinimum = 60 };
+        var first = _f.Engine.Select(query);
+        Assert.True(first.Count > 0);
+        _f.Report("80.99.0.1", Palisade.Core.Categories.CategoryCatalog.PortScan, "tcp", reporters: 1, ago: TimeSpan.FromDays(15));
+        var second = _f.Engine.Select(query);
+        Assert.NotEqual(first.Snapshot.Generation, second.Snapshot.Generation);
+        Assert.Equal(first.ETag, second.ETag);
+        _f.Report("80.99.0.2", Palisade.Core.Categories.CategoryCatalog.BruteForce, "ssh", reporters: 8);
+        Assert.NotEqual(first.ETag, _f.Engine.Select(query).ETag);
+    }
+}
