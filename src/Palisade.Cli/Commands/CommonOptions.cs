@@ -23,5 +23,15 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PALISADE_REDIS"),
     };
 
+    /// <summary>
+    /// Adds --postgres and --redis to a command whose data does not live in the shared servers (geo files are on each
+    /// node's disk): a multi-node operator can pass the same connection flags to every command.
+    /// </summary>
+    public static void AcceptClusterOptions(Command command)
+    {
+        command.Options.Add(new Option<string?>("--postgres") { Description = "Accepted for uniformity: this command's data lives in --data on each node." });
+        command.Options.Add(new Option<string?>("--redis") { Description = "Accepted for uniformity: this command does not use Redis." });
+    }
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 }

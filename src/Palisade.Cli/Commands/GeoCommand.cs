@@ -39,6 +39,7 @@ internal static class GeoCommand
         {
             data, folder, force,
         };
+        CommonOptions.AcceptClusterOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var target = FolderOf(parse, data, folder);
@@ -72,6 +73,7 @@ internal static class GeoCommand
         var folder = Folder();
         var files = new Argument<string[]>("files") { Description = ".mmdb (GeoLite2, DB-IP, IPinfo; country, city or ASN) or start,end,value .csv files.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("import", "Import MaxMind-format or CSV geo data an operator brings (replaces the data of the same kind).") { data, folder, files };
+        CommonOptions.AcceptClusterOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var target = FolderOf(parse, data, folder);
@@ -100,6 +102,7 @@ internal static class GeoCommand
         var folder = Folder();
         var json = CommonOptions.Json();
         var command = new Command("status", "Show which geo data is installed and when it was built.") { data, folder, json };
+        CommonOptions.AcceptClusterOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var target = FolderOf(parse, data, folder);
@@ -154,6 +157,7 @@ internal static class GeoCommand
         var json = CommonOptions.Json();
         var address = new Argument<string>("ip") { Description = "An IPv4 or IPv6 address." };
         var command = new Command("lookup", "Show what the installed geo data says about an address.") { data, folder, json, address };
+        CommonOptions.AcceptClusterOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!IPAddress.TryParse(parse.GetValue(address), out var ip))

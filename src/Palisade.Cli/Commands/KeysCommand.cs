@@ -25,6 +25,7 @@ internal static class KeysCommand
         var name = new Option<string>("--name") { Description = "A name to recognise the key by (unique).", Required = true };
         var limits = new Option<string[]>("--limit") { Description = "Override one family's daily quota: check=N, report=N, blacklist=N, taxii=N (repeatable).", AllowMultipleArgumentsPerToken = false };
         var command = new Command("create", "Create a key and print it (it is shown only this once).") { data, postgres, tier, name, limits };
+        command.Options.Add(new Option<string?>("--redis") { Description = "Accepted for uniformity: servers pick key and whitelist changes up from the database." });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var tierId = parse.GetValue(tier)!.ToLowerInvariant();
@@ -72,6 +73,7 @@ internal static class KeysCommand
         var postgres = CommonOptions.Postgres();
         var json = CommonOptions.Json();
         var command = new Command("list", "List keys (names, tiers, prefixes; never the secrets).") { data, postgres, json };
+        command.Options.Add(new Option<string?>("--redis") { Description = "Accepted for uniformity: servers pick key and whitelist changes up from the database." });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
@@ -108,6 +110,7 @@ internal static class KeysCommand
         var postgres = CommonOptions.Postgres();
         var target = new Argument<string>("key-or-name") { Description = "The key itself or its name." };
         var command = new Command("revoke", "Revoke a key; requests with it get 403 from then on.") { data, postgres, target };
+        command.Options.Add(new Option<string?>("--redis") { Description = "Accepted for uniformity: servers pick key and whitelist changes up from the database." });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);

@@ -27,6 +27,7 @@ internal static class WhitelistCommand
         var multiplier = new Option<double>("--multiplier") { Description = "Score multiplier 0–1 (0 = never listed).", DefaultValueFactory = _ => 0.0 };
         var expires = new Option<string?>("--expires") { Description = "When the entry stops applying (RFC 3339 or yyyy-MM-dd)." };
         var command = new Command("add", "Add or replace a whitelist entry.") { data, postgres, network, name, multiplier, expires };
+        command.Options.Add(new Option<string?>("--redis") { Description = "Accepted for uniformity: servers pick key and whitelist changes up from the database." });
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryNetwork(parse.GetValue(network)!, out var parsed, out var error))
@@ -69,6 +70,7 @@ internal static class WhitelistCommand
         var postgres = CommonOptions.Postgres();
         var network = new Argument<string>("network") { Description = "The address or CIDR of the entry." };
         var command = new Command("remove", "Remove one of the operator's whitelist entries.") { data, postgres, network };
+        command.Options.Add(new Option<string?>("--redis") { Description = "Accepted for uniformity: servers pick key and whitelist changes up from the database." });
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryNetwork(parse.GetValue(network)!, out var parsed, out var error))
@@ -97,6 +99,7 @@ internal static class WhitelistCommand
         var postgres = CommonOptions.Postgres();
         var builtIn = new Option<bool>("--builtin") { Description = "Also list the built-in entries." };
         var command = new Command("list", "List whitelist entries.") { data, postgres, builtIn };
+        command.Options.Add(new Option<string?>("--redis") { Description = "Accepted for uniformity: servers pick key and whitelist changes up from the database." });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
