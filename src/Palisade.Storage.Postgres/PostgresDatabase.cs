@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 using Palisade.Core.Storage;
+using Palisade.Storage;
 
 namespace Palisade.Storage.Postgres;
 
@@ -8,7 +9,7 @@ namespace Palisade.Storage.Postgres;
 /// The shared PostgreSQL database of a multi-node installation: one pooled data source, migrations applied on start
 /// under an advisory lock so nodes starting together migrate once.
 /// </summary>
-public sealed class PostgresDatabase : IStoreLifecycle, IAsyncDisposable
+public sealed class PostgresDatabase : IStoreLifecycle, IConnectionFactory, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -43,6 +44,9 @@ public sealed class PostgresDatabase : IStoreLifecycle, IAsyncDisposable
             throw new StoreUnavailableException($"PostgreSQL at {Description} cannot be reached: {ex.Message}", ex);
         }
     }
+
+    async Task<System.Data.Common.DbConnection> IConnectionFactory.OpenConnectionAsync(CancellationToken cancellationToken)
+        => await OpenAsync(cancellationToken);
 
     /// <summary>True for failures that mean "the database is not there right now" rather than a bug.</summary>
     public static bool IsUnavailable(Exception ex) => ex switch

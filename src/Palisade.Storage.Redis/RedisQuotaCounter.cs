@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
@@ -25,13 +24,7 @@ public sealed class RedisQuotaCounter(RedisConnection redis) : IQuotaCounter, IQ
         return used
         """;
 
-    private sealed class Seen
-    {
-        public long Used;
-        public int Dirty;
-    }
-
-    private readonly ConcurrentDictionary<(long KeyId, QuotaFamily Family, int Day), Seen> _seen = new();
+    private readonly QuotaCells _seen = new();
 
     public ValueTask<QuotaDecision> TryConsumeAsync(long keyId, QuotaFamily family, long units, long? limit, DateTimeOffset now)
         => ChargeAsync(keyId, family, units, limit, now, partial: false);
@@ -67,7 +60,7 @@ public sealed class RedisQuotaCounter(RedisConnection redis) : IQuotaCounter, IQ
         ArgumentOutOfRangeException.ThrowIfNegative(units);
         var day = QuotaDay.Of(now);
         var reset = QuotaDay.NextReset(now);
-        var seed = _seen.TryGetValue((keyId, family, day), out var seen) ? Volatile.Read(ref seen.Used) : 0;
+        var seed = _seen.Find(keyId, family, day)?.Used ?? 0;
         RedisResult result;
         try
         {
@@ -94,65 +87,25 @@ public sealed class RedisQuotaCounter(RedisConnection redis) : IQuotaCounter, IQ
 
     private void Remember(long keyId, QuotaFamily family, int day, long used, bool allowDecrease)
     {
-        var seen = _seen.GetOrAdd((keyId, family, day), _ => new Seen());
-        long current;
-        do
+        var seen = _seen.GetOrAdd(keyId, family, day);
+        if (allowDecrease)
         {
-            current = Volatile.Read(ref seen.Used);
-            if (!allowDecrease && current >= used)
-            {
-                return;
-            }
+            seen.Set(used);
         }
-        while (Interlocked.CompareExchange(ref seen.Used, used, current) != current);
-        Volatile.Write(ref seen.Dirty, 1);
+        else if (seen.Raise(used))
+        {
+            seen.MarkDirty();
+        }
     }
 
     private RedisKey CounterKey(long keyId, QuotaFamily family, int day)
         => redis.Key(string.Create(CultureInfo.InvariantCulture, $"quota:{day}:{keyId}:{(int)family}"));
 
-    public void Load(IEnumerable<QuotaUsage> usages)
-    {
-        foreach (var usage in usages)
-        {
-            Remember(usage.KeyId, usage.Family, usage.Day, usage.Used, allowDecrease: false);
-            Volatile.Write(ref _seen[(usage.KeyId, usage.Family, usage.Day)].Dirty, 0);
-        }
-    }
+    public void Load(IEnumerable<QuotaUsage> usages) => _seen.Load(usages);
 
-    public IReadOnlyList<QuotaUsage> Snapshot(bool onlyDirty = true)
-    {
-        var result = new List<QuotaUsage>();
-        foreach (var (key, seen) in _seen)
-        {
-            if (!onlyDirty || Interlocked.Exchange(ref seen.Dirty, 0) == 1)
-            {
-                result.Add(new QuotaUsage(key.KeyId, key.Family, key.Day, Volatile.Read(ref seen.Used)));
-            }
-        }
+    public IReadOnlyList<QuotaUsage> Snapshot(bool onlyDirty = true) => _seen.Snapshot(onlyDirty);
 
-        return result;
-    }
+    public void MarkDirty(IEnumerable<QuotaUsage> usages) => _seen.MarkDirty(usages);
 
-    public void MarkDirty(IEnumerable<QuotaUsage> usages)
-    {
-        foreach (var usage in usages)
-        {
-            if (_seen.TryGetValue((usage.KeyId, usage.Family, usage.Day), out var seen))
-            {
-                Volatile.Write(ref seen.Dirty, 1);
-            }
-        }
-    }
-
-    public void ForgetBefore(int day)
-    {
-        foreach (var (key, seen) in _seen)
-        {
-            if (key.Day < day && Volatile.Read(ref seen.Dirty) == 0)
-            {
-                _seen.TryRemove(key, out _);
-            }
-        }
-    }
+    public void ForgetBefore(int day) => _seen.ForgetBefore(day);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Palisade.Core.Storage;
+using Palisade.Storage;
 
 namespace Palisade.Storage.Sqlite;
 
@@ -8,7 +9,7 @@ namespace Palisade.Storage.Sqlite;
 /// reads, migrations applied on open. <c>synchronous=NORMAL</c> in WAL survives a killed process without losing a
 /// committed transaction; <see cref="SqliteOptions.FullSync"/> also survives power loss.
 /// </summary>
-public sealed class SqliteDatabase : IStoreLifecycle
+public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
 {
     private readonly string _connectionString;
     private readonly SqliteOptions _options;
@@ -51,6 +52,9 @@ public sealed class SqliteDatabase : IStoreLifecycle
             throw new StoreUnavailableException($"The database at {FilePath} cannot be opened: {ex.Message}", ex);
         }
     }
+
+    async Task<System.Data.Common.DbConnection> IConnectionFactory.OpenConnectionAsync(CancellationToken cancellationToken)
+        => await OpenAsync(cancellationToken);
 
     /// <summary>Creates the file if needed, switches it to WAL and applies pending migrations.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Palisade.Core.Storage;
+using Palisade.Storage;
 using Palisade.Storage.Postgres;
 using Palisade.Storage.Sqlite;
 
@@ -33,12 +34,12 @@ internal sealed class LocalInstallation
         if (string.IsNullOrWhiteSpace(postgres))
         {
             var sqlite = new SqliteDatabase(new SqliteOptions { DataDirectory = dataDirectory });
-            installation = new LocalInstallation(sqlite, new SqliteKeyStore(sqlite), new SqliteWhitelistStore(sqlite), new SqliteChangeSignal(sqlite));
+            installation = new LocalInstallation(sqlite, new SqlKeyStore(sqlite), new SqlWhitelistStore(sqlite), new SqlChangeSignal(sqlite));
         }
         else
         {
             var pg = new PostgresDatabase(new PostgresOptions { ConnectionString = postgres });
-            installation = new LocalInstallation(pg, new PostgresKeyStore(pg), new PostgresWhitelistStore(pg), new PostgresChangeSignal(pg));
+            installation = new LocalInstallation(pg, new SqlKeyStore(pg), new SqlWhitelistStore(pg), new SqlChangeSignal(pg));
         }
 
         await installation.Database.MigrateAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Palisade.Core.Reports;
+using Palisade.Storage;
 using Palisade.Storage.Postgres;
 using Palisade.Storage.Sqlite;
 using Spectre.Console;
@@ -44,10 +45,10 @@ internal static class MigrateCommand
             await postgres.MigrateAsync(cancellationToken);
             var importer = new PostgresImporter(postgres);
 
-            var keys = await new SqliteKeyStore(sqlite).ListAsync(cancellationToken);
+            var keys = await new SqlKeyStore(sqlite).ListAsync(cancellationToken);
             await importer.ImportKeysAsync(keys, cancellationToken);
-            var whitelist = new PostgresWhitelistStore(postgres);
-            var entries = await new SqliteWhitelistStore(sqlite).ListAsync(cancellationToken);
+            var whitelist = new SqlWhitelistStore(postgres);
+            var entries = await new SqlWhitelistStore(sqlite).ListAsync(cancellationToken);
             foreach (var entry in entries)
             {
                 await whitelist.AddAsync(entry, cancellationToken);

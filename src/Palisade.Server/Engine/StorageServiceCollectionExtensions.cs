@@ -3,6 +3,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
 using Palisade.Core.Stix;
 using Palisade.Core.Storage;
+using Palisade.Storage;
 using Palisade.Storage.Postgres;
 using Palisade.Storage.Redis;
 using Palisade.Storage.Sqlite;
@@ -17,11 +18,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new SqliteDatabase(new SqliteOptions { DataDirectory = options.DataDirectory, FullSync = options.FullSync }));
         services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<SqliteDatabase>());
-        services.AddSingleton<IKeyStore, SqliteKeyStore>();
+        services.AddSingleton<IConnectionFactory>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<IKeyStore, SqlKeyStore>();
         services.AddSingleton<IReportStore, SqliteReportStore>();
         services.AddSingleton<IQuotaStore, SqliteQuotaStore>();
-        services.AddSingleton<IWhitelistStore, SqliteWhitelistStore>();
-        services.AddSingleton<IChangeSignal, SqliteChangeSignal>();
+        services.AddSingleton<IWhitelistStore, SqlWhitelistStore>();
+        services.AddSingleton<IChangeSignal, SqlChangeSignal>();
         return services;
     }
 
@@ -31,11 +33,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => new PostgresDatabase(new PostgresOptions { ConnectionString = options.Postgres! }));
         services.AddSingleton<IStoreLifecycle>(sp => sp.GetRequiredService<PostgresDatabase>());
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<PostgresDatabase>());
-        services.AddSingleton<IKeyStore, PostgresKeyStore>();
+        services.AddSingleton<IConnectionFactory>(sp => sp.GetRequiredService<PostgresDatabase>());
+        services.AddSingleton<IKeyStore, SqlKeyStore>();
         services.AddSingleton<IReportStore, PostgresReportStore>();
         services.AddSingleton<IQuotaStore, PostgresQuotaStore>();
-        services.AddSingleton<IWhitelistStore, PostgresWhitelistStore>();
-        services.AddSingleton<IChangeSignal, PostgresChangeSignal>();
+        services.AddSingleton<IWhitelistStore, SqlWhitelistStore>();
+        services.AddSingleton<IChangeSignal, SqlChangeSignal>();
         services.AddSingleton<PostgresTaxiiStore>();
         services.AddSingleton<ITaxiiStore>(sp => sp.GetRequiredService<PostgresTaxiiStore>());
         return services;
