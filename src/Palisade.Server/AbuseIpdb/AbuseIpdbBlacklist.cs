@@ -79,11 +79,7 @@ internal static class AbuseIpdbBlacklist
         var plaintext = q.ContainsKey("plaintext") && q["plaintext"].ToString().ToLowerInvariant() is not ("false" or "0")
             || http.Request.Headers.Accept.ToString().Contains("text/plain", StringComparison.OrdinalIgnoreCase);
         var selection = engine.Select(query);
-        var key = access.Key;
-        var decision = selection.Count == 0
-            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
-            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, selection.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
-        access.Decision = decision;
+        var decision = await BlocklistQuota.ChargeAsync(access, selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {
             return AbuseIpdbResults.RateLimited(decision.Limit);

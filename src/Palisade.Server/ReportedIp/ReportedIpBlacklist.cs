@@ -68,11 +68,7 @@ internal static class ReportedIpBlacklist
         }
 
         var selection = engine.Select(query);
-        var key = access.Key;
-        var decision = selection.Count == 0
-            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
-            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, selection.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
-        access.Decision = decision;
+        var decision = await BlocklistQuota.ChargeAsync(access, selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {
             return ReportedIpResults.TooManyRequests(QuotaDay.SecondsUntilReset(clock.UtcNow));
