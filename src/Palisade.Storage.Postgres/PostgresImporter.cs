@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
+using Palisade.Storage;
 
 namespace Palisade.Storage.Postgres;
 
@@ -59,7 +60,7 @@ public sealed class PostgresImporter(PostgresDatabase database)
             await temp.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY import_reports ({PostgresReportStore.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY import_reports ({ReportRows.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             foreach (var report in reports)
             {

@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using Palisade.Core.Reports;
 using Palisade.Core.Scoring;
 using Palisade.Core.Storage;
+using Palisade.Storage;
 
 namespace Palisade.Storage.Postgres;
 
@@ -13,8 +14,6 @@ namespace Palisade.Storage.Postgres;
 /// </summary>
 public sealed class PostgresReportStore(PostgresDatabase database) : IReportStore
 {
-    internal const string Columns = "id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories";
-
     public async Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
     {
         var stored = new StoredReport[reports.Count];
@@ -32,7 +31,7 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
                 }
             }
 
-            await using (var copy = await connection.BeginBinaryImportAsync($"COPY reports ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            await using (var copy = await connection.BeginBinaryImportAsync($"COPY reports ({ReportRows.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
                 foreach (var r in stored)
                 {
@@ -55,43 +54,28 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
     public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE reported_at >= @since ORDER BY id", connection);
+        await using var query = new NpgsqlCommand($"SELECT {ReportRows.Columns} FROM reports WHERE reported_at >= @since ORDER BY id", connection);
         query.Parameters.AddWithValue("since", since.ToUnixTimeMilliseconds());
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var report in ReportRows.StreamAsync(query, cancellationToken))
         {
-            yield return Read(reader);
+            yield return report;
         }
     }
 
     public async Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE received_at >= @since ORDER BY id", connection);
+        await using var query = new NpgsqlCommand($"SELECT {ReportRows.Columns} FROM reports WHERE received_at >= @since ORDER BY id", connection);
         query.Parameters.AddWithValue("since", since.ToUnixTimeMilliseconds());
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var reports = new List<StoredReport>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            reports.Add(Read(reader));
-        }
-
-        return reports;
+        return await ReportRows.ReadAllAsync(query, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE address = @address ORDER BY id", connection);
+        await using var query = new NpgsqlCommand($"SELECT {ReportRows.Columns} FROM reports WHERE address = @address ORDER BY id", connection);
         query.Parameters.AddWithValue("address", address);
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var reports = new List<StoredReport>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            reports.Add(Read(reader));
-        }
-
-        return reports;
+        return await ReportRows.ReadAllAsync(query, cancellationToken);
     }
 
     public async Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
@@ -115,16 +99,9 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
     public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand($"SELECT {Columns} FROM reports WHERE id = ANY(@ids) ORDER BY id", connection);
+        await using var query = new NpgsqlCommand($"SELECT {ReportRows.Columns} FROM reports WHERE id = ANY(@ids) ORDER BY id", connection);
         query.Parameters.AddWithValue("ids", ids.ToArray());
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var reports = new List<StoredReport>(ids.Count);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            reports.Add(Read(reader));
-        }
-
-        return reports;
+        return await ReportRows.ReadAllAsync(query, cancellationToken);
     }
 
     public async Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
@@ -166,23 +143,6 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
 
         return counts;
     }
-
-    private static StoredReport Read(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        reader.GetInt64(2),
-        (ReporterKind)reader.GetInt32(3),
-        reader.GetDouble(4),
-        IdListCodec.Decode(reader.GetString(5)),
-        reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.IsDBNull(7) ? null : reader.GetInt32(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
-        (ReportSource)reader.GetInt32(12),
-        reader.IsDBNull(13) ? null : reader.GetString(13),
-        reader.IsDBNull(14) ? null : IdListCodec.Decode(reader.GetString(14)));
 
     internal static async Task WriteRowAsync(NpgsqlBinaryImporter copy, StoredReport r, CancellationToken cancellationToken)
     {

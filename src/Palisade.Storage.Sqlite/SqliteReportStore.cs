@@ -3,13 +3,12 @@ using Microsoft.Data.Sqlite;
 using Palisade.Core.Reports;
 using Palisade.Core.Scoring;
 using Palisade.Core.Storage;
+using Palisade.Storage;
 
 namespace Palisade.Storage.Sqlite;
 
 public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
 {
-    private const string Columns = "id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories";
-
     public async Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
     {
         var stored = new StoredReport[reports.Count];
@@ -63,12 +62,11 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM reports WHERE reported_at >= $since ORDER BY id";
+        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE reported_at >= $since ORDER BY id";
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var report in ReportRows.StreamAsync(query, cancellationToken))
         {
-            yield return Read(reader);
+            yield return report;
         }
     }
 
@@ -77,12 +75,11 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM reports WHERE id > $after ORDER BY id";
+        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE id > $after ORDER BY id";
         query.Parameters.AddWithValue("$after", afterId);
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await foreach (var report in ReportRows.StreamAsync(query, cancellationToken))
         {
-            yield return Read(reader);
+            yield return report;
         }
     }
 
@@ -90,16 +87,9 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM reports WHERE address = $address ORDER BY id";
+        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE address = $address ORDER BY id";
         query.Parameters.AddWithValue("$address", address);
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var reports = new List<StoredReport>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            reports.Add(Read(reader));
-        }
-
-        return reports;
+        return await ReportRows.ReadAllAsync(query, cancellationToken);
     }
 
     public async Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
@@ -138,32 +128,18 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM reports WHERE received_at >= $since ORDER BY id";
+        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE received_at >= $since ORDER BY id";
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var reports = new List<StoredReport>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            reports.Add(Read(reader));
-        }
-
-        return reports;
+        return await ReportRows.ReadAllAsync(query, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM reports WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id";
+        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id";
         query.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids) + "]");
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var reports = new List<StoredReport>(ids.Count);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            reports.Add(Read(reader));
-        }
-
-        return reports;
+        return await ReportRows.ReadAllAsync(query, cancellationToken);
     }
 
     public async Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
@@ -211,21 +187,4 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
 
         return counts;
     }
-
-    private static StoredReport Read(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        reader.GetInt64(2),
-        (ReporterKind)reader.GetInt32(3),
-        reader.GetDouble(4),
-        IdListCodec.Decode(reader.GetString(5)),
-        reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.IsDBNull(7) ? null : reader.GetInt32(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
-        (ReportSource)reader.GetInt32(12),
-        reader.IsDBNull(13) ? null : reader.GetString(13),
-        reader.IsDBNull(14) ? null : IdListCodec.Decode(reader.GetString(14)));
 }
