@@ -6,6 +6,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Quotas;
+using Palisade.Server.AbuseIpdb;
+using Palisade.Server.CrowdSec;
+using Palisade.Server.IpSwamp;
+using Palisade.Server.ReportedIp;
+using Scalar.AspNetCore;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Server.Engine;
@@ -51,6 +56,7 @@ public static class PalisadeServer
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.AddPalisadeEngine(options, clock);
         builder.Services.AddPalisadeTaxii();
+        builder.Services.AddOpenApi();
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
@@ -62,10 +68,14 @@ public static class PalisadeServer
         app.MapNativeBlacklistApi();
         app.MapNativeBulkApi();
         app.MapTaxiiApi();
-        AbuseIpdb.AbuseIpdbApi.MapAbuseIpdbApi(app);
-        ReportedIp.ReportedIpApi.MapReportedIpApi(app);
-        IpSwamp.IpSwampApi.MapIpSwampApi(app);
-        CrowdSec.CrowdSecApi.MapCrowdSecApi(app);
+        app.MapAbuseIpdbApi();
+        app.MapReportedIpApi();
+        app.MapIpSwampApi();
+        app.MapCrowdSecApi();
+
+        // The API reference: the OpenAPI document and a browsable page served from this process (no CDN).
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         return app;
     }
 
