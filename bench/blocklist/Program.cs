@@ -62,6 +62,11 @@ try
     }
 
     Console.WriteLine($"loaded {index.Count:N0} addresses in-process in {load.Elapsed.TotalSeconds:F1} s");
+    // The STIX publisher turns the new addresses into TAXII indicators in the background; let it finish first, as a
+    // running server would have, so its work is not counted against the blocklists.
+    var publish = Stopwatch.StartNew();
+    await app.Services.GetRequiredService<Palisade.Core.Stix.StixPublisher>().CatchUpAsync(CancellationToken.None);
+    Console.WriteLine($"STIX publisher caught up in {publish.Elapsed.TotalSeconds:F1} s");
     using var client = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromMinutes(5) };
     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
 
@@ -69,12 +74,34 @@ try
     var baseline = Environment.WorkingSet;
     var baselineManaged = GC.GetTotalMemory(true);
     long peak = baseline;
+    long steadyPeak = 0;
+    long phasePeak = 0;
+    var phaseAllocated = GC.GetTotalAllocatedBytes();
+    int phaseGen0 = GC.CollectionCount(0), phaseGen1 = GC.CollectionCount(1), phaseGen2 = GC.CollectionCount(2);
+    using var sampler2 = Environment.GetEnvironmentVariable("BENCH_ALLOC_PROFILE") == "1" ? new Palisade.Bench.Blocklist.AllocationSampler() : null;
+    void Mark(string phase)
+    {
+        if (sampler2 is not null)
+        {
+            Console.WriteLine($"    [allocations] {phase}: {sampler2.TakeTop(8)}");
+        }
+
+        Console.WriteLine($"    [memory] {phase}: RSS {(Environment.WorkingSet - baseline) / 1e6:+0;-0} MB over the baseline, peak in this step {(phasePeak - baseline) / 1e6:+0;-0} MB, " +
+                          $"managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:F0} MB, allocated {(GC.GetTotalAllocatedBytes() - phaseAllocated) / 1e6:F0} MB, " +
+                          $"GCs {GC.CollectionCount(0) - phaseGen0}/{GC.CollectionCount(1) - phaseGen1}/{GC.CollectionCount(2) - phaseGen2}");
+        phasePeak = 0;
+        phaseAllocated = GC.GetTotalAllocatedBytes();
+        (phaseGen0, phaseGen1, phaseGen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    }
     using var sampling = new CancellationTokenSource();
     var sampler = Task.Run(async () =>
     {
         while (!sampling.IsCancellationRequested)
         {
-            peak = Math.Max(peak, Environment.WorkingSet);
+            var rss = Environment.WorkingSet;
+            peak = Math.Max(peak, rss);
+            steadyPeak = Math.Max(steadyPeak, rss);
+            phasePeak = Math.Max(phasePeak, rss);
             await Task.Delay(2);
         }
     });
@@ -83,18 +110,28 @@ try
     const string json = "/v1/key/blacklist?scoreMinimum=0";
     var (firstMs, plainBytes) = await Download(client, plain);
     Console.WriteLine($"first plaintext (snapshot build with every score computed, render, send): {firstMs:F0} ms, {plainBytes / 1e6:F1} MB");
+    var afterFirstManaged = GC.GetTotalMemory(true);
+    Console.WriteLine($"  managed memory held after the first list (snapshot, rankings, slot map, cached pieces): {(afterFirstManaged - baselineManaged) / 1e6:F0} MB; " +
+                      $"RSS now {(Environment.WorkingSet - baseline) / 1e6:F0} MB over the baseline, peak so far {(peak - baseline) / 1e6:F0} MB");
+    var steadyBase = Environment.WorkingSet;
+    steadyPeak = steadyBase;
+    Mark("first plaintext");
     var cachedPlain = await Median(client, plain, 15);
     Console.WriteLine($"cached plaintext download: median {cachedPlain:F1} ms ({plainBytes / 1e6:F1} MB)");
 
+    Mark("cached plaintext downloads");
     var (firstJsonMs, jsonBytes) = await Download(client, json);
-    Console.WriteLine($"first JSON (render from the snapshot, send): {firstJsonMs:F0} ms, {jsonBytes / 1e6:F1} MB");
+    Console.WriteLine($"first JSON, identity encoding (over the cache budget: rendered while sending): {firstJsonMs:F0} ms, {jsonBytes / 1e6:F1} MB");
+    Mark("first identity JSON");
     var cachedJson = await Median(client, json, 5);
-    Console.WriteLine($"cached JSON download: median {cachedJson:F1} ms ({cachedJson / cachedPlain:F2}x plaintext)");
+    Console.WriteLine($"JSON, identity encoding, again: median {cachedJson:F1} ms ({cachedJson / cachedPlain:F2}x plaintext)");
 
     // As SikkerAPI's Go client asks for it: Accept-Encoding: gzip, decoded by the client. Timed twice: bytes received
     // (what the server and the wire cost) and received + decompressed (what the client waits for in all).
+    Mark("identity JSON downloads");
     var (firstGzipMs, gzipBytes, gzipDecoded) = await DownloadGzip(client, json, decode: true);
     Console.WriteLine($"first gzipped JSON (render + compress + send + decode): {firstGzipMs:F0} ms, {gzipBytes / 1e6:F1} MB on the wire, {gzipDecoded / 1e6:F1} MB decoded");
+    Mark("first gzipped JSON");
     var gzipWire = new List<double>();
     var gzipTotal = new List<double>();
     for (var i = 0; i < 15; i++)
@@ -106,6 +143,7 @@ try
     Console.WriteLine($"cached gzipped JSON download: median {MedianOf(gzipWire):F1} ms received ({MedianOf(gzipWire) / cachedPlain:F2}x plaintext), " +
                       $"median {MedianOf(gzipTotal):F1} ms received and decoded ({MedianOf(gzipTotal) / cachedPlain:F2}x plaintext)");
 
+    Mark("gzipped JSON downloads");
     // Regeneration after a change: one new report, then the same request.
     var regenerate = new List<double>();
     var rebuild = new List<double>();
@@ -141,6 +179,7 @@ try
         jsonRegenerate.Add((await DownloadGzip(client, json, decode: false)).Milliseconds);
     }
 
+    Mark("regeneration rounds");
     var pauses = GC.GetTotalPauseDuration() - pause;
 
     Console.WriteLine($"after one new report, plaintext download (rebuild + render + send): median {MedianOf(regenerate):F0} ms");
@@ -152,6 +191,7 @@ try
     sampling.Cancel();
     await sampler;
     Collect();
+    Console.WriteLine($"memory after the first list: peak {(steadyPeak - steadyBase) / 1e6:F0} MB above the level the first list left");
     Console.WriteLine($"memory: baseline RSS {baseline / 1e6:F0} MB with the index loaded; peak growth while serving {(peak - baseline) / 1e6:F0} MB; " +
                       $"retained managed growth after GC {(GC.GetTotalMemory(true) - baselineManaged) / 1e6:F0} MB");
     await app.StopAsync();

@@ -31,7 +31,8 @@ namespace Palisade.Core.Blocklists;
 /// </remarks>
 public sealed class BlocklistEngine
 {
-    /// <summary>Bytes of rendered lists kept (all formats and queries together) before older ones are dropped.</summary>
+    /// <summary>Bytes of rendered lists kept (all formats and queries together) before the least recently used are
+    /// dropped; a list estimated larger than this is rendered while it is sent, never held.</summary>
     public const long RenderCacheBytes = 48L * 1024 * 1024;
 
     private const int JournalMaxRecords = 200_000;
@@ -65,12 +66,18 @@ public sealed class BlocklistEngine
     private long _snapshotBucket = -1;
 
     private readonly Dictionary<string, BlocklistSelection> _selections = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RenderedBlocklist> _renders = new(StringComparer.Ordinal);
-    private long _renderBytes;
+    private readonly BlocklistRenderCache _renders;
     private long _cacheGeneration = -1;
 
     public BlocklistEngine(ReputationIndex index, IGeoLookup geo, IClock clock)
+        : this(index, geo, clock, RenderCacheBytes)
     {
+    }
+
+    /// <param name="renderCacheBytes">Bytes of rendered lists kept (tests use a small budget to see lists streamed).</param>
+    internal BlocklistEngine(ReputationIndex index, IGeoLookup geo, IClock clock, long renderCacheBytes)
+    {
+        _renders = new BlocklistRenderCache(renderCacheBytes);
         _index = index;
         _geo = geo;
         _clock = clock;
@@ -81,6 +88,9 @@ public sealed class BlocklistEngine
 
     /// <summary>The geo data the entries' country and ASN come from (for AS names when rendering).</summary>
     public IGeoLookup Geo => _geo;
+
+    /// <summary>Whether a snapshot was ever built (a list or change feed was asked for).</summary>
+    public bool HasSnapshot => _snapshot is not null;
 
     /// <summary>The snapshot of the current data, rebuilt first when the data changed.</summary>
     public BlocklistSnapshot Current()
@@ -198,63 +208,17 @@ public sealed class BlocklistEngine
         return new BlocklistChanges(current, added, removed, false, next);
     }
 
-    /// <summary>A rendering key starting with this is rendered gzip-compressed (for clients that accept gzip): a
-    /// million-entry JSON list is ~115 MB as it is and ~10 times less compressed, small enough to cache.</summary>
-    public const string GzipKeyPrefix = "gzip:";
-
-    /// <summary>A built-in text format of <paramref name="selection"/>, rendered once per snapshot and cached.</summary>
+    /// <summary>A built-in text format of <paramref name="selection"/>.</summary>
     public RenderedBlocklist Render(BlocklistSelection selection, BlocklistFormat format)
-        => Render(selection, "format:" + format, (s, output) => BlocklistRenderer.Write(s, format, output));
+        => Render(selection, BlocklistFormatLayout.For(format));
 
-    /// <summary>Any rendering of <paramref name="selection"/> (a face's JSON shape), cached under
-    /// <paramref name="renderingKey"/> for this snapshot and selection.</summary>
-    public RenderedBlocklist Render(BlocklistSelection selection, string renderingKey, Action<BlocklistSelection, IBufferWriter<byte>> write)
-    {
-        ArgumentNullException.ThrowIfNull(selection);
-        ArgumentNullException.ThrowIfNull(write);
-        var key = renderingKey + "|" + selection.Query.FilterKey + "|" + selection.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        lock (_cacheGate)
-        {
-            ResetCachesIfStale(selection.Snapshot);
-            if (_cacheGeneration == selection.Snapshot.Generation && _renders.TryGetValue(key, out var cached))
-            {
-                return cached;
-            }
-        }
-
-        var buffer = new BlocklistBuffer();
-        if (renderingKey.StartsWith(GzipKeyPrefix, StringComparison.Ordinal))
-        {
-            using var gzip = new GzipBufferWriter(buffer);
-            write(selection, gzip);
-            gzip.Complete();
-        }
-        else
-        {
-            write(selection, buffer);
-        }
-
-        var rendered = new RenderedBlocklist(buffer.Segments(), buffer.Length, selection.Count, selection.ETag);
-        lock (_cacheGate)
-        {
-            ResetCachesIfStale(selection.Snapshot);
-            if (_cacheGeneration == selection.Snapshot.Generation && rendered.Length <= RenderCacheBytes)
-            {
-                if (_renderBytes + rendered.Length > RenderCacheBytes)
-                {
-                    _renders.Clear();
-                    _renderBytes = 0;
-                }
-
-                if (_renders.TryAdd(key, rendered))
-                {
-                    _renderBytes += rendered.Length;
-                }
-            }
-        }
-
-        return rendered;
-    }
+    /// <summary>
+    /// <paramref name="selection"/> in <paramref name="layout"/> (a text format, or a face's JSON shape), gzip-compressed
+    /// when asked. Cached in pieces per score and slot region: after a change only the pieces of the regions it touched are
+    /// rendered again, and an unchanged list is the same object until the data changes.
+    /// </summary>
+    public RenderedBlocklist Render(BlocklistSelection selection, BlocklistLayout layout, bool gzip = false)
+        => _renders.Render(selection, layout, gzip);
 
     private void MarkDirty(AddressReputation reputation)
     {
@@ -321,8 +285,15 @@ public sealed class BlocklistEngine
 
         _generations.Add((generation, now));
         TrimJournal();
-        return new BlocklistSnapshot(generation, version, now, [.. pages], Math.Max(previous.SlotLimit, _slotCount),
-            previous.ByScore.Update(changes), previous.ByRawScoreIfBuilt?.Update(changes));
+        var slotLimit = Math.Max(previous.SlotLimit, _slotCount);
+        var stamps = CarryStamps(previous.RegionStamps, slotLimit, generation);
+        foreach (var (slot, _, _) in changes)
+        {
+            stamps[slot >> BlocklistSnapshot.RegionBits] = generation;
+        }
+
+        return new BlocklistSnapshot(generation, version, now, [.. pages], slotLimit,
+            previous.ByScore.Update(changes), previous.ByRawScoreIfBuilt?.Update(changes), stamps);
     }
 
     /// <summary>The page of <paramref name="slot"/>, copied from <paramref name="previous"/> the first time this build writes it.</summary>
@@ -345,13 +316,18 @@ public sealed class BlocklistEngine
 
     private BlocklistSnapshot BuildFull(BlocklistSnapshot? previous, long version, DateTimeOffset now)
     {
+        // Every address is scored again (decay moves scores without new data), but copy-on-write as in an incremental
+        // build: only pages with an entry that changed are copied, so a refresh where most scores held costs little memory.
         var generation = (previous?.Generation ?? 0) + 1;
         var previousLimit = previous?.SlotLimit ?? 0;
-        // Fresh pages: every address is visited, and a free slot must read as empty.
-        var pages = new List<BlocklistEntry[]>((Math.Max(_slotCount, _index.Count) >> BlocklistSnapshot.PageBits) + 2);
+        var pages = new List<BlocklistEntry[]>(previous?.Pages ?? []);
         var copied = new HashSet<int>();
         var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
         const int mask = BlocklistSnapshot.PageSize - 1;
+        _slotOf.EnsureCapacity(_index.Count);
+        var visited = new System.Collections.BitArray(_slotCount + _index.Count + 1);
+        // Regions keep their stamp when none of their entries changed, so their rendered pieces stay valid.
+        var changedRegions = new HashSet<int>();
         foreach (var reputation in _index.Addresses)
         {
             var isNew = !_slotOf.TryGetValue(reputation.Address, out var slot);
@@ -361,25 +337,29 @@ public sealed class BlocklistEngine
                 _slotOf[reputation.Address] = slot;
             }
 
-            var page = WritablePage(pages, copied, previous: null, slot);
-            if (page[slot & mask].Address is not null)
+            if (slot >= visited.Length)
+            {
+                visited.Length = Math.Max(slot + 1, visited.Length * 2);
+            }
+
+            if (visited[slot])
             {
                 continue; // visited already
             }
 
+            visited[slot] = true;
             var score = _index.ScoreValue(reputation);
             var old = !isNew && slot < previousLimit ? previous!.At(slot) : default;
             var known = old.Address is not null;
             if (known && old.Score == score.Score && old.RawScore == score.RawScore && old.Sessions == reputation.TotalReports &&
                 old.LastSeenUnixMilliseconds == reputation.LastSeen.ToUnixTimeMilliseconds())
             {
-                // Nothing that shows on a list changed: keep the entry (and its geo data) as it was.
-                page[slot & mask] = old;
-                continue;
+                continue; // nothing that shows on a list changed: the entry (and its page) stay as they are
             }
 
             var entry = Describe(reputation, score, known ? old : null, retention);
-            page[slot & mask] = entry;
+            WritablePage(pages, copied, previous, slot)[slot & mask] = entry;
+            changedRegions.Add(slot >> BlocklistSnapshot.RegionBits);
             if (!known)
             {
                 Record(generation, reputation.Address, default, existed: false);
@@ -393,10 +373,11 @@ public sealed class BlocklistEngine
         // Addresses gone from the index (purged) leave their slots.
         for (var slot = 0; slot < Math.Min(previousLimit, _slotCount); slot++)
         {
-            if (previous!.At(slot).Address is { } gone && (slot >> BlocklistSnapshot.PageBits >= pages.Count || pages[slot >> BlocklistSnapshot.PageBits][slot & mask].Address is null) &&
-                _slotOf.TryGetValue(gone, out var at) && at == slot)
+            if (!visited[slot] && previous!.At(slot).Address is { } gone && _slotOf.TryGetValue(gone, out var at) && at == slot)
             {
                 Record(generation, gone, previous.At(slot), existed: true);
+                WritablePage(pages, copied, previous, slot)[slot & mask] = default;
+                changedRegions.Add(slot >> BlocklistSnapshot.RegionBits);
                 _slotOf.Remove(gone);
                 _freeSlots.Push(slot);
             }
@@ -410,7 +391,24 @@ public sealed class BlocklistEngine
         _generations.Add((generation, now));
         TrimJournal();
         BlocklistEntry[][] table = [.. pages];
-        return new BlocklistSnapshot(generation, version, now, table, _slotCount, RankIndex.Build(table, _slotCount, raw: false), null);
+        var stamps = CarryStamps(previous?.RegionStamps, _slotCount, generation);
+        foreach (var region in changedRegions)
+        {
+            stamps[region] = generation;
+        }
+
+        return new BlocklistSnapshot(generation, version, now, table, _slotCount, RankIndex.Build(table, _slotCount, raw: false), null, stamps);
+    }
+
+    /// <summary>The previous snapshot's region stamps, extended to <paramref name="slotLimit"/> (new regions stamped now).</summary>
+    private static long[] CarryStamps(long[]? previous, int slotLimit, long generation)
+    {
+        var regions = (slotLimit + (1 << BlocklistSnapshot.RegionBits) - 1) >> BlocklistSnapshot.RegionBits;
+        var stamps = new long[Math.Max(regions, previous?.Length ?? 0)];
+        var kept = previous?.Length ?? 0;
+        previous?.CopyTo(stamps, 0);
+        Array.Fill(stamps, generation, kept, stamps.Length - kept);
+        return stamps;
     }
 
     private BlocklistEntry Describe(AddressReputation reputation, Scoring.CompactScore score, BlocklistEntry? previous, TimeSpan retention)
@@ -617,27 +615,49 @@ public sealed class BlocklistEngine
         var rank = query.IgnoreWhitelist ? snapshot.ByRawScore : snapshot.ByScore;
         var cursor = BlocklistCursor.Format(_instance, snapshot.Generation);
         var limit = query.Limit ?? int.MaxValue;
-        var scored = rank.CountAtLeast(query.ScoreMinimum);
+        var minimum = Math.Max(0, query.ScoreMinimum);
+        var scored = rank.CountAtLeast(minimum);
+        var groups = new List<(int Key, int Start)>();
         if (!query.HasEntryFilters)
         {
             // Ranked by score: the list is a prefix of the ranking, no copy needed, and its tag is known per score.
+            for (int score = 100, start = 0; score >= minimum; score--)
+            {
+                if (rank.CountOf(score) > 0)
+                {
+                    groups.Add((score, start));
+                    start += rank.CountOf(score);
+                }
+            }
+
             var count = Math.Min(scored, limit);
-            return new BlocklistSelection(snapshot, query, rank.Order, count, scored, cursor, count == scored ? rank.HashAtLeast(query.ScoreMinimum) : null);
+            return new BlocklistSelection(snapshot, query, rank.Order, count, scored, cursor, [.. groups],
+                count == scored ? rank.HashAtLeast(query.ScoreMinimum) : null);
         }
 
         var now = snapshot.GeneratedAt;
         var matched = new SlotSequence();
         var order = rank.Order;
-        for (var i = 0; i < scored; i++)
+        for (int score = 100, position = 0; score >= minimum; score--)
         {
-            var slot = order[i];
-            if (query.Matches(snapshot.At(slot), now))
+            var first = true;
+            for (var end = position + rank.CountOf(score); position < end; position++)
             {
-                matched.Add(slot);
+                var slot = order[position];
+                if (query.Matches(snapshot.At(slot), now))
+                {
+                    if (first)
+                    {
+                        groups.Add((score, matched.Count));
+                        first = false;
+                    }
+
+                    matched.Add(slot);
+                }
             }
         }
 
-        return new BlocklistSelection(snapshot, query, matched, Math.Min(matched.Count, limit), matched.Count, cursor);
+        return new BlocklistSelection(snapshot, query, matched, Math.Min(matched.Count, limit), matched.Count, cursor, [.. groups]);
     }
 
     private void ResetCachesIfStale(BlocklistSnapshot snapshot)
@@ -645,8 +665,6 @@ public sealed class BlocklistEngine
         if (snapshot.Generation > _cacheGeneration)
         {
             _selections.Clear();
-            _renders.Clear();
-            _renderBytes = 0;
             _cacheGeneration = snapshot.Generation;
         }
     }

@@ -14,9 +14,11 @@ public sealed class BlocklistSelection : IReadOnlyList<BlocklistEntry>
     private string? _etag;
 
     /// <param name="contentHash">The sum of the listed entries' content hashes when already known (whole ranked prefixes).</param>
+    /// <param name="groups">Where each score's run of entries starts (positions ascending; within a run slots ascend).</param>
     internal BlocklistSelection(BlocklistSnapshot snapshot, BlocklistQuery query, SlotSequence slots, int count, int total, string cursor,
-        ulong? contentHash = null)
+        (int Key, int Start)[] groups, ulong? contentHash = null)
     {
+        Groups = groups;
         _contentHash = contentHash;
         Snapshot = snapshot;
         Query = query;
@@ -41,6 +43,12 @@ public sealed class BlocklistSelection : IReadOnlyList<BlocklistEntry>
 
     public DateTimeOffset GeneratedAt => Snapshot.GeneratedAt;
 
+    /// <summary>The runs of equal score (or raw score) in this selection before any cut: the first <c>Total</c> positions
+    /// are covered.</summary>
+    internal (int Key, int Start)[] Groups { get; }
+
+    internal int SlotAt(int position) => _slots[position];
+
     /// <summary>A strong entity tag over the listed content (addresses, scores, activity, geo): equal lists, equal tags,
     /// across snapshots, so an unchanged list answers If-None-Match with 304 even after unrelated reports. The sum of the
     /// entries' content hashes (the order follows from the content), so a whole ranked list's tag needs no pass over it.</summary>
@@ -57,7 +65,7 @@ public sealed class BlocklistSelection : IReadOnlyList<BlocklistEntry>
 
     /// <summary>The first <paramref name="count"/> entries (a quota cut); this selection when it is not larger.</summary>
     public BlocklistSelection Take(int count)
-        => count >= Count ? this : new BlocklistSelection(Snapshot, Query, _slots, Math.Max(0, count), Total, Cursor);
+        => count >= Count ? this : new BlocklistSelection(Snapshot, Query, _slots, Math.Max(0, count), Total, Cursor, Groups);
 
     public IEnumerator<BlocklistEntry> GetEnumerator()
     {

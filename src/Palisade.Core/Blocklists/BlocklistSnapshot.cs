@@ -12,12 +12,17 @@ public sealed class BlocklistSnapshot
     internal const int PageSize = 1 << PageBits;
     private const int PageMask = PageSize - 1;
 
+    /// <summary>Slots per region: rendered lists are cached in pieces per (score, region), and a region's stamp says
+    /// when any entry in it last changed, so a new report re-renders the pieces of one region only.</summary>
+    internal const int RegionBits = 14;
+
     private readonly BlocklistEntry[][] _pages;
     private RankIndex? _byRawScore;
 
     internal BlocklistSnapshot(long generation, long dataVersion, DateTimeOffset generatedAt, BlocklistEntry[][] pages, int slotLimit,
-        RankIndex byScore, RankIndex? byRawScore)
+        RankIndex byScore, RankIndex? byRawScore, long[] regionStamps)
     {
+        RegionStamps = regionStamps;
         Generation = generation;
         DataVersion = dataVersion;
         GeneratedAt = generatedAt;
@@ -50,6 +55,12 @@ public sealed class BlocklistSnapshot
     internal int SlotLimit { get; }
 
     internal BlocklistEntry[][] Pages => _pages;
+
+    /// <summary>Per region of <see cref="RegionBits"/> slots, the generation that last changed an entry in it (never
+    /// reused, so equal stamps mean equal entries).</summary>
+    internal long[] RegionStamps { get; }
+
+    internal long RegionStamp(int region) => region < RegionStamps.Length ? RegionStamps[region] : -1;
 
     internal ref readonly BlocklistEntry At(int slot) => ref _pages[slot >> PageBits][slot & PageMask];
 

@@ -26,6 +26,9 @@ internal sealed class RankIndex
 
     public int KeyOf(in BlocklistEntry entry) => Raw ? entry.RawScore : entry.Score;
 
+    /// <summary>Entries with score (or raw score) <paramref name="score"/>.</summary>
+    public int CountOf(int score) => _counts[score];
+
     /// <summary>Entries scoring at least <paramref name="minimum"/>: they are the first this many of <see cref="Order"/>.</summary>
     public int CountAtLeast(int minimum)
     {

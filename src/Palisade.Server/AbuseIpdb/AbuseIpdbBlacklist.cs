@@ -86,35 +86,8 @@ internal static class AbuseIpdbBlacklist
         }
 
         var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
-        var rendered = plaintext
+        return new BlocklistResult(plaintext
             ? engine.Render(served, BlocklistFormat.Plaintext)
-            : engine.Render(served, "abuseipdb-json", WriteJson);
-        http.Response.ContentType = plaintext ? "text/plain; charset=utf-8" : "application/json";
-        http.Response.ContentLength = rendered.Length;
-        await rendered.WriteToAsync(http.Response.Body, http.RequestAborted);
-        return TypedResults.Empty;
-    }
-
-    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output)
-    {
-        using var json = new Utf8JsonWriter(output);
-        json.WriteStartObject();
-        json.WriteStartObject("meta");
-        json.WriteString("generatedAt", AbuseIpdbMapper.Time(selection.GeneratedAt));
-        json.WriteEndObject();
-        json.WriteStartArray("data");
-        for (var i = 0; i < selection.Count; i++)
-        {
-            ref readonly var entry = ref selection.Entry(i);
-            json.WriteStartObject();
-            json.WriteString("ipAddress", entry.Address);
-            json.WriteString("countryCode", entry.CountryCode);
-            json.WriteNumber("abuseConfidenceScore", entry.Score);
-            json.WriteString("lastReportedAt", AbuseIpdbMapper.Time(entry.LastSeen));
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
+            : engine.Render(served, AbuseIpdbBlacklistLayout.Instance));
     }
 }

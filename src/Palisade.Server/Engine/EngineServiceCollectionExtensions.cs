@@ -62,6 +62,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<QuotaFlushService>();
         services.AddHostedService<ChangeWatchService>();
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<BlocklistRefreshService>();
         return services;
     }
 }

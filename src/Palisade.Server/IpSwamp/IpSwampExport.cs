@@ -63,50 +63,8 @@ internal static class IpSwampExport
 
         var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
         var csv = format == "csv";
-        var rendered = engine.Render(served, csv ? "ipswamp-csv" : "ipswamp-json", csv ? WriteCsv : WriteJson);
-        http.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
-        http.Response.ContentLength = rendered.Length;
-        await rendered.WriteToAsync(http.Response.Body, http.RequestAborted);
-        return TypedResults.Empty;
-    }
-
-    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output)
-    {
-        using var json = new Utf8JsonWriter(output);
-        json.WriteStartArray();
-        for (var i = 0; i < selection.Count; i++)
-        {
-            ref readonly var entry = ref selection.Entry(i);
-            json.WriteStartObject();
-            json.WriteString("ip", entry.Address);
-            json.WriteNumber("score", entry.Score);
-            json.WriteString("threat_level", IpSwampApi.Level(entry.Score));
-            json.WriteString("last_attack", WireTime.Rfc3339(entry.LastSeen));
-            json.WriteNumber("total_hits", entry.Sessions);
-            json.WriteString("country_code", entry.CountryCode);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
-
-    private static void WriteCsv(BlocklistSelection selection, IBufferWriter<byte> output)
-    {
-        var line = new StringBuilder("ip,score,threat_level,last_attack,total_hits,country_code\n");
-        for (var i = 0; i < selection.Count; i++)
-        {
-            ref readonly var entry = ref selection.Entry(i);
-            line.Append(CultureInfo.InvariantCulture, $"{entry.Address},{entry.Score},{IpSwampApi.Level(entry.Score)},{WireTime.Rfc3339(entry.LastSeen)},{entry.Sessions},{entry.CountryCode}\n");
-            if (line.Length > 32 * 1024 || i == selection.Count - 1)
-            {
-                Encoding.UTF8.GetBytes(line.ToString(), output);
-                line.Clear();
-            }
-        }
-
-        if (line.Length > 0)
-        {
-            Encoding.UTF8.GetBytes(line.ToString(), output);
-        }
+        return new BlocklistResult(csv
+            ? engine.Render(served, IpSwampExportCsvLayout.Instance)
+            : engine.Render(served, IpSwampExportJsonLayout.Instance));
     }
 }

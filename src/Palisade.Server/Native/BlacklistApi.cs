@@ -28,18 +28,6 @@ public static class BlacklistApi
     public const string TotalHeader = "X-Blacklist-Total";
     public const string CursorHeader = "X-Blacklist-Cursor";
 
-    private static readonly JsonEncodedText MetaName = JsonEncodedText.Encode("meta");
-    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
-    private static readonly JsonEncodedText IpName = JsonEncodedText.Encode("ip");
-    private static readonly JsonEncodedText ConfidenceName = JsonEncodedText.Encode("confidenceLevel");
-    private static readonly JsonEncodedText LastSeenName = JsonEncodedText.Encode("lastSeen");
-    private static readonly JsonEncodedText SessionsName = JsonEncodedText.Encode("sessions");
-    private static readonly JsonEncodedText ProtocolsName = JsonEncodedText.Encode("protocols");
-    private static readonly JsonEncodedText CountryName = JsonEncodedText.Encode("countryCode");
-    private static readonly JsonEncodedText AsnName = JsonEncodedText.Encode("asn");
-    private static readonly JsonEncodedText AsnOrgName = JsonEncodedText.Encode("asnOrg");
-    private static readonly JsonEncodedText ExpiresName = JsonEncodedText.Encode("expiresAt");
-
     public static IEndpointRouteBuilder MapNativeBlacklistApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/key/blacklist", Blacklist).WithTags("Native")
@@ -63,7 +51,7 @@ public static class BlacklistApi
         var selection = engine.Select(request.Query);
         // JSON is sent gzipped to clients that accept it (SikkerAPI's Go client does, and decodes transparently): a
         // million entries are ~115 MB as text, ~10 times less compressed, and only then small enough to cache.
-        var gzip = request.Format == BlocklistFormat.Json && AcceptsGzip(http.Request);
+        var gzip = request.Format == BlocklistFormat.Json && BlocklistResult.AcceptsGzip(http.Request);
         var etag = selection.ETag[..^1] + "-" + BlocklistParameters.FormatName(request.Format) + (gzip ? "-gzip" : "") + "\"";
         if (request.Format == BlocklistFormat.Json)
         {
@@ -104,15 +92,9 @@ public static class BlacklistApi
 
         headers.CacheControl = "no-cache";
         var rendered = request.Format == BlocklistFormat.Json
-            ? engine.Render(served, $"{(gzip ? BlocklistEngine.GzipKeyPrefix : "")}native-json|{request.Query.Limit}|{selection.Count}",
-                (s, output) => WriteJson(s, output, engine.Geo, selection.Count))
+            ? engine.Render(served, new NativeBlacklistLayout(engine.Geo, selection.Count), gzip)
             : engine.Render(served, request.Format);
-        if (gzip)
-        {
-            headers.ContentEncoding = "gzip";
-        }
-
-        return new RenderedResult(rendered, BlocklistRenderer.ContentType(request.Format));
+        return new BlocklistResult(rendered);
     }
 
     private static async Task<IResult> Changes(HttpContext http, AccessContext access, BlocklistEngine engine, IQuotaCounter quotas, IClock clock,
@@ -160,85 +142,6 @@ public static class BlacklistApi
     private static BlacklistItem ToItem(in BlocklistEntry entry, IGeoLookup geo)
         => new(entry.Address, entry.Score, entry.LastSeenUnixMilliseconds, entry.Sessions, entry.Protocols, entry.CountryCode,
             entry.Asn?.ToString(CultureInfo.InvariantCulture), entry.Asn is { } asn ? geo.AsName(asn) : null, entry.ExpiresAtUnixMilliseconds);
-
-    /// <summary>The list in <see cref="BlacklistResponse"/>'s shape, written straight into the cache buffer.</summary>
-    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output, IGeoLookup geo, int beforeQuota)
-    {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-        var truncated = selection.Count < beforeQuota;
-        var meta = new BlacklistMeta(selection.GeneratedAt.ToUnixTimeMilliseconds(), selection.Query.ScoreMinimum, selection.Query.Limit,
-            selection.Count, selection.Total, truncated, selection.Cursor)
-        {
-            TruncatedReason = truncated ? "quota" : null,
-        };
-        json.WriteStartObject();
-        json.WritePropertyName(MetaName);
-        JsonSerializer.Serialize(json, meta, NativeJsonContext.Default.BlacklistMeta);
-        json.WriteStartArray(DataName);
-        Span<byte> asnText = stackalloc byte[10];
-        for (var i = 0; i < selection.Count; i++)
-        {
-            ref readonly var entry = ref selection.Entry(i);
-            json.WriteStartObject();
-            json.WriteString(IpName, entry.Address);
-            json.WriteNumber(ConfidenceName, entry.Score);
-            json.WriteNumber(LastSeenName, entry.LastSeenUnixMilliseconds);
-            json.WriteNumber(SessionsName, entry.Sessions);
-            json.WriteStartArray(ProtocolsName);
-            foreach (var protocol in entry.Protocols)
-            {
-                json.WriteStringValue(protocol);
-            }
-
-            json.WriteEndArray();
-            // Unknown geo fields are left out rather than written as null: SikkerAPI's client reads both as empty,
-            // and a million nulls are a fifth of the list.
-            if (entry.CountryCode is { } country)
-            {
-                json.WriteString(CountryName, country);
-            }
-
-            if (entry.Asn is { } asn)
-            {
-                asn.TryFormat(asnText, out var length, default, CultureInfo.InvariantCulture);
-                json.WriteString(AsnName, asnText[..length]);
-                if (geo.AsName(asn) is { } organisation)
-                {
-                    json.WriteString(AsnOrgName, organisation);
-                }
-            }
-
-            json.WriteNumber(ExpiresName, entry.ExpiresAtUnixMilliseconds);
-            json.WriteEndObject();
-            if (json.BytesPending > 16 * 1024)
-            {
-                json.Flush();
-            }
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-        json.Flush();
-    }
-
-    /// <summary>Whether Accept-Encoding names gzip (or *) without <c>q=0</c>.</summary>
-    private static bool AcceptsGzip(HttpRequest request)
-    {
-        foreach (var value in request.Headers.AcceptEncoding)
-        {
-            foreach (var coding in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var parts = coding.Split(';', StringSplitOptions.TrimEntries);
-                if ((parts[0].Equals("gzip", StringComparison.OrdinalIgnoreCase) || parts[0] == "*") &&
-                    !parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000"))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
 
     private static bool IfNoneMatch(HttpRequest request, string etag)
     {
@@ -385,24 +288,6 @@ public static class BlacklistApi
             default:
                 error = $"{name} must be true or false (got '{(text.Length > 40 ? text[..40] : text)}').";
                 return false;
-        }
-    }
-
-    /// <summary>Sends cached bytes as they are, with their length, so a million-line list costs a memory copy.</summary>
-    private sealed class RenderedResult(RenderedBlocklist rendered, string contentType) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = contentType;
-            response.ContentLength = rendered.Length;
-            if (HttpMethods.IsHead(httpContext.Request.Method))
-            {
-                return;
-            }
-
-            await rendered.WriteToAsync(response.Body, httpContext.RequestAborted);
         }
     }
 }

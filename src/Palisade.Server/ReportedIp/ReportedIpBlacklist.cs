@@ -79,47 +79,8 @@ internal static class ReportedIpBlacklist
         {
             "txt" => engine.Render(served, BlocklistFormat.Plaintext),
             "csv" => engine.Render(served, BlocklistFormat.Csv),
-            _ => engine.Render(served, "reportedip-json", WriteJson),
+            _ => engine.Render(served, ReportedIpBlacklistLayout.Instance),
         };
-        http.Response.ContentType = format switch
-        {
-            "txt" => "text/plain; charset=utf-8",
-            "csv" => "text/csv; charset=utf-8",
-            _ => "application/json; charset=utf-8",
-        };
-        http.Response.ContentLength = rendered.Length;
-        await rendered.WriteToAsync(http.Response.Body, http.RequestAborted);
-        return TypedResults.Empty;
-    }
-
-    private static void WriteJson(BlocklistSelection selection, IBufferWriter<byte> output)
-    {
-        using var json = new Utf8JsonWriter(output);
-        json.WriteStartObject();
-        json.WriteStartObject("meta");
-        json.WriteBoolean("success", true);
-        json.WriteNumber("code", 200);
-        json.WriteString("message", "OK");
-        json.WriteEndObject();
-        json.WriteStartArray("data");
-        for (var i = 0; i < selection.Count; i++)
-        {
-            ref readonly var entry = ref selection.Entry(i);
-            json.WriteStartObject();
-            json.WriteString("ip", entry.Address);
-            json.WriteNumber("confidence", entry.Score);
-            json.WriteStartArray("categories");
-            foreach (var id in entry.Categories.Select(CategoryCatalog.ToReportedIp).Distinct())
-            {
-                json.WriteNumberValue(id);
-            }
-
-            json.WriteEndArray();
-            json.WriteString("last_reported", WireTime.Rfc3339(entry.LastSeen));
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
+        return new BlocklistResult(rendered);
     }
 }

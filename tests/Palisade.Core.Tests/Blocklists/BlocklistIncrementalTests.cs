@@ -8,18 +8,8 @@ namespace Palisade.Core.Tests.Blocklists;
 public sealed class BlocklistIncrementalTests : IDisposable
 {
     private readonly BlocklistFixture _f = new();
-    private long _id = 500_000;
 
     public void Dispose() => _f.Dispose();
-
-    private void RandomReport(Random random, int addresses)
-    {
-        var a = random.Next(addresses);
-        var address = a % 7 == 0 ? $"2a00:{a:x}::1" : $"45.{a / 60000}.{a / 250 % 240}.{(a % 250) + 1}";
-        var at = _f.Clock.UtcNow - TimeSpan.FromHours(random.NextDouble() * 24 * 20);
-        _f.Index.Apply(new StoredReport(++_id, address, random.Next(1, 6), random.Next(5) == 0 ? ReporterKind.Sensor : ReporterKind.Community,
-            random.NextDouble() * 1.3, [random.Next(1, 17)], random.Next(3) == 0 ? "ssh" : null, null, null, null, at, at, ReportSource.Local, null, null));
-    }
 
     private static List<(string Address, int Score)> Listed(BlocklistSelection selection, bool raw)
         => [.. selection.Select(e => (e.Address, raw ? e.RawScore : e.Score))];
@@ -45,7 +35,7 @@ public sealed class BlocklistIncrementalTests : IDisposable
         var random = new Random(42);
         for (var i = 0; i < 4000; i++)
         {
-            RandomReport(random, 3000);
+            _f.RandomReport(random, 3000);
         }
 
         var all = new BlocklistQuery { ScoreMinimum = 0 };
@@ -60,7 +50,7 @@ public sealed class BlocklistIncrementalTests : IDisposable
             // One to a few reports between pulls, on known and on new addresses.
             for (var n = random.Next(1, 4); n > 0; n--)
             {
-                RandomReport(random, 3600);
+                _f.RandomReport(random, 3600);
             }
 
             AssertSameAsFreshBuild(round % 3 == 0 ? raw : round % 3 == 1 ? all : high);
@@ -75,7 +65,7 @@ public sealed class BlocklistIncrementalTests : IDisposable
         var random = new Random(5);
         for (var i = 0; i < 1500; i++)
         {
-            RandomReport(random, 1200);
+            _f.RandomReport(random, 1200);
         }
 
         var query = new BlocklistQuery { ScoreMinimum = 60 };

@@ -80,7 +80,7 @@ public sealed class BlocklistRendererTests : IDisposable
         var line = text.Split('\n').Single(l => l.StartsWith("add palisade-v4 45.10.0.1 ", StringComparison.Ordinal));
         var timeout = int.Parse(line.Split(' ')[4], System.Globalization.CultureInfo.InvariantCulture);
         // 30 days exceed ipset's maximum, so the timeout is capped and renewed by the next pull.
-        Assert.Equal(BlocklistRenderer.IpsetMaxTimeout, timeout);
+        Assert.Equal(BlocklistFormatLayout.IpsetMaxTimeout, timeout);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class BlocklistRendererTests : IDisposable
         var text = Render(BlocklistFormat.Nftables);
         Assert.Contains("delete table inet palisade\n", text, StringComparison.Ordinal);
         Assert.Contains("flags interval", text, StringComparison.Ordinal);
-        Assert.Contains("            2a00:10::1,\n", text, StringComparison.Ordinal);
+        Assert.Contains("add element inet palisade blocklist_v6 {\n    2a00:10::1,\n}\n", text, StringComparison.Ordinal);
         Assert.Contains("ip saddr @blocklist_v4 drop", text, StringComparison.Ordinal);
     }
 

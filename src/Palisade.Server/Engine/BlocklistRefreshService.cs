@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Palisade.Core.Blocklists;
+using Palisade.Core.Reputation;
+using Palisade.Core.Time;
+
+namespace Palisade.Server.Engine;
+
+/// <summary>
+/// Rebuilds the blocklist snapshot just after each score refresh interval turns (decaying scores move without new data),
+/// so the first firewall to pull after the turn does not wait while every address is scored again. Only once lists have
+/// been asked for: a node that never serves a blocklist never builds one.
+/// </summary>
+internal sealed class BlocklistRefreshService(BlocklistEngine engine, ReputationIndex index, IClock clock, ILogger<BlocklistRefreshService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = index.Options.ScoreRefreshInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = clock.UtcNow;
+                var turn = new DateTimeOffset((now.UtcTicks / interval.Ticks + 1) * interval.Ticks, TimeSpan.Zero);
+                var wait = turn - now + TimeSpan.FromSeconds(1);
+                await Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > interval * 2 ? interval : wait, stoppingToken);
+                if (!engine.HasSnapshot)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    engine.Current();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Refreshing the blocklist snapshot failed; the next request rebuilds it");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
