@@ -92,6 +92,9 @@ public sealed class BlocklistEngine
     /// <summary>Whether a snapshot was ever built (a list or change feed was asked for).</summary>
     public bool HasSnapshot => _snapshot is not null;
 
+    /// <summary>The last snapshot built, as it is (no rebuild); null before the first.</summary>
+    public BlocklistSnapshot? Latest => _snapshot;
+
     /// <summary>The snapshot of the current data, rebuilt first when the data changed.</summary>
     public BlocklistSnapshot Current()
     {
@@ -204,8 +207,38 @@ public sealed class BlocklistEngine
             }
         }
 
+        if (query.MaxAgeDays is { } days && then < now)
+        {
+            AddAgedOut(snapshot, unlimited, TimeSpan.FromDays(days), then, touched, removed);
+        }
+
         added.Sort((a, b) => (query.IgnoreWhitelist ? b.RawScore.CompareTo(a.RawScore) : b.Score.CompareTo(a.Score)));
         return new BlocklistChanges(current, added, removed, false, next);
+    }
+
+    /// <summary>Addresses with no change since <paramref name="then"/> that were on a maxAgeInDays list then and have aged
+    /// out of its window since: they have no journal record (nothing happened to them), so only their age tells.</summary>
+    private static void AddAgedOut(BlocklistSnapshot snapshot, BlocklistQuery query, TimeSpan window, DateTimeOffset then,
+        List<JournalRecord> touched, List<string> removed)
+    {
+        var now = snapshot.GeneratedAt;
+        var from = (then - window).ToUnixTimeMilliseconds();
+        var to = (now - window).ToUnixTimeMilliseconds();
+        HashSet<string>? changed = null;
+        for (var slot = 0; slot < snapshot.SlotLimit; slot++)
+        {
+            ref readonly var entry = ref snapshot.At(slot);
+            if (entry.Address is null || entry.LastSeenUnixMilliseconds < from || entry.LastSeenUnixMilliseconds >= to)
+            {
+                continue;
+            }
+
+            changed ??= new HashSet<string>(touched.Select(r => r.Address), StringComparer.Ordinal);
+            if (!changed.Contains(entry.Address) && query.Matches(entry, then) && !query.Matches(entry, now))
+            {
+                removed.Add(entry.Address);
+            }
+        }
     }
 
     /// <summary>A built-in text format of <paramref name="selection"/>.</summary>

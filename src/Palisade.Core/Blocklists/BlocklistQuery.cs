@@ -126,7 +126,7 @@ public sealed record BlocklistQuery
 
         if (Protocols is { Count: > 0 })
         {
-            foreach (var protocol in entry.Protocols)
+            foreach (var protocol in entry.ProtocolSpan)
             {
                 if (Protocols.Contains(protocol))
                 {

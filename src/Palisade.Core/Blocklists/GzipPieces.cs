@@ -32,7 +32,7 @@ internal static class GzipPieces
 
         using var target = new MemoryStream(raw.Length / 3 + 64);
         long flushed;
-        using (var deflate = new DeflateStream(target, CompressionLevel.Fastest, leaveOpen: true))
+        using (var deflate = new DeflateStream(target, CompressionLevel.Optimal, leaveOpen: true))
         {
             deflate.Write(raw);
             deflate.Flush(); // Z_SYNC_FLUSH: everything so far, byte-aligned, no final block

@@ -136,6 +136,25 @@ public sealed class BlocklistEngineTests : IDisposable
     }
 
     [Fact]
+    public void An_address_ageing_past_max_age_in_days_is_listed_as_removed()
+    {
+        var query = All with { MaxAgeDays = 2 };
+        _f.Report("45.7.1.1", CategoryCatalog.BruteForce, "ssh", ago: TimeSpan.FromDays(2) - TimeSpan.FromMinutes(2));
+        _f.Report("45.7.1.2", CategoryCatalog.BruteForce, "ssh", ago: TimeSpan.FromHours(1));
+        var before = _f.Engine.Select(query);
+        Assert.Equal(["45.7.1.1", "45.7.1.2"], before.Select(e => e.Address).Order(StringComparer.Ordinal));
+        Assert.True(BlocklistCursor.TryParse(before.Cursor, out var since, out _));
+
+        // Three minutes later nothing happened to 45.7.1.1, but it is now older than two days.
+        _f.Clock.UtcNow += TimeSpan.FromMinutes(3);
+        _f.Report("45.7.1.3", CategoryCatalog.BruteForce, "ssh");
+        var changes = _f.Engine.Changes(query, since);
+        Assert.Equal(["45.7.1.3"], changes.Added.Select(e => e.Address));
+        Assert.Equal(["45.7.1.1"], changes.Removed);
+        Assert.DoesNotContain("45.7.1.1", _f.Engine.Select(query).Select(e => e.Address));
+    }
+
+    [Fact]
     public void Changes_respect_the_filters_of_the_query()
     {
         _f.Report("45.8.0.1", CategoryCatalog.BruteForce, "ssh");
