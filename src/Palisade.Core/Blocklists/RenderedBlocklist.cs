@@ -9,7 +9,7 @@ namespace Palisade.Core.Blocklists;
 /// </summary>
 public sealed class RenderedBlocklist
 {
-    private const int FlushEvery = 256 * 1024;
+    private const int FlushEvery = 64 * 1024;
     private readonly IReadOnlyList<RenderedPiece> _pieces;
     private readonly BlocklistSelection _selection;
     private readonly BlocklistLayout _layout;
