@@ -56,7 +56,7 @@ public static class PalisadeServer
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.AddPalisadeEngine(options, clock);
         builder.Services.AddPalisadeTaxii();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));

@@ -64,6 +64,8 @@ public sealed class BlocklistEngine
 
     private volatile BlocklistSnapshot? _snapshot;
     private long _snapshotBucket = -1;
+    private long _fullBuilds;
+    private long _incrementalBuilds;
 
     private readonly Dictionary<string, BlocklistSelection> _selections = new(StringComparer.Ordinal);
     private readonly BlocklistRenderCache _renders;
@@ -94,6 +96,12 @@ public sealed class BlocklistEngine
 
     /// <summary>The last snapshot built, as it is (no rebuild); null before the first.</summary>
     public BlocklistSnapshot? Latest => _snapshot;
+
+    /// <summary>Snapshots built by a pass over every address since the process started (for /metrics).</summary>
+    public long FullBuilds => Interlocked.Read(ref _fullBuilds);
+
+    /// <summary>Snapshots built by updating only the addresses that received reports.</summary>
+    public long IncrementalBuilds => Interlocked.Read(ref _incrementalBuilds);
 
     /// <summary>The snapshot of the current data, rebuilt first when the data changed.</summary>
     public BlocklistSnapshot Current()
@@ -277,9 +285,11 @@ public sealed class BlocklistEngine
         var version = _index.Version;
         if (previous is not null && sameScoreBucket && version - previous.DataVersion == events)
         {
+            Interlocked.Increment(ref _incrementalBuilds);
             return BuildIncremental(previous, version, now, dirty.Values);
         }
 
+        Interlocked.Increment(ref _fullBuilds);
         return BuildFull(previous, version, now);
     }
 

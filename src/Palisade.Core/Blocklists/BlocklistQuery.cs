@@ -41,6 +41,10 @@ public sealed record BlocklistQuery
     /// <summary>Only addresses seen within this many days.</summary>
     public int? MaxAgeDays { get; init; }
 
+    /// <summary>Only addresses first seen at least this long ago (a false-positive cool-down: ReportedIP lists an address
+    /// only after 48 hours of observation).</summary>
+    public TimeSpan? ObservedFor { get; init; }
+
     /// <summary>Rank and filter by the raw score, before the whitelist discount.</summary>
     public bool IgnoreWhitelist { get; init; }
 
@@ -67,6 +71,11 @@ public sealed record BlocklistQuery
                 text.Append(CultureInfo.InvariantCulture, $"age{days};");
             }
 
+            if (ObservedFor is { } observed)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"obs{(long)observed.TotalSeconds};");
+            }
+
             return text.ToString();
         }
     }
@@ -74,7 +83,10 @@ public sealed record BlocklistQuery
     /// <summary>Whether the query needs more than the score (and family) to decide on an entry.</summary>
     internal bool HasEntryFilters => OnlyCountries is { Count: > 0 } || ExceptCountries is { Count: > 0 } || OnlyAsns is { Count: > 0 } ||
         ExceptAsns is { Count: > 0 } || Protocols is { Count: > 0 } || Categories is { Count: > 0 } || MinSeverity is not null ||
-        MaxAgeDays is not null || IpVersion != IpVersionFilter.Mixed;
+        MaxAgeDays is not null || ObservedFor is not null || IpVersion != IpVersionFilter.Mixed;
+
+    /// <summary>Whether membership changes with time alone (age windows), not only with the data.</summary>
+    internal bool DependsOnTime => MaxAgeDays is not null || ObservedFor is not null;
 
     /// <summary>Whether an entry belongs on the list at <paramref name="now"/>.</summary>
     public bool Matches(in BlocklistEntry entry, DateTimeOffset now)
@@ -115,6 +127,11 @@ public sealed record BlocklistQuery
         }
 
         if (MaxAgeDays is { } days && now - entry.LastSeen > TimeSpan.FromDays(days))
+        {
+            return false;
+        }
+
+        if (ObservedFor is { } observed && now - entry.FirstSeen < observed)
         {
             return false;
         }

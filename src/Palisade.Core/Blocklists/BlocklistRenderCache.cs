@@ -75,7 +75,7 @@ internal sealed class BlocklistRenderCache(long budgetBytes)
     private static RenderedBlocklist Assemble(BlocklistSelection selection, BlocklistLayout layout, bool gzip, CachedList? list)
     {
         var snapshot = selection.Snapshot;
-        var timeKey = layout.DependsOnTime || selection.Query.MaxAgeDays is not null ? snapshot.Generation : 0;
+        var timeKey = layout.DependsOnTime || selection.Query.DependsOnTime ? snapshot.Generation : 0;
         var pieces = new List<RenderedPiece>();
         var scratch = new ArrayBufferWriter<byte>(16 * 1024);
         var separator = gzip ? Piece(layout.Separator.Span, gzip: true) : RenderedPiece.Of(layout.Separator);

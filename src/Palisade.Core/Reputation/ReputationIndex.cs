@@ -118,6 +118,30 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
 
+    /// <summary>Distinct keys that reported <paramref name="address"/> at or after <paramref name="since"/>, over every
+    /// retained report (not only the recent ones a check shows).</summary>
+    public int DistinctReporters(string address, DateTimeOffset since)
+    {
+        if (!_addresses.TryGetValue(address, out var entry))
+        {
+            return 0;
+        }
+
+        lock (entry.Gate)
+        {
+            var keys = new HashSet<long>();
+            foreach (var fact in entry.Facts)
+            {
+                if (fact.At >= since)
+                {
+                    keys.Add(fact.KeyId);
+                }
+            }
+
+            return keys.Count;
+        }
+    }
+
     /// <summary>The stored report this one would duplicate: same key, address and a shared category within the window.</summary>
     public StoredReport? FindDuplicate(long keyId, string address, IReadOnlyList<int> categories, DateTimeOffset receivedAt)
     {

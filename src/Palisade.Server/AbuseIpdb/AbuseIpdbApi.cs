@@ -11,6 +11,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
 using Palisade.Core.Reputation;
+using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Server.AbuseIpdb.Contracts;
 using Palisade.Server.Access;
@@ -23,6 +24,9 @@ namespace Palisade.Server.AbuseIpdb;
 /// </summary>
 public static class AbuseIpdbApi
 {
+    /// <summary>Reports a verbose check lists at most (newest first); <c>/reports</c> pages through all of them.</summary>
+    private const int VerboseReportsShown = 1000;
+
     public const string Dialect = "abuseipdb";
 
     private const int MaxReportBodyBytes = 64 * 1024;
@@ -45,7 +49,7 @@ public static class AbuseIpdbApi
         return app;
     }
 
-    public static async Task<IResult> Check(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> Check(HttpContext http, ReputationIndex index, IReportStore store, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
         var query = http.Request.Query;
@@ -75,17 +79,18 @@ public static class AbuseIpdbApi
             [],
             false,
             windowed.TotalSessions,
-            windowed.RecentReports.Select(r => r.KeyId).Distinct().Count(),
+            index.DistinctReporters(address.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays)),
             AbuseIpdbMapper.Time(windowed.LastSeen));
         if (verbose)
         {
-            data = data with { Reports = [.. windowed.RecentReports.Select(AbuseIpdbMapper.Report)] };
+            var reports = await ReportsInWindowAsync(store, address.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
+            data = data with { Reports = [.. reports.Take(VerboseReportsShown).Select(AbuseIpdbMapper.Report)] };
         }
 
         return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckData);
     }
 
-    public static async Task<IResult> Reports(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> Reports(HttpContext http, ReputationIndex index, IReportStore store, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
         var query = http.Request.Query;
@@ -101,7 +106,7 @@ public static class AbuseIpdbApi
             return refused;
         }
 
-        var all = Windowed(index, address!, index.Check(address!, CheckQuery.Default), maxAgeDays).RecentReports;
+        var all = await ReportsInWindowAsync(store, address!.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
         var lastPage = Math.Max(1, (all.Count + perPage - 1) / perPage);
         var results = all.Skip((page - 1) * perPage).Take(perPage).Select(AbuseIpdbMapper.Report).ToList();
         string PageUrl(int number) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/v2/reports?" +
@@ -457,6 +462,13 @@ public static class AbuseIpdbApi
         return fields.Count == expected.Length &&
             fields.Select(f => f.Trim()).SequenceEqual(expected, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>Every retained report on the address received in the window, newest first (from the store: the index
+    /// keeps only the most recent few with their comments).</summary>
+    private static async Task<IReadOnlyList<StoredReport>> ReportsInWindowAsync(IReportStore store, string address, DateTimeOffset since,
+        CancellationToken cancellationToken)
+        => [.. (await store.LoadByAddressAsync(address, cancellationToken)).Where(r => r.ReportedAt >= since).OrderByDescending(r => r.ReportedAt)
+            .ThenByDescending(r => r.Id)];
 
     private static CheckResult Windowed(ReputationIndex index, NormalizedAddress address, CheckResult full, int maxAgeDays)
         => maxAgeDays >= index.Options.ReportRetentionDays ? full : index.Check(address, new CheckQuery(TimeSpan.FromDays(maxAgeDays)));

@@ -14,7 +14,7 @@ namespace Palisade.Server.ReportedIp;
 
 /// <summary>
 /// <c>GET /wp-json/reportedip/v2/blacklist</c> on the shared blocklist engine, following ReportedIP's inclusion rule:
-/// confidence at least <c>minConfidence</c> (default 75) and not whitelisted. <c>format=json</c> (the envelope with
+/// confidence at least <c>minConfidence</c> (default 75), not whitelisted, first seen at least 48 hours ago. <c>format=json</c> (the envelope with
 /// <c>[{ip, confidence, categories, last_reported}]</c>, categories in ReportedIP ids), <c>txt</c> or <c>csv</c>;
 /// <c>limit</c>, <c>ipVersion</c>. Charged per address returned, cut to the remaining blacklist quota.
 /// </summary>
@@ -30,7 +30,8 @@ internal static class ReportedIpBlacklist
     {
         var access = AccessContext.From(http);
         var q = http.Request.Query;
-        var query = new BlocklistQuery { ScoreMinimum = DefaultMinimum };
+        // ReportedIP's inclusion rule: confidence at least the minimum, not whitelisted, observed for 48 hours.
+        var query = new BlocklistQuery { ScoreMinimum = DefaultMinimum, ObservedFor = TimeSpan.FromHours(48) };
         if (q["minConfidence"].ToString() is { Length: > 0 } minimum)
         {
             if (!BlocklistParameters.TryParseScore("minConfidence", minimum, out var score, out var error))

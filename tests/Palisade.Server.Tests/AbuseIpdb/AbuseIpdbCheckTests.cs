@@ -114,6 +114,25 @@ public sealed class AbuseIpdbCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Distinct_reporters_and_report_pages_cover_every_retained_report_not_only_the_recent_ones()
+    {
+        // Fourteen reporters: more than the ten recent reports the index keeps per address for checks.
+        for (var i = 0; i < 14; i++)
+        {
+            await ReportAsync("45.33.50.9", "18", AbuseIpdbClient.Create(_host, await _host.CreateKeyAsync("professional")));
+        }
+
+        var check = await DataAsync("/api/v2/check?ipAddress=45.33.50.9&verbose");
+        Assert.Equal(14, check.GetProperty("totalReports").GetInt64());
+        Assert.Equal(14, check.GetProperty("numDistinctUsers").GetInt32());
+        Assert.Equal(14, check.GetProperty("reports").GetArrayLength());
+        var page = await DataAsync("/api/v2/reports?ipAddress=45.33.50.9&perPage=5&page=3");
+        Assert.Equal(14, page.GetProperty("total").GetInt32());
+        Assert.Equal(3, page.GetProperty("lastPage").GetInt32());
+        Assert.Equal(4, page.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task Check_block_lists_reported_addresses_of_the_network()
     {
         await ReportAsync("45.33.51.7", "18");

@@ -26,6 +26,14 @@ public sealed class ApiReferenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_openapi_document_carries_the_geo_data_attribution()
+    {
+        var info = JsonDocument.Parse(await _host.Client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("info");
+        Assert.Equal("Palisade", info.GetProperty("title").GetString());
+        Assert.Contains("IP to ASN data by DB-IP (https://db-ip.com)", info.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_browsable_reference_is_served_by_the_process_itself()
     {
         var response = await _host.Client.GetAsync("/scalar/v1");

@@ -5,15 +5,22 @@ namespace Palisade.Server.Tests.ReportedIp;
 
 public sealed class ReportedIpBlacklistTests : IAsyncLifetime
 {
+    private readonly MutableClock _clock = new(DateTimeOffset.UtcNow);
     private PalisadeHost _host = null!;
+    private HttpClient _sensor = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await PalisadeHost.StartAsync();
-        var sensor = _host.ClientWithKey(await _host.CreateKeyAsync("honeypot"));
-        Assert.Equal(HttpStatusCode.OK, (await sensor.PostJsonAsync("/v1/key/report",
-            new { ip = "45.33.96.1", categories = new[] { "exploited_host", "malware", "brute_force", "ddos" }, protocol = "ssh" })).StatusCode);
+        _host = await PalisadeHost.StartAsync(clock: _clock);
+        _sensor = _host.ClientWithKey(await _host.CreateKeyAsync("honeypot"));
+        await ReportAsync("45.33.96.1");
+        // ReportedIP lists an address only after 48 hours of observation (its false-positive cool-down).
+        _clock.Advance(TimeSpan.FromHours(49));
     }
+
+    private async Task ReportAsync(string ip)
+        => Assert.Equal(HttpStatusCode.OK, (await _sensor.PostJsonAsync("/v1/key/report",
+            new { ip, categories = new[] { "exploited_host", "malware", "brute_force", "ddos" }, protocol = "ssh" })).StatusCode);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -38,6 +45,18 @@ public sealed class ReportedIpBlacklistTests : IAsyncLifetime
         Assert.Contains(18, entry.GetProperty("categories").EnumerateArray().Select(c => c.GetInt32()));
         Assert.Equal("45.33.96.1", (await (await client.GetAsync("/wp-json/reportedip/v2/blacklist?format=txt")).Content.ReadAsStringAsync()).Trim());
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/wp-json/reportedip/v2/blacklist?format=xml")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_address_observed_for_less_than_48_hours_is_not_listed_yet()
+    {
+        await ReportAsync("45.33.96.2");
+        var client = await KeyedAsync("professional");
+        var listed = (await (await client.GetAsync("/wp-json/reportedip/v2/blacklist?format=txt")).Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["45.33.96.1"], listed);
+        _clock.Advance(TimeSpan.FromHours(48));
+        listed = (await (await client.GetAsync("/wp-json/reportedip/v2/blacklist?format=txt")).Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["45.33.96.1", "45.33.96.2"], listed.Order(StringComparer.Ordinal));
     }
 
     [Fact]
