@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Quotas;
 using Palisade.Server.AbuseIpdb;
+using Palisade.Server.Alerts;
 using Palisade.Server.CrowdSec;
 using Palisade.Server.IpSwamp;
 using Palisade.Server.ReportedIp;
@@ -56,15 +57,20 @@ public static class PalisadeServer
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.AddPalisadeEngine(options, clock);
         builder.Services.AddPalisadeTaxii();
+        builder.Services.AddPalisadeMetrics();
+        builder.Services.AddPalisadeAlerts();
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
         var app = builder.Build();
+        app.UsePalisadeMetrics();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
         app.Use(CollapseLeadingSlashes);
         app.UseRouting();
         app.MapHealthApi();
+        app.MapMetricsApi();
         app.MapBenchmarkApi();
         app.MapNativeApi();
+        app.MapAlertsApi();
         app.MapNativeBlacklistApi();
         app.MapNativeBulkApi();
         app.MapTaxiiApi();

@@ -108,6 +108,57 @@ internal static class PostgresMigrations
         );
         CREATE INDEX address_audit_by_address ON address_audit (address, created_at);
         """,
+        """
+        CREATE TABLE alerts (
+            id              bigserial PRIMARY KEY,
+            key_id          bigint  NOT NULL,
+            kind            bigint  NOT NULL,
+            target          text    NOT NULL,
+            label           text    NULL,
+            enabled         bigint  NOT NULL,
+            min_score       bigint  NOT NULL,
+            categories      text    NOT NULL,
+            notify_email    text    NULL,
+            webhook_url     text    NULL,
+            webhook_secret  text    NULL,
+            cooldown_ms     bigint  NOT NULL,
+            created_at      bigint  NOT NULL,
+            updated_at      bigint  NOT NULL,
+            last_alerted_at bigint  NULL,
+            total_alerts    bigint  NOT NULL,
+            match_count     bigint  NOT NULL
+        );
+        CREATE INDEX alerts_by_key ON alerts (key_id, kind);
+        CREATE TABLE alert_events (
+            id          bigserial PRIMARY KEY,
+            alert_id    bigint  NOT NULL,
+            report_id   bigint  NOT NULL,
+            address     text    NOT NULL,
+            categories  text    NOT NULL,
+            score       bigint  NOT NULL,
+            username    text    NULL,
+            reported_at bigint  NOT NULL,
+            created_at  bigint  NOT NULL
+        );
+        CREATE INDEX alert_events_by_alert ON alert_events (alert_id, id);
+        CREATE TABLE alert_deliveries (
+            id              bigserial PRIMARY KEY,
+            alert_id        bigint  NOT NULL,
+            key_id          bigint  NOT NULL,
+            channel         bigint  NOT NULL,
+            destination     text    NOT NULL,
+            payload         text    NOT NULL,
+            created_at      bigint  NOT NULL,
+            attempts        bigint  NOT NULL,
+            next_attempt_at bigint  NOT NULL,
+            status          bigint  NOT NULL,
+            sent_at         bigint  NULL,
+            last_error      text    NULL,
+            locked_until    bigint  NOT NULL
+        );
+        CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
+        CREATE INDEX alert_deliveries_by_alert ON alert_deliveries (alert_id, id);
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

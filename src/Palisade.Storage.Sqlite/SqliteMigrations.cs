@@ -104,6 +104,57 @@ internal static class SqliteMigrations
         );
         CREATE INDEX address_audit_by_address ON address_audit (address, created_at);
         """,
+        """
+        CREATE TABLE alerts (
+            id              INTEGER PRIMARY KEY,
+            key_id          INTEGER NOT NULL,
+            kind            INTEGER NOT NULL,
+            target          TEXT    NOT NULL,
+            label           TEXT    NULL,
+            enabled         INTEGER NOT NULL,
+            min_score       INTEGER NOT NULL,
+            categories      TEXT    NOT NULL,
+            notify_email    TEXT    NULL,
+            webhook_url     TEXT    NULL,
+            webhook_secret  TEXT    NULL,
+            cooldown_ms     INTEGER NOT NULL,
+            created_at      INTEGER NOT NULL,
+            updated_at      INTEGER NOT NULL,
+            last_alerted_at INTEGER NULL,
+            total_alerts    INTEGER NOT NULL,
+            match_count     INTEGER NOT NULL
+        );
+        CREATE INDEX alerts_by_key ON alerts (key_id, kind);
+        CREATE TABLE alert_events (
+            id          INTEGER PRIMARY KEY,
+            alert_id    INTEGER NOT NULL,
+            report_id   INTEGER NOT NULL,
+            address     TEXT    NOT NULL,
+            categories  TEXT    NOT NULL,
+            score       INTEGER NOT NULL,
+            username    TEXT    NULL,
+            reported_at INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        CREATE INDEX alert_events_by_alert ON alert_events (alert_id, id);
+        CREATE TABLE alert_deliveries (
+            id              INTEGER PRIMARY KEY,
+            alert_id        INTEGER NOT NULL,
+            key_id          INTEGER NOT NULL,
+            channel         INTEGER NOT NULL,
+            destination     TEXT    NOT NULL,
+            payload         TEXT    NOT NULL,
+            created_at      INTEGER NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            status          INTEGER NOT NULL,
+            sent_at         INTEGER NULL,
+            last_error      TEXT    NULL,
+            locked_until    INTEGER NOT NULL
+        );
+        CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
+        CREATE INDEX alert_deliveries_by_alert ON alert_deliveries (alert_id, id);
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

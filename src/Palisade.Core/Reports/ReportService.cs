@@ -15,11 +15,16 @@ namespace Palisade.Core.Reports;
 /// commits them to the store in one transaction and only then applies them to the in-memory index — so a 2xx means
 /// the write is durable, and scores are current when the response is sent.
 /// </summary>
-public sealed class ReportService(IReportStore store, ReputationIndex index, IQuotaCounter quotas, IClock clock, IReportFeed feed) : IDisposable
+public sealed class ReportService(IReportStore store, ReputationIndex index, IQuotaCounter quotas, IClock clock, IReportFeed feed,
+    IReportObserver? observer = null) : IDisposable
 {
     // One writer at a time: duplicate detection and insert must not interleave (SQLite has one writer anyway).
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ConcurrentDictionary<long, long> _acceptedByKey = new();
+    private readonly long[] _outcomes = new long[Enum.GetValues<ReportOutcomeKind>().Length];
+
+    /// <summary>Submitted reports with this outcome since the process started (for /metrics).</summary>
+    public long OutcomeCount(ReportOutcomeKind outcome) => Interlocked.Read(ref _outcomes[(int)outcome]);
 
     public void SeedAcceptedCounts(IReadOnlyDictionary<long, long> counts)
     {
@@ -112,6 +117,7 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
                 }
 
                 await PublishAsync(stored);
+                await ObserveAsync(stored, accepted, submissions);
 
                 _acceptedByKey.AddOrUpdate(reporter.Key.Id, stored.Count, (_, c) => c + stored.Count);
                 for (var i = 0; i < accepted.Count; i++)
@@ -123,6 +129,11 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         finally
         {
             _writer.Release();
+        }
+
+        foreach (var result in results)
+        {
+            Interlocked.Increment(ref _outcomes[(int)result!.Outcome]);
         }
 
         if (!scoreResults)
@@ -276,6 +287,33 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             PublishFailures++;
         }
     }
+
+    // Observers (alerts) see the raw comment once; a failing observer never fails reports that are already committed.
+    private async Task ObserveAsync(IReadOnlyList<StoredReport> stored, List<(int Row, StoredReport Report)> accepted, IReadOnlyList<ReportSubmission> submissions)
+    {
+        if (observer is null)
+        {
+            return;
+        }
+
+        var reports = new AcceptedReport[stored.Count];
+        for (var i = 0; i < stored.Count; i++)
+        {
+            reports[i] = new AcceptedReport(stored[i], submissions[accepted[i].Row].Comment);
+        }
+
+        try
+        {
+            await observer.OnAcceptedAsync(reports, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ObserverFailures++;
+        }
+    }
+
+    /// <summary>Observer calls that threw (the reports were stored regardless).</summary>
+    public long ObserverFailures { get; private set; }
 
     /// <summary>Notifications to other nodes that failed (they catch up from the store).</summary>
     public long PublishFailures { get; private set; }

@@ -17,6 +17,12 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     private readonly ConcurrentDictionary<string, AddressReputation> _addresses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UsernameCell> _usernames = new(StringComparer.Ordinal);
 
+    // IPv6 addresses by /64 (the roll-up): members are pruned lazily, when an address is gone from _addresses.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _prefixes = new(StringComparer.Ordinal);
+
+    /// <summary>Addresses of one /64 read for its roll-up at most (a /64 spraying millions stays answerable).</summary>
+    public const int PrefixMembersRead = 1000;
+
     private sealed class UsernameCell
     {
         public readonly Lock Gate = new();
@@ -45,6 +51,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public void Apply(StoredReport report)
     {
         var entry = _addresses.GetOrAdd(report.Address, static a => new AddressReputation(a));
+        if (entry.Facts.Count == 0 && Prefix64Of(report.Address) is { } prefix)
+        {
+            _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(report.Address, 0);
+        }
+
         lock (entry.Gate)
         {
             entry.Add(report);
@@ -111,12 +122,83 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
 
             _addresses[address] = fresh;
+            if (Prefix64Of(address) is { } prefix)
+            {
+                _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
+            }
         }
 
         Interlocked.Increment(ref _version);
     }
 
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
+
+    /// <summary>The roll-up of the /64 an IPv6 address belongs to, or null (IPv4, or no reports in that /64).</summary>
+    public PrefixReputation? Prefix64(string address)
+    {
+        if (Prefix64Of(address) is not { } prefix || !_prefixes.TryGetValue(prefix, out var members))
+        {
+            return null;
+        }
+
+        var now = clock.UtcNow;
+        var evidence = new List<Evidence>();
+        int addresses = 0;
+        long reports = 0;
+        DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
+        foreach (var member in members.Keys)
+        {
+            if (!_addresses.TryGetValue(member, out var entry))
+            {
+                members.TryRemove(member, out _);
+                continue;
+            }
+
+            lock (entry.Gate)
+            {
+                if (entry.Facts.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var fact in entry.Facts)
+                {
+                    evidence.Add(fact.ToEvidence());
+                }
+
+                reports += entry.TotalReports;
+                first = entry.FirstSeen < first ? entry.FirstSeen : first;
+                last = entry.LastSeen > last ? entry.LastSeen : last;
+            }
+
+            if (++addresses == PrefixMembersRead)
+            {
+                break;
+            }
+        }
+
+        if (addresses == 0)
+        {
+            return null;
+        }
+
+        var score = calculator.Calculate([.. evidence], now, MatchWhitelist(address, now));
+        return new PrefixReputation(prefix, addresses, reports, score.Score, score.RawScore, first, last);
+    }
+
+    /// <summary>"2001:db8:1:2::/64" for an IPv6 address in canonical text, null for IPv4.</summary>
+    private static string? Prefix64Of(string address)
+    {
+        if (!address.Contains(':', StringComparison.Ordinal) || !System.Net.IPAddress.TryParse(address, out var ip))
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        ip.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     /// <summary>Distinct keys that reported <paramref name="address"/> at or after <paramref name="since"/>, over every
     /// retained report (not only the recent ones a check shows).</summary>
@@ -374,6 +456,22 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         RebuildUsernames();
+        foreach (var (prefix, members) in _prefixes)
+        {
+            foreach (var member in members.Keys)
+            {
+                if (!_addresses.ContainsKey(member))
+                {
+                    members.TryRemove(member, out _);
+                }
+            }
+
+            if (members.IsEmpty)
+            {
+                _prefixes.TryRemove(prefix, out _);
+            }
+        }
+
         if (droppedFacts > 0 || droppedAddresses > 0)
         {
             Interlocked.Increment(ref _version);

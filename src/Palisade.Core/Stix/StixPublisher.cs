@@ -28,6 +28,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _lastDateAdded;
+    private long _indicatorVersionsPublished;
     private long _scannedWhitelistVersion = -1;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
     private bool _started;
@@ -49,6 +50,12 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
     /// <summary>True while this node writes the version log.</summary>
     public bool IsPublishing => _publishing;
+
+    /// <summary>Indicator versions (new, updated or revoked) this node committed since the process started (for /metrics).</summary>
+    public long IndicatorVersionsPublished => Interlocked.Read(ref _indicatorVersionsPublished);
+
+    /// <summary>Indicators ever published (current and revoked), as loaded or written by this node.</summary>
+    public int IndicatorCount => _heads.Count;
 
     private async Task LoadAsync(bool publish, CancellationToken cancellationToken)
     {
@@ -234,6 +241,8 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         {
             _heads[head.Address] = head;
         }
+
+        Interlocked.Add(ref _indicatorVersionsPublished, heads.Count);
 
         _lastDateAdded = lastDateAdded;
         versions.Clear();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Palisade.Core.Addresses;
+using Palisade.Core.Alerts;
 using Palisade.Core.Categories;
 using Palisade.Core.Geo;
 using Palisade.Core.Keys;
@@ -55,19 +56,20 @@ public static class NativeApi
 
         var result = index.Check(address, checkQuery);
         var geoInfo = address.IsPublic ? geo.Lookup(address.Address) : null;
+        var prefix = address.IsPublic ? index.Prefix64(address.Text) : null;
         if (exclude.Count == 0)
         {
             // The index hands out one result object per address until its evidence, score or whitelist changes; the
             // default answer for it is serialized once and reused (see NativeMapper.ToCheckJson).
             var reusable = verbose && result.Found && !checkQuery.IsFiltered && !checkQuery.IgnoreWhitelist;
-            var json = NativeMapper.ToCheckJson(result, verbose, geoInfo, reusable);
+            var json = NativeMapper.ToCheckJson(result, verbose, geoInfo, reusable, prefix);
             http.Response.ContentType = "application/json; charset=utf-8";
             http.Response.ContentLength = json.Length;
             await http.Response.Body.WriteAsync(json, http.RequestAborted);
             return TypedResults.Empty;
         }
 
-        var response = NativeMapper.ToCheckResponse(result, verbose, geoInfo);
+        var response = NativeMapper.ToCheckResponse(result, verbose, geoInfo, prefix);
         var node = JsonSerializer.SerializeToNode(response, NativeJsonContext.Default.NativeCheckResponse)!.AsObject();
         foreach (var field in exclude)
         {
@@ -145,7 +147,7 @@ public static class NativeApi
         }
     }
 
-    public static async Task<IResult> Status(HttpContext http, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> Status(HttpContext http, IQuotaCounter quotas, IClock clock, IAlertStore alerts)
     {
         var key = AccessContext.From(http).Key;
         var now = clock.UtcNow;
@@ -155,11 +157,13 @@ public static class NativeApi
             return new NativeQuotaState(peek.Used, peek.Limit, peek.Remaining);
         }
 
-        var none = new NativeAlertCount(0, 0);
+        var alertCounts = await alerts.CountByKindAsync(key.Key.Id, http.RequestAborted);
+        var alertLimits = AlertLimits.For(key.Tier.Id);
+        NativeAlertCount Count(AlertTargetKind kind) => new(alertCounts.GetValueOrDefault(kind), alertLimits.LimitFor(kind));
         return TypedResults.Json(new NativeStatusResponse(
             new NativeTierInfo(key.Tier.Id, key.Tier.DisplayName),
             new NativeQuotas(await State(QuotaFamily.Check), await State(QuotaFamily.Report), await State(QuotaFamily.Blacklist), await State(QuotaFamily.Taxii)),
-            new NativeAlertCounts(none, none, none, none),
+            new NativeAlertCounts(Count(AlertTargetKind.Ip), Count(AlertTargetKind.Range), Count(AlertTargetKind.Username), Count(AlertTargetKind.Email)),
             key.Key.Name,
             WireTime.Rfc3339(QuotaDay.NextReset(now))), NativeJsonContext.Default.NativeStatusResponse);
     }

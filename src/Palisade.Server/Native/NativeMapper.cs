@@ -20,14 +20,16 @@ internal static class NativeMapper
     /// an unfiltered, verbose check) the bytes are kept with the result and served again while it and the geolocation
     /// are unchanged.
     /// </summary>
-    public static byte[] ToCheckJson(CheckResult result, bool verbose, GeoInfo? geo, bool reusable)
+    public static byte[] ToCheckJson(CheckResult result, bool verbose, GeoInfo? geo, bool reusable, PrefixReputation? prefix = null)
     {
+        // The /64 roll-up moves with other addresses' reports, so an answer carrying it is never reused.
+        reusable &= prefix is null;
         if (reusable && DefaultAnswers.TryGetValue(result, out var cached) && Equals(cached.Item1, geo))
         {
             return cached.Item2;
         }
 
-        var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, verbose, geo), NativeJsonContext.Default.NativeCheckResponse);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, verbose, geo, prefix), NativeJsonContext.Default.NativeCheckResponse);
         if (reusable)
         {
             DefaultAnswers.AddOrUpdate(result, Tuple.Create(geo, json));
@@ -37,7 +39,7 @@ internal static class NativeMapper
     }
 
     /// <summary>Maps a check result; <paramref name="geo"/> fills <c>geolocation</c> (null when unknown).</summary>
-    public static NativeCheckResponse ToCheckResponse(CheckResult result, bool verbose, GeoInfo? geo = null)
+    public static NativeCheckResponse ToCheckResponse(CheckResult result, bool verbose, GeoInfo? geo = null, PrefixReputation? prefix = null)
     {
         var whitelisted = result.Whitelisted is { } entry ? new NativeWhitelistInfo(entry.Name, entry.Source, entry.Multiplier) : null;
         var response = new NativeCheckResponse(
@@ -55,6 +57,8 @@ internal static class NativeMapper
             [.. result.Primitives.Select(p => new NativePrimitive(p.Name, p.Count, p.Description))])
         {
             Whitelisted = whitelisted,
+            Prefix64 = prefix is null ? null : new NativePrefixReputation(prefix.Prefix, prefix.Addresses, prefix.Reports, prefix.Score,
+                WireTime.Rfc3339(prefix.FirstSeen), WireTime.Rfc3339(prefix.LastSeen)),
         };
         if (!verbose || !result.Found)
         {

@@ -32,6 +32,31 @@ public sealed class CheckEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ipv6_check_carries_the_roll_up_of_its_64()
+    {
+        foreach (var ip in new[] { "2a00:1450:4001:81c::a", "2a00:1450:4001:81c::b" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _client.PostJsonAsync("/v1/key/report", new { ip, category = "brute_force", protocol = "ssh" })).StatusCode);
+        }
+
+        // A neighbour never reported itself: nothing of its own, but its /64 is known.
+        var json = await (await _client.GetAsync("/v1/key/check/2a00:1450:4001:81c::c")).JsonAsync();
+        Assert.False(json.GetProperty("found").GetBoolean());
+        Assert.Equal(0, json.GetProperty("confidenceLevel").GetInt32());
+        var prefix = json.GetProperty("prefix64");
+        Assert.Equal("2a00:1450:4001:81c::/64", prefix.GetProperty("prefix").GetString());
+        Assert.Equal(2, prefix.GetProperty("addresses").GetInt32());
+        Assert.Equal(2, prefix.GetProperty("reports").GetInt64());
+        Assert.True(prefix.GetProperty("confidenceLevel").GetInt32() > 0);
+
+        // Repeated checks see a third report in the /64 (the answer is not cached across it).
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostJsonAsync("/v1/key/report", new { ip = "2a00:1450:4001:81c::d", category = "port_scan", protocol = "tcp" })).StatusCode);
+        json = await (await _client.GetAsync("/v1/key/check/2a00:1450:4001:81c::a?verbose=true")).JsonAsync();
+        Assert.Equal(3, json.GetProperty("prefix64").GetProperty("addresses").GetInt32());
+        Assert.False((await (await _client.GetAsync("/v1/key/check/45.33.32.157")).JsonAsync()).TryGetProperty("prefix64", out _));
+    }
+
+    [Fact]
     public async Task Reported_address_is_found_with_a_score_and_cli_field_types()
     {
         var report = await _client.PostJsonAsync("/v1/key/report", new { ip = "45.33.32.156", category = "brute_force", protocol = "ssh", comment = "failed logins", port = 22, username = "root" });

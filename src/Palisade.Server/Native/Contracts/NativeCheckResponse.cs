@@ -23,6 +23,10 @@ public sealed record NativeCheckResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public NativeWhitelistInfo? Whitelisted { get; init; }
 
+    /// <summary>IPv6: the roll-up of the address's /64 when any address in it was reported.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NativePrefixReputation? Prefix64 { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<NativeCategoryCount>? Categories { get; init; }
 

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Palisade.Cli.Client;
+
+/// <summary>Lenient reads of answer fields for human output: a missing or null field is simply not shown.</summary>
+internal static class JsonFields
+{
+    public static string? Text(this JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    public static long? Number(this JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number &&
+           value.TryGetInt64(out var number)
+            ? number
+            : null;
+
+    public static double? Real(this JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.GetDouble()
+            : null;
+
+    public static bool Flag(this JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    public static JsonElement Child(this JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    public static IEnumerable<JsonElement> Items(this JsonElement element, string name)
+        => element.Child(name) is { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray() : [];
+
+    public static string Format(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>An RFC 3339 time as "2026-11-23 13:05 UTC (2h ago)"; anything unparsable verbatim.</summary>
+    public static string When(string? time)
+    {
+        if (time is null)
+        {
+            return "never";
+        }
+
+        if (!DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
+            return time;
+        }
+
+        var ago = DateTimeOffset.UtcNow - at;
+        var relative = ago.TotalMinutes < 1 ? "just now" : ago.TotalHours < 1 ? $"{(int)ago.TotalMinutes}m ago" :
+            ago.TotalDays < 1 ? $"{(int)ago.TotalHours}h ago" : $"{(int)ago.TotalDays}d ago";
+        return $"{at:yyyy-MM-dd HH:mm} UTC ({relative})";
+    }
+}

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Palisade.Core.Alerts;
+using Palisade.Core.Keys;
+using Palisade.Core.Time;
+using Palisade.Server.Access;
+using Palisade.Server.Native;
+
+namespace Palisade.Server.Alerts;
+
+/// <summary>
+/// The native face's alert endpoints: <c>GET/POST /v1/key/alerts</c>, <c>GET/PATCH/DELETE /v1/key/alerts/{id}</c>.
+/// A key sees only its own alerts (another key's id answers 404, as an unknown one does).
+/// </summary>
+public static class AlertsApi
+{
+    private const int MaxBodyBytes = 16 * 1024;
+    private const int DeliveriesShown = 20;
+
+    public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/key/alerts").WithTags("Native");
+        var access = new NativeAccessFilter(QuotaFamily.Check, Feature.Alerts);
+        api.MapGet("", List).AddEndpointFilter(access);
+        api.MapPost("", Create).AddEndpointFilter(access);
+        api.MapGet("/{id}", Get).AddEndpointFilter(access);
+        api.MapPatch("/{id}", Update).AddEndpointFilter(access);
+        api.MapDelete("/{id}", Delete).AddEndpointFilter(access);
+        return app;
+    }
+
+    public static async Task<IResult> List(HttpContext http, IAlertStore store)
+    {
+        var key = AccessContext.From(http).Key;
+        var alerts = await store.ListByKeyAsync(key.Key.Id, http.RequestAborted);
+        return Json(AlertJson.List(alerts), StatusCodes.Status200OK);
+    }
+
+    public static async Task<IResult> Get(string id, HttpContext http, IAlertStore store)
+    {
+        var (alert, problem) = await FindAsync(id, http, store);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var deliveries = await store.ListDeliveriesAsync(alert!.Id, DeliveriesShown, http.RequestAborted);
+        return Json(AlertJson.One(alert, false, deliveries), StatusCodes.Status200OK);
+    }
+
+    public static async Task<IResult> Create(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp,
+        IClock clock)
+    {
+        var key = AccessContext.From(http).Key;
+        var (request, problem) = await ReadAsync(http, creating: true, webhooks);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var limits = AlertLimits.For(key.Tier.Id);
+        var kind = request!.Kind!.Value;
+        if (!AlertTargets.TryNormalize(kind, request.Target!, limits, out var target, out var error))
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, error);
+        }
+
+        if (request.NotifyEmail is not null && !smtp.IsConfigured)
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, "E-mail delivery is not set up on this server (Palisade:Smtp:Host); use webhookUrl.");
+        }
+
+        var counts = await store.CountByKindAsync(key.Key.Id, http.RequestAborted);
+        var current = counts.GetValueOrDefault(kind);
+        if (current >= limits.LimitFor(kind) || counts.Values.Sum() >= AlertLimits.MaxPerKey)
+        {
+            var limit = Math.Min(limits.LimitFor(kind), AlertLimits.MaxPerKey);
+            return NativeResults.Error(StatusCodes.Status403Forbidden,
+                $"The {key.Tier.DisplayName} tier allows {limit} {AlertTargets.Name(kind)} alert(s) (at most {AlertLimits.MaxPerKey} in all); delete one first.");
+        }
+
+        var preferences = new AlertPreferences(request.MinScore ?? 0, request.Categories ?? [], request.NotifyEmail, request.WebhookUrl,
+            request.Cooldown ?? AlertPreferences.DefaultCooldown);
+        var alert = await store.CreateAsync(new Alert(0, key.Key.Id, kind, target, request.Label, request.Enabled ?? true, preferences,
+            request.WebhookUrl is null ? null : NewSecret(), clock.UtcNow, null, 0, 0), http.RequestAborted);
+        await registry.ReloadAsync(http.RequestAborted);
+        http.Response.Headers.Location = "/v1/key/alerts/" + alert.Id.ToString(CultureInfo.InvariantCulture);
+        return Json(AlertJson.One(alert, withSecret: true), StatusCodes.Status201Created);
+    }
+
+    public static async Task<IResult> Update(string id, HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks,
+        SmtpOptions smtp)
+    {
+        var (alert, problem) = await FindAsync(id, http, store);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (request, bodyProblem) = await ReadAsync(http, creating: false, webhooks);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        if (request!.HasNotifyEmail && request.NotifyEmail is not null && !smtp.IsConfigured)
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, "E-mail delivery is not set up on this server (Palisade:Smtp:Host); use webhookUrl.");
+        }
+
+        var old = alert!.Preferences;
+        var preferences = new AlertPreferences(request.MinScore ?? old.MinScore, request.Categories ?? old.Categories,
+            request.HasNotifyEmail ? request.NotifyEmail : old.NotifyEmail, request.HasWebhookUrl ? request.WebhookUrl : old.WebhookUrl,
+            request.Cooldown ?? old.Cooldown);
+        // A secret is made when a webhook is first added (and shown in this answer); an existing one is kept.
+        var newSecret = preferences.WebhookUrl is not null && alert.WebhookSecret is null;
+        var updated = alert with
+        {
+            Label = request.HasLabel ? request.Label : alert.Label,
+            Enabled = request.Enabled ?? alert.Enabled,
+            Preferences = preferences,
+            WebhookSecret = newSecret ? NewSecret() : alert.WebhookSecret,
+        };
+        if (!await store.UpdateAsync(updated, http.RequestAborted))
+        {
+            return NotFound();
+        }
+
+        await registry.ReloadAsync(http.RequestAborted);
+        return Json(AlertJson.One(updated, withSecret: newSecret), StatusCodes.Status200OK);
+    }
+
+    public static async Task<IResult> Delete(string id, HttpContext http, IAlertStore store, AlertRegistry registry)
+    {
+        var key = AccessContext.From(http).Key;
+        if (!TryParseId(id, out var alertId))
+        {
+            return BadId();
+        }
+
+        if (!await store.DeleteAsync(key.Key.Id, alertId, http.RequestAborted))
+        {
+            return NotFound();
+        }
+
+        await registry.ReloadAsync(http.RequestAborted);
+        // SikkerAPI's client requires exactly 200 here (a 204 is an error to it).
+        return Json(AlertJson.Deleted(alertId), StatusCodes.Status200OK);
+    }
+
+    private static async Task<(Alert? Alert, IResult? Problem)> FindAsync(string id, HttpContext http, IAlertStore store)
+    {
+        if (!TryParseId(id, out var alertId))
+        {
+            return (null, BadId());
+        }
+
+        var alert = await store.GetAsync(alertId, http.RequestAborted);
+        return alert is null || alert.KeyId != AccessContext.From(http).Key.Key.Id ? (null, NotFound()) : (alert, null);
+    }
+
+    private static async Task<(AlertRequest? Request, IResult? Problem)> ReadAsync(HttpContext http, bool creating, WebhookTargetPolicy webhooks)
+    {
+        var body = await RequestBodyReader.ReadAsync(http.Request, MaxBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return (null, NativeResults.Error(StatusCodes.Status413PayloadTooLarge, $"Request body is larger than {MaxBodyBytes / 1024} KB."));
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return (null, NativeResults.Error(StatusCodes.Status400BadRequest, "Request body is not valid UTF-8."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            return (null, NativeResults.Error(StatusCodes.Status400BadRequest, "Request body is not valid JSON: " + ex.Message));
+        }
+
+        using (document)
+        {
+            return AlertRequestParser.TryParse(document.RootElement, creating, webhooks, out var request, out var error)
+                ? (request, null)
+                : (null, NativeResults.Error(StatusCodes.Status400BadRequest, error));
+        }
+    }
+
+    private static bool TryParseId(string text, out long id)
+        => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    private static IResult BadId() => NativeResults.Error(StatusCodes.Status400BadRequest, "An alert id is a positive whole number.");
+
+    private static IResult NotFound() => NativeResults.Error(StatusCodes.Status404NotFound, "No alert with this id belongs to this key.");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Json(string body, int status) => TypedResults.Text(body, "application/json; charset=utf-8", statusCode: status);
+
+    private static string NewSecret() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+}

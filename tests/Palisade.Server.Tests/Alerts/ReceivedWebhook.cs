@@ -1,0 +1,3 @@
+namespace Palisade.Server.Tests.Alerts;
+
+internal sealed record ReceivedWebhook(string Body, string? Signature, DateTimeOffset ReceivedAt);
