@@ -159,6 +159,21 @@ internal static class PostgresMigrations
         CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
         CREATE INDEX alert_deliveries_by_alert ON alert_deliveries (alert_id, id);
         """,
+        """
+        CREATE TABLE dashboard_users (
+            id            bigserial PRIMARY KEY,
+            email         text   NOT NULL UNIQUE,
+            password_hash bytea  NOT NULL,
+            password_salt bytea  NOT NULL,
+            iterations    bigint NOT NULL,
+            created_at    bigint NOT NULL
+        );
+        CREATE TABLE dashboard_user_keys (
+            key_id  bigint PRIMARY KEY,
+            user_id bigint NOT NULL
+        );
+        CREATE INDEX dashboard_user_keys_by_user ON dashboard_user_keys (user_id);
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -155,6 +155,21 @@ internal static class SqliteMigrations
         CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
         CREATE INDEX alert_deliveries_by_alert ON alert_deliveries (alert_id, id);
         """,
+        """
+        CREATE TABLE dashboard_users (
+            id            INTEGER PRIMARY KEY,
+            email         TEXT    NOT NULL UNIQUE,
+            password_hash BLOB    NOT NULL,
+            password_salt BLOB    NOT NULL,
+            iterations    INTEGER NOT NULL,
+            created_at    INTEGER NOT NULL
+        );
+        CREATE TABLE dashboard_user_keys (
+            key_id  INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL
+        );
+        CREATE INDEX dashboard_user_keys_by_user ON dashboard_user_keys (user_id);
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -6,12 +6,16 @@ namespace Palisade.Core.Stix;
 /// <summary>Reads an address's evidence from the reputation index into an <see cref="IndicatorObservation"/>.</summary>
 public sealed class IndicatorObserver(ReputationIndex index, StixOptions options)
 {
+    // Label and technique lists repeat across addresses (a few hundred distinct ones for a million indicators): kept
+    // once each instead of once per published head.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _texts = new(StringComparer.Ordinal);
+
     public IndicatorObservation? Observe(string address)
         => index.Find(address) is { } entry ? Observe(entry) : null;
 
     public IndicatorObservation Observe(AddressReputation entry)
     {
-        var score = index.Score(entry);
+        var score = index.ScoreOnce(entry);
         var behaviours = new HashSet<(string? Protocol, int Category)>();
         DateTimeOffset lastSeen;
         lock (entry.Gate)
@@ -39,6 +43,8 @@ public sealed class IndicatorObserver(ReputationIndex index, StixOptions options
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
         return new IndicatorObservation(entry.Address, score.Score, score.WhitelistName is not null, lastSeen,
-            string.Join('\n', labels), string.Join('\n', techniques));
+            Intern(string.Join('\n', labels)), Intern(string.Join('\n', techniques)));
     }
+
+    private string Intern(string text) => _texts.Count < 100_000 ? _texts.GetOrAdd(text, text) : text;
 }

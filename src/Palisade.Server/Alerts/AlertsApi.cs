@@ -14,7 +14,8 @@ namespace Palisade.Server.Alerts;
 
 /// <summary>
 /// The native face's alert endpoints: <c>GET/POST /v1/key/alerts</c>, <c>GET/PATCH/DELETE /v1/key/alerts/{id}</c>.
-/// A key sees only its own alerts (another key's id answers 404, as an unknown one does).
+/// A key sees only its own alerts (another key's id answers 404, as an unknown one does). SikkerAPI's per-kind paths
+/// (<see cref="AlertKindRoutes"/>) run the same handlers narrowed to one kind.
 /// </summary>
 public static class AlertsApi
 {
@@ -30,19 +31,40 @@ public static class AlertsApi
         api.MapGet("/{id}", Get).AddEndpointFilter(access);
         api.MapPatch("/{id}", Update).AddEndpointFilter(access);
         api.MapDelete("/{id}", Delete).AddEndpointFilter(access);
+        foreach (var routes in AlertKindRoutes.All)
+        {
+            routes.Map(app, access);
+        }
+
         return app;
     }
 
-    public static async Task<IResult> List(HttpContext http, IAlertStore store)
+    public static Task<IResult> List(HttpContext http, IAlertStore store) => ListAsync(http, store, null);
+
+    public static Task<IResult> Get(string id, HttpContext http, IAlertStore store) => GetAsync(id, http, store, null);
+
+    public static Task<IResult> Create(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp,
+        IClock clock)
+        => CreateAsync(http, store, registry, webhooks, smtp, clock, null);
+
+    public static Task<IResult> Update(string id, HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks,
+        SmtpOptions smtp)
+        => UpdateAsync(id, http, store, registry, webhooks, smtp, null);
+
+    public static Task<IResult> Delete(string id, HttpContext http, IAlertStore store, AlertRegistry registry) => DeleteAsync(id, http, store, registry, null);
+
+    // The handlers below serve both /v1/key/alerts (only = null) and one kind's path (only = that kind, whose alerts
+    // alone are listed, found and deleted there; an alert of another kind answers 404 as an unknown id does).
+    internal static async Task<IResult> ListAsync(HttpContext http, IAlertStore store, AlertKindRoutes? only)
     {
         var key = AccessContext.From(http).Key;
         var alerts = await store.ListByKeyAsync(key.Key.Id, http.RequestAborted);
-        return Json(AlertJson.List(alerts), StatusCodes.Status200OK);
+        return Json(AlertJson.List(only is null ? alerts : [.. alerts.Where(a => a.Kind == only.Kind)]), StatusCodes.Status200OK);
     }
 
-    public static async Task<IResult> Get(string id, HttpContext http, IAlertStore store)
+    internal static async Task<IResult> GetAsync(string id, HttpContext http, IAlertStore store, AlertKindRoutes? only)
     {
-        var (alert, problem) = await FindAsync(id, http, store);
+        var (alert, problem) = await FindAsync(id, http, store, only);
         if (problem is not null)
         {
             return problem;
@@ -52,11 +74,11 @@ public static class AlertsApi
         return Json(AlertJson.One(alert, false, deliveries), StatusCodes.Status200OK);
     }
 
-    public static async Task<IResult> Create(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp,
-        IClock clock)
+    internal static async Task<IResult> CreateAsync(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks,
+        SmtpOptions smtp, IClock clock, AlertKindRoutes? only)
     {
         var key = AccessContext.From(http).Key;
-        var (request, problem) = await ReadAsync(http, creating: true, webhooks);
+        var (request, problem) = await ReadAsync(http, creating: true, webhooks, only);
         if (problem is not null)
         {
             return problem;
@@ -88,20 +110,20 @@ public static class AlertsApi
         var alert = await store.CreateAsync(new Alert(0, key.Key.Id, kind, target, request.Label, request.Enabled ?? true, preferences,
             request.WebhookUrl is null ? null : NewSecret(), clock.UtcNow, null, 0, 0), http.RequestAborted);
         await registry.ReloadAsync(http.RequestAborted);
-        http.Response.Headers.Location = "/v1/key/alerts/" + alert.Id.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers.Location = (only?.Path ?? "/v1/key/alerts") + "/" + alert.Id.ToString(CultureInfo.InvariantCulture);
         return Json(AlertJson.One(alert, withSecret: true), StatusCodes.Status201Created);
     }
 
-    public static async Task<IResult> Update(string id, HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks,
-        SmtpOptions smtp)
+    internal static async Task<IResult> UpdateAsync(string id, HttpContext http, IAlertStore store, AlertRegistry registry,
+        WebhookTargetPolicy webhooks, SmtpOptions smtp, AlertKindRoutes? only)
     {
-        var (alert, problem) = await FindAsync(id, http, store);
+        var (alert, problem) = await FindAsync(id, http, store, only);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (request, bodyProblem) = await ReadAsync(http, creating: false, webhooks);
+        var (request, bodyProblem) = await ReadAsync(http, creating: false, webhooks, only);
         if (bodyProblem is not null)
         {
             return bodyProblem;
@@ -134,12 +156,17 @@ public static class AlertsApi
         return Json(AlertJson.One(updated, withSecret: newSecret), StatusCodes.Status200OK);
     }
 
-    public static async Task<IResult> Delete(string id, HttpContext http, IAlertStore store, AlertRegistry registry)
+    internal static async Task<IResult> DeleteAsync(string id, HttpContext http, IAlertStore store, AlertRegistry registry, AlertKindRoutes? only)
     {
         var key = AccessContext.From(http).Key;
         if (!TryParseId(id, out var alertId))
         {
             return BadId();
+        }
+
+        if (only is not null && (await store.GetAsync(alertId, http.RequestAborted))?.Kind != only.Kind)
+        {
+            return NotFound();
         }
 
         if (!await store.DeleteAsync(key.Key.Id, alertId, http.RequestAborted))
@@ -152,7 +179,7 @@ public static class AlertsApi
         return Json(AlertJson.Deleted(alertId), StatusCodes.Status200OK);
     }
 
-    private static async Task<(Alert? Alert, IResult? Problem)> FindAsync(string id, HttpContext http, IAlertStore store)
+    private static async Task<(Alert? Alert, IResult? Problem)> FindAsync(string id, HttpContext http, IAlertStore store, AlertKindRoutes? only)
     {
         if (!TryParseId(id, out var alertId))
         {
@@ -160,10 +187,13 @@ public static class AlertsApi
         }
 
         var alert = await store.GetAsync(alertId, http.RequestAborted);
-        return alert is null || alert.KeyId != AccessContext.From(http).Key.Key.Id ? (null, NotFound()) : (alert, null);
+        return alert is null || alert.KeyId != AccessContext.From(http).Key.Key.Id || (only is not null && alert.Kind != only.Kind)
+            ? (null, NotFound())
+            : (alert, null);
     }
 
-    private static async Task<(AlertRequest? Request, IResult? Problem)> ReadAsync(HttpContext http, bool creating, WebhookTargetPolicy webhooks)
+    private static async Task<(AlertRequest? Request, IResult? Problem)> ReadAsync(HttpContext http, bool creating, WebhookTargetPolicy webhooks,
+        AlertKindRoutes? only)
     {
         var body = await RequestBodyReader.ReadAsync(http.Request, MaxBodyBytes, http.RequestAborted);
         if (body is null)
@@ -188,6 +218,13 @@ public static class AlertsApi
 
         using (document)
         {
+            // A kind's path needs that kind's target field; any other target is named as the wrong one.
+            if (creating && only is not null && document.RootElement.ValueKind == JsonValueKind.Object &&
+                !document.RootElement.TryGetProperty(only.TargetField, out _))
+            {
+                return (null, NativeResults.Error(StatusCodes.Status400BadRequest, only.MissingTargetMessage));
+            }
+
             return AlertRequestParser.TryParse(document.RootElement, creating, webhooks, out var request, out var error)
                 ? (request, null)
                 : (null, NativeResults.Error(StatusCodes.Status400BadRequest, error));

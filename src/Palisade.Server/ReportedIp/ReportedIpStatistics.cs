@@ -38,7 +38,7 @@ internal sealed class ReportedIpStatistics
                     active++;
                 }
 
-                if (index.Score(entry).Score >= HighConfidence)
+                if (index.ScoreValue(entry).Score >= HighConfidence)
                 {
                     high++;
                 }

@@ -48,6 +48,7 @@ internal sealed class GuardNamespace : IAsyncDisposable
         var space = new GuardNamespace(holder, scratch, key);
         try
         {
+            await space.WaitForOwnNamespaceAsync();
             await space.MustAsync("ip", "link", "set", "lo", "up");
             await space.StartServerAsync();
             return space;
@@ -231,6 +232,27 @@ internal sealed class GuardNamespace : IAsyncDisposable
             {
                 return _serverOutput.ToString();
             }
+        }
+    }
+
+    /// <summary>unshare may not have left this process's namespace yet when Process.Start returns; entering it too early would
+    /// change the host's firewall.</summary>
+    private async Task WaitForOwnNamespaceAsync()
+    {
+        var host = new FileInfo("/proc/self/ns/net").LinkTarget;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            Assert.False(_holder.HasExited, "unshare -n exited: are network namespaces allowed here?");
+            var target = new FileInfo($"/proc/{_holder.Id}/ns/net").LinkTarget;
+            if (target is not null && target != host && File.Exists($"/proc/{_holder.Id}/exe") &&
+                new FileInfo($"/proc/{_holder.Id}/exe").LinkTarget?.EndsWith("/sleep", StringComparison.Ordinal) == true)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the private network namespace did not appear");
+            await Task.Delay(20);
         }
     }
 

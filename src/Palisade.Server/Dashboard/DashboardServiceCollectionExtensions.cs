@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Palisade.Storage;
+
+namespace Palisade.Server.Dashboard;
+
+public static class DashboardServiceCollectionExtensions
+{
+    /// <summary>Accounts, the session cookie, antiforgery and the keys that protect both (kept in the data folder).</summary>
+    public static IServiceCollection AddPalisadeDashboard(this IServiceCollection services, IConfiguration configuration, PalisadeOptions palisade)
+    {
+        var options = new DashboardOptions();
+        configuration.GetSection("Palisade:Dashboard").Bind(options);
+        services.AddSingleton(options);
+        services.AddSingleton<SqlDashboardUserStore>();
+        services.AddSingleton<DashboardSignInLimiter>();
+        services.AddSingleton<DashboardFlash>();
+        // Persisted, so sessions and forms survive a restart.
+        services.AddDataProtection().SetApplicationName("Palisade")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(palisade.DataDirectory), "dashboard-keys")));
+        services.AddAuthentication().AddCookie(DashboardSession.Scheme, cookie =>
+        {
+            cookie.Cookie.Name = DashboardSession.CookieName;
+            cookie.Cookie.Path = "/dashboard";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = "/dashboard/signin";
+        });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "palisade_antiforgery";
+            antiforgery.Cookie.Path = "/dashboard";
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            antiforgery.FormFieldName = "__antiforgery";
+            antiforgery.SuppressXFrameOptionsHeader = true; // the dashboard sends DENY itself
+        });
+        return services;
+    }
+}
