@@ -14,4 +14,8 @@ root.Subcommands.Add(Palisade.Cli.Client.ReportClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.BulkReportClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.TaxiiClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.StatusClientCommand.Create());
+root.Subcommands.Add(Palisade.Cli.Client.AlertClientCommand.Create(Palisade.Core.Alerts.AlertTargetKind.Ip));
+root.Subcommands.Add(Palisade.Cli.Client.AlertClientCommand.Create(Palisade.Core.Alerts.AlertTargetKind.Range));
+root.Subcommands.Add(Palisade.Cli.Client.AlertClientCommand.Create(Palisade.Core.Alerts.AlertTargetKind.Username));
+root.Subcommands.Add(Palisade.Cli.Client.AlertClientCommand.Create(Palisade.Core.Alerts.AlertTargetKind.Email));
 return await root.Parse(args).InvokeAsync();

@@ -9,6 +9,7 @@ using Palisade.Core.Quotas;
 using Palisade.Server.AbuseIpdb;
 using Palisade.Server.Alerts;
 using Palisade.Server.CrowdSec;
+using Palisade.Server.Dashboard;
 using Palisade.Server.IpSwamp;
 using Palisade.Server.ReportedIp;
 using Scalar.AspNetCore;
@@ -59,6 +60,7 @@ public static class PalisadeServer
         builder.Services.AddPalisadeTaxii();
         builder.Services.AddPalisadeMetrics();
         builder.Services.AddPalisadeAlerts();
+        builder.Services.AddPalisadeDashboard(builder.Configuration, options);
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
         var app = builder.Build();
@@ -78,6 +80,7 @@ public static class PalisadeServer
         app.MapReportedIpApi();
         app.MapIpSwampApi();
         app.MapCrowdSecApi();
+        app.MapDashboard();
 
         // The API reference: the OpenAPI document and a browsable page served from this process (no CDN).
         app.MapOpenApi();

@@ -12,6 +12,7 @@ namespace Palisade.Server.Dashboard;
 public static class DashboardKeyPages
 {
     public const int MaxNameLength = 64;
+    private static readonly string[] Headings = ["Name", "Key", "Tier", "Created"];
 
     public static async Task<IResult> Overview(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing, IQuotaCounter quotas,
         DashboardFlash flash, IClock clock)
@@ -57,7 +58,7 @@ public static class DashboardKeyPages
             else
             {
                 html.Open("table", ("id", "keys")).Open("thead").Open("tr");
-                foreach (var heading in new[] { "Name", "Key", "Tier", "Created" }.Concat(QuotaFamilies.All.Select(f => "Today: " + QuotaFamilies.Name(f))).Append(""))
+                foreach (var heading in Headings.Concat(QuotaFamilies.All.Select(f => "Today: " + QuotaFamilies.Name(f))).Append(""))
                 {
                     html.Element("th", heading);
                 }

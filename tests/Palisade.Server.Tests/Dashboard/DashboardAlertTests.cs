@@ -1,0 +1,69 @@
+using System.Net;
+using Palisade.Core.Alerts;
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.Dashboard;
+
+/// <summary>The alerts page over plain HTTP: create through the form, refuse bad input, only the owner deletes.</summary>
+public sealed class DashboardAlertTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery";
+    private PalisadeHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await PalisadeHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Alerts_are_created_listed_validated_and_deleted_only_by_their_owner()
+    {
+        using var alice = new DashboardClient(_host.BaseAddress);
+        await alice.SignUpAsync("alice@example.org", Password);
+        var (keyId, secret) = await alice.CreateKeyAsync("alerts-key");
+        var key = keyId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var bad = await alice.SubmitAsync("/dashboard/alerts", "/dashboard/alerts", new() { ["key"] = key, ["kind"] = "ip", ["target"] = "not-an-ip" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Empty(await _host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None));
+
+        var created = await alice.SubmitAsync("/dashboard/alerts", "/dashboard/alerts",
+            new() { ["key"] = key, ["kind"] = "ip", ["target"] = "45.33.32.9", ["label"] = "db server", ["minScore"] = "20" });
+        Assert.Equal(HttpStatusCode.SeeOther, created.StatusCode);
+        var page = await alice.PageAsync("/dashboard/alerts");
+        Assert.Contains("45.33.32.9", page, StringComparison.Ordinal);
+        Assert.Contains("db server", page, StringComparison.Ordinal);
+        // The same alert over the native API, for the key that owns it.
+        using var api = _host.ClientWithKey(secret);
+        var listed = await (await api.GetAsync("/v1/key/alerts")).JsonAsync();
+        Assert.Contains("45.33.32.9", listed.GetRawText(), StringComparison.Ordinal);
+        var alertId = (await _host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None)).Single().Id;
+
+        using var mallory = new DashboardClient(_host.BaseAddress);
+        await mallory.SignUpAsync("mallory@example.org", Password);
+        Assert.DoesNotContain("45.33.32.9", await mallory.PageAsync("/dashboard/alerts"), StringComparison.Ordinal);
+        var stolen = await mallory.SubmitAsync("/dashboard/alerts", $"/dashboard/alerts/{alertId}/delete", []);
+        Assert.Equal(HttpStatusCode.NotFound, stolen.StatusCode);
+        Assert.Single(await _host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None));
+
+        var deleted = await alice.SubmitAsync("/dashboard/alerts", $"/dashboard/alerts/{alertId}/delete", []);
+        Assert.Equal(HttpStatusCode.SeeOther, deleted.StatusCode);
+        Assert.Empty(await _host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Ip_page_needs_a_session_and_answers_bad_addresses_with_400()
+    {
+        using var anonymous = new DashboardClient(_host.BaseAddress);
+        var redirect = await anonymous.GetAsync("/dashboard/ip/45.33.32.9");
+        Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
+        Assert.Equal("/dashboard/signin", redirect.Headers.Location?.OriginalString);
+
+        using var user = new DashboardClient(_host.BaseAddress);
+        await user.SignUpAsync("viewer@example.org", Password);
+        var bad = await user.GetAsync("/dashboard/ip/999.1.1.1");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var unknown = await user.PageAsync("/dashboard/ip/45.33.32.10");
+        Assert.Contains("id=\"no-reports\"", unknown, StringComparison.Ordinal);
+        Assert.Contains("id=\"score\">0<", unknown, StringComparison.Ordinal);
+    }
+}
