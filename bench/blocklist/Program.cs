@@ -204,7 +204,9 @@ finally
 
 static void Collect()
 {
-    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    // Aggressive: compacts and gives freed memory back to the OS now, so RSS does not keep falling after the baseline is
+    // taken (the publisher's catch-up leaves garbage the runtime would otherwise decommit slowly).
+    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     GC.WaitForPendingFinalizers();
     GC.Collect();
 }

@@ -7,6 +7,8 @@ root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(WhitelistCommand.Create());
 root.Subcommands.Add(GeoCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
+root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(PurgeCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Guard.GuardCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.CheckClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.BlacklistClientCommand.Create());

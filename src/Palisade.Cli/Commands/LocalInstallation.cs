@@ -12,8 +12,9 @@ namespace Palisade.Cli.Commands;
 /// </summary>
 internal sealed class LocalInstallation
 {
-    private LocalInstallation(IStoreLifecycle database, IKeyStore keys, IWhitelistStore whitelist, IChangeSignal changes)
+    private LocalInstallation(IStoreLifecycle database, IKeyStore keys, IWhitelistStore whitelist, IChangeSignal changes, IReportStore reports)
     {
+        Reports = reports;
         Database = database;
         Keys = keys;
         Whitelist = whitelist;
@@ -28,18 +29,20 @@ internal sealed class LocalInstallation
 
     public IChangeSignal Changes { get; }
 
+    public IReportStore Reports { get; }
+
     public static async Task<LocalInstallation> OpenAsync(string dataDirectory, string? postgres, CancellationToken cancellationToken)
     {
         LocalInstallation installation;
         if (string.IsNullOrWhiteSpace(postgres))
         {
             var sqlite = new SqliteDatabase(new SqliteOptions { DataDirectory = dataDirectory });
-            installation = new LocalInstallation(sqlite, new SqlKeyStore(sqlite), new SqlWhitelistStore(sqlite), new SqlChangeSignal(sqlite));
+            installation = new LocalInstallation(sqlite, new SqlKeyStore(sqlite), new SqlWhitelistStore(sqlite), new SqlChangeSignal(sqlite), new SqliteReportStore(sqlite));
         }
         else
         {
             var pg = new PostgresDatabase(new PostgresOptions { ConnectionString = postgres });
-            installation = new LocalInstallation(pg, new SqlKeyStore(pg), new SqlWhitelistStore(pg), new SqlChangeSignal(pg));
+            installation = new LocalInstallation(pg, new SqlKeyStore(pg), new SqlWhitelistStore(pg), new SqlChangeSignal(pg), new PostgresReportStore(pg));
         }
 
         await installation.Database.MigrateAsync(cancellationToken);
