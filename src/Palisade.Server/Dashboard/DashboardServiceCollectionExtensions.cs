@@ -21,6 +21,10 @@ public static class DashboardServiceCollectionExtensions
         // Persisted, so sessions and forms survive a restart.
         services.AddDataProtection().SetApplicationName("Palisade")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(palisade.DataDirectory), "dashboard-keys")));
+        // The session cookie is read only by the dashboard's own pages (DashboardSession.AuthenticateAsync names the
+        // scheme). Without this switch ASP.NET Core makes a lone scheme the default, and the authentication middleware
+        // would then run the cookie handler on every API request (checks, reports, blocklists) for nothing.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication().AddCookie(DashboardSession.Scheme, cookie =>
         {
             cookie.Cookie.Name = DashboardSession.CookieName;

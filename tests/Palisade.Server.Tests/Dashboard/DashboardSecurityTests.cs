@@ -79,6 +79,16 @@ public sealed class DashboardSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_session_scheme_is_not_a_default_so_api_requests_never_run_it()
+    {
+        // A lone authentication scheme would otherwise become the default, and every check, report and blocklist
+        // request would go through the cookie handler first.
+        var schemes = _host.Service<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
+        Assert.Null(await schemes.GetDefaultAuthenticateSchemeAsync());
+        Assert.NotNull(await schemes.GetSchemeAsync(Palisade.Server.Dashboard.DashboardSession.Scheme));
+    }
+
+    [Fact]
     public async Task Dashboard_pages_carry_security_headers_and_a_locked_down_session_cookie()
     {
         using var client = new DashboardClient(_host.BaseAddress);
