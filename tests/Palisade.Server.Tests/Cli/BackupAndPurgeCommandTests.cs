@@ -5,9 +5,13 @@ using Palisade.Server.Tests.Infrastructure;
 
 namespace Palisade.Server.Tests.Cli;
 
-/// <summary><c>palisade backup</c> and <c>palisade purge</c>, run as real processes on a data folder a server is using.</summary>
+/// <summary><c>palisade backup</c> and <c>palisade purge</c>, run as real processes on a data folder a server is using.
+/// Always on the embedded SQLite database, also in the PostgreSQL pass (an empty --postgres keeps the commands on it):
+/// backup is SQLite's, PostgreSQL installations use pg_dump.</summary>
 public sealed class BackupAndPurgeCommandTests : IDisposable
 {
+    private static readonly string[] OnSqlite = ["--postgres", ""];
+
     private readonly string _data = TempDirectory.Create();
     private readonly string _elsewhere = TempDirectory.Create();
 
@@ -28,7 +32,7 @@ public sealed class BackupAndPurgeCommandTests : IDisposable
 
     private async Task<HttpClient> ServeAndKeyAsync(PalisadeProcess server)
     {
-        var (code, key, _) = await PalisadeProcess.RunAsync("keys", "create", "--data", _data, "--tier", "enterprise", "--name", "ops");
+        var (code, key, _) = await PalisadeProcess.RunAsync(["keys", "create", "--data", _data, "--tier", "enterprise", "--name", "ops", .. OnSqlite]);
         Assert.Equal(0, code);
         var client = new HttpClient { BaseAddress = server.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Trim());
@@ -38,7 +42,7 @@ public sealed class BackupAndPurgeCommandTests : IDisposable
     [Fact]
     public async Task A_backup_taken_while_the_server_runs_is_a_checked_copy_that_restores()
     {
-        using var server = await PalisadeProcess.ServeAsync(_data);
+        using var server = await PalisadeProcess.ServeAsync(_data, OnSqlite);
         using var client = await ServeAndKeyAsync(server);
         foreach (var ip in new[] { "45.33.60.1", "45.33.60.2", "2a00:1450::60" })
         {
@@ -46,7 +50,7 @@ public sealed class BackupAndPurgeCommandTests : IDisposable
         }
 
         var file = Path.Combine(_elsewhere, "palisade-backup.db");
-        var (code, stdout, stderr) = await PalisadeProcess.RunAsync("backup", "--data", _data, "--to", file);
+        var (code, stdout, stderr) = await PalisadeProcess.RunAsync(["backup", "--data", _data, "--to", file, .. OnSqlite]);
         Assert.True(code == 0, stderr);
         Assert.Contains("3 reports, 1 keys, integrity ok", stdout, StringComparison.Ordinal);
         // Checked again with the real sqlite3 tool, and restored into a fresh folder the admin commands can read.
@@ -54,14 +58,14 @@ public sealed class BackupAndPurgeCommandTests : IDisposable
         var restored = Path.Combine(_elsewhere, "restored");
         Directory.CreateDirectory(restored);
         File.Copy(file, Path.Combine(restored, "palisade.db"));
-        var list = await PalisadeProcess.RunAsync("keys", "list", "--data", restored, "--json");
+        var list = await PalisadeProcess.RunAsync(["keys", "list", "--data", restored, "--json", .. OnSqlite]);
         Assert.Equal(0, list.ExitCode);
         Assert.Contains("\"ops\"", list.Stdout, StringComparison.Ordinal);
 
-        var again = await PalisadeProcess.RunAsync("backup", "--data", _data, "--to", file);
+        var again = await PalisadeProcess.RunAsync(["backup", "--data", _data, "--to", file, .. OnSqlite]);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("--force", again.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, (await PalisadeProcess.RunAsync("backup", "--data", _data, "--to", file, "--force")).ExitCode);
+        Assert.Equal(0, (await PalisadeProcess.RunAsync(["backup", "--data", _data, "--to", file, "--force", .. OnSqlite])).ExitCode);
         Assert.False(File.Exists(file + ".partial"));
         var postgres = await PalisadeProcess.RunAsync("backup", "--postgres", "Host=127.0.0.1;Port=1", "--to", file, "--force");
         Assert.Equal(2, postgres.ExitCode);
@@ -71,7 +75,7 @@ public sealed class BackupAndPurgeCommandTests : IDisposable
     [Fact]
     public async Task Purge_deletes_what_is_past_the_given_retention_once()
     {
-        using (var server = await PalisadeProcess.ServeAsync(_data))
+        using (var server = await PalisadeProcess.ServeAsync(_data, OnSqlite))
         using (var client = await ServeAndKeyAsync(server))
         {
             var old = DateTimeOffset.UtcNow.AddDays(-10).ToUnixTimeSeconds();
@@ -79,13 +83,13 @@ public sealed class BackupAndPurgeCommandTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync("/v1/key/report", new { ip = "45.33.61.2", category = "port_scan" })).StatusCode);
         }
 
-        var bad = await PalisadeProcess.RunAsync("purge", "--data", _data, "--report-retention-days", "0");
+        var bad = await PalisadeProcess.RunAsync(["purge", "--data", _data, "--report-retention-days", "0", .. OnSqlite]);
         Assert.Equal(2, bad.ExitCode);
-        var (code, stdout, stderr) = await PalisadeProcess.RunAsync("purge", "--data", _data, "--report-retention-days", "5", "--reputation-retention-days", "5");
+        var (code, stdout, stderr) = await PalisadeProcess.RunAsync(["purge", "--data", _data, "--report-retention-days", "5", "--reputation-retention-days", "5", .. OnSqlite]);
         Assert.True(code == 0, stderr);
         Assert.Contains("1 reports deleted", stdout, StringComparison.Ordinal);
         Assert.Equal("45.33.61.2", await Sqlite3Async(Path.Combine(_data, "palisade.db"), "SELECT address FROM reports;"));
-        var second = await PalisadeProcess.RunAsync("purge", "--data", _data, "--report-retention-days", "5", "--reputation-retention-days", "5");
+        var second = await PalisadeProcess.RunAsync(["purge", "--data", _data, "--report-retention-days", "5", "--reputation-retention-days", "5", .. OnSqlite]);
         Assert.Contains("0 reports deleted", second.Stdout, StringComparison.Ordinal);
     }
 }
