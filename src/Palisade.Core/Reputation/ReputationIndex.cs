@@ -252,8 +252,17 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public ScoreBreakdown Score(string address)
         => _addresses.TryGetValue(address, out var entry) ? Score(entry) : ScoreBreakdown.Zero;
 
-    public ScoreBreakdown Score(AddressReputation entry)
+    public ScoreBreakdown Score(AddressReputation entry) => Score(entry, keep: true);
+
+    /// <summary>
+    /// The breakdown of an address without keeping it on the entry (a cached one is used when valid). For readers that go
+    /// over every address once (the STIX publisher): a million kept breakdowns would be about a gigabyte.
+    /// </summary>
+    public ScoreBreakdown ScoreOnce(AddressReputation entry) => Score(entry, keep: false);
+
+    private ScoreBreakdown Score(AddressReputation entry, bool keep)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         var now = clock.UtcNow;
         var version = whitelist.Version;
         lock (entry.Gate)
@@ -271,39 +280,15 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 evidence[i] = entry.Facts[i].ToEvidence();
             }
 
-            var match = MatchWhitelist(entry.Address, now);
-            var score = calculator.Calculate(evidence, now, match);
-            entry.CachedScore = score;
-            entry.CachedAt = now;
-            entry.CachedWhitelistVersion = version;
+            var score = calculator.Calculate(evidence, now, MatchWhitelist(entry.Address, now));
+            if (keep)
+            {
+                entry.CachedScore = score;
+                entry.CachedAt = now;
+                entry.CachedWhitelistVersion = version;
+            }
+
             return score;
-        }
-    }
-
-    /// <summary>
-    /// The breakdown of an address without keeping it on the entry (a cached one is used when valid). For readers that go
-    /// over every address once (the STIX publisher): a million kept breakdowns would be about a gigabyte.
-    /// </summary>
-    public ScoreBreakdown ScoreOnce(AddressReputation entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        var now = clock.UtcNow;
-        lock (entry.Gate)
-        {
-            var cached = entry.CachedScore;
-            if (cached is not null && entry.CachedWhitelistVersion == whitelist.Version &&
-                (calculator.Options.HalfLifeDays <= 0 || now - entry.CachedAt < options.ScoreRefreshInterval))
-            {
-                return cached;
-            }
-
-            var evidence = new Evidence[entry.Facts.Count];
-            for (var i = 0; i < evidence.Length; i++)
-            {
-                evidence[i] = entry.Facts[i].ToEvidence();
-            }
-
-            return calculator.Calculate(evidence, now, MatchWhitelist(entry.Address, now));
         }
     }
 
