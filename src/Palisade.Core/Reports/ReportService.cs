@@ -46,6 +46,8 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         CancellationToken cancellationToken)
     {
         var now = clock.UtcNow;
+        // Where the reports come from groups reporters by network (docs/scoring.md); before they are applied, so they count so.
+        index.Reporters.NoteCaller(reporter.Key.Id, submissions.Count > 0 ? submissions[0].ReporterAddress : null);
         var results = new ReportResult?[submissions.Count];
         var candidates = new List<(int Row, StoredReport Report)>();
         for (var i = 0; i < submissions.Count; i++)
