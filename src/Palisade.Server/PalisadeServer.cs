@@ -19,6 +19,7 @@ using Palisade.Core.Time;
 using Palisade.Server.Engine;
 using Palisade.Server.Native;
 using Palisade.Server.Operations;
+using Palisade.Server.Proxies;
 using Palisade.Server.Taxii;
 
 namespace Palisade.Server;
@@ -62,9 +63,11 @@ public static class PalisadeServer
         builder.Services.AddPalisadeMetrics();
         builder.Services.AddPalisadeAlerts();
         builder.Services.AddPalisadeDashboard(builder.Configuration, options);
+        builder.Services.AddPalisadeForwardedHeaders(builder.Configuration);
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
         var app = builder.Build();
+        app.UsePalisadeForwardedHeaders();
         app.UsePalisadeAccessLog();
         app.UsePalisadeMetrics();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
