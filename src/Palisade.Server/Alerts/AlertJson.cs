@@ -40,7 +40,7 @@ internal static class AlertJson
     private static string Write(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(json);
         }

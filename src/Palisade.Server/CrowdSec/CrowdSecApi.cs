@@ -45,8 +45,14 @@ public static class CrowdSecApi
         app.MapGet("/v1/decisions", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
                 => Decisions(http, engine, quotas, clock, query, decisions))
             .WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Check));
+        // The real LAPI registers HEAD on both; the bouncer libraries probe it to check the key (200, or 403 from the filter).
+        app.MapMethods("/v1/decisions/stream", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Blacklist));
+        app.MapMethods("/v1/decisions", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Check));
         return app;
     }
+
+    /// <summary>HEAD: the key is good (the access filter refused a bad one with 403); nothing is selected or charged.</summary>
+    public static Ok Probe() => TypedResults.Ok();
 
     private static async Task<IResult> Stream(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock, BlocklistQuery query,
         ConcurrentDictionary<long, string> cursors)
@@ -195,7 +201,7 @@ public static class CrowdSecApi
         }
 
         // contains=true on a wider range asks for decisions covering the whole range: no single-address decision does.
-        return found.Count == 0 ? NullResult() : TypedResults.Json<IReadOnlyList<CrowdSecDecision>>(found, CrowdSecJsonContext.Default.IReadOnlyListCrowdSecDecision);
+        return found.Count == 0 ? NullResult() : TypedResults.Json<IReadOnlyList<CrowdSecDecision>>(found, CrowdSecJsonContext.Api.IReadOnlyListCrowdSecDecision);
     }
 
     private static async Task<QuotaDecision> ChargeAsync(AccessContext access, IQuotaCounter quotas, int units, long? limit, DateTimeOffset now)
@@ -212,7 +218,7 @@ public static class CrowdSecApi
             $"daily quota of {decision.Limit} exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)})");
 
     private static JsonHttpResult<CrowdSecStream> StreamResult(List<CrowdSecDecision> added, List<CrowdSecDecision> deleted)
-        => TypedResults.Json(new CrowdSecStream(added.Count == 0 ? null : added, deleted.Count == 0 ? null : deleted), CrowdSecJsonContext.Default.CrowdSecStream);
+        => TypedResults.Json(new CrowdSecStream(added.Count == 0 ? null : added, deleted.Count == 0 ? null : deleted), CrowdSecJsonContext.Api.CrowdSecStream);
 
     /// <summary>LAPI answers "no decision" with the JSON literal null.</summary>
     private static ContentHttpResult NullResult() => TypedResults.Text("null", "application/json; charset=utf-8");

@@ -26,7 +26,7 @@ public static class DashboardBlacklistPage
         ["scoreMinimum", "limit", "onlyCountries", "exceptCountries", "onlyAsn", "exceptAsn", "ipVersion", "protocols", "categories", "minSeverity",
          "maxAgeInDays", "ignoreWhitelist"];
 
-    private static readonly string[] Formats = ["plaintext", "csv", "json", "ipset", "iptables", "nftables", "nginx", "nginx-geo", "csf"];
+    private static readonly string[] Formats = ["plaintext", "csv", "json", "ipset", "iptables", "iptables-restore", "ip6tables-restore", "nftables", "nginx", "nginx-geo", "csf"];
 
     public static async Task<IResult> Show(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, BlocklistEngine engine)
     {
@@ -167,6 +167,7 @@ public static class DashboardBlacklistPage
                 BlocklistFormat.Csv => "csv",
                 BlocklistFormat.Nftables => "nft",
                 BlocklistFormat.Nginx or BlocklistFormat.NginxGeo => "conf",
+                BlocklistFormat.IptablesRestore or BlocklistFormat.Ip6tablesRestore => "rules",
                 _ => "txt",
             };
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"palisade-blacklist-{BlocklistParameters.FormatName(format)}.{extension}\"";
