@@ -2,6 +2,7 @@ using System.CommandLine;
 using Palisade.Cli.Commands;
 
 var root = new RootCommand("Palisade: self-hosted IP reputation and threat intelligence.");
+VersionAction.Install(root);
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(AccountsCommand.Create());

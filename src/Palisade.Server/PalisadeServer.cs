@@ -11,6 +11,7 @@ using Palisade.Server.Alerts;
 using Palisade.Server.CrowdSec;
 using Palisade.Server.Dashboard;
 using Palisade.Server.IpSwamp;
+using Palisade.Server.Logging;
 using Palisade.Server.ReportedIp;
 using Scalar.AspNetCore;
 using Palisade.Core.Storage;
@@ -56,7 +57,7 @@ public static class PalisadeServer
             builder.WebHost.UseUrls([.. urls]);
         }
 
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.AddPalisadeLogging();
         builder.Services.AddPalisadeEngine(options, clock);
         builder.Services.AddPalisadeTaxii();
         builder.Services.AddPalisadeMetrics();
@@ -67,6 +68,7 @@ public static class PalisadeServer
 
         var app = builder.Build();
         app.UsePalisadeForwardedHeaders();
+        app.UsePalisadeAccessLog();
         app.UsePalisadeMetrics();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
         app.Use(CollapseLeadingSlashes);

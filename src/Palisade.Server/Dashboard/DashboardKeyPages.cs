@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
+using Palisade.Core.Reputation;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Storage;
@@ -157,8 +158,14 @@ public static class DashboardKeyPages
         ApiKey key;
         try
         {
+            // Every key of an account is one reporter (docs/scoring.md "Reporters"), self-service, grouped with the network it was made from.
             key = await keyStore.CreateAsync(new ApiKey(0, storedName, tier.Id, ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), clock.UtcNow,
-                null, new Dictionary<QuotaFamily, long>()), http.RequestAborted);
+                null, new Dictionary<QuotaFamily, long>())
+            {
+                Reporter = "account-" + user.Id.ToString(CultureInfo.InvariantCulture),
+                SelfService = true,
+                Network = ReporterBook.NetworkOf(http.Connection.RemoteIpAddress?.ToString()),
+            }, http.RequestAborted);
         }
         catch (System.Data.Common.DbException)
         {
