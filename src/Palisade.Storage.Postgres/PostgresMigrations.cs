@@ -210,6 +210,9 @@ internal static class PostgresMigrations
             used_at    bigint NULL
         );
         """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN signup_network text NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -206,6 +206,9 @@ internal static class SqliteMigrations
             used_at    INTEGER NULL
         );
         """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN signup_network TEXT NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -10,11 +10,11 @@ namespace Palisade.Storage;
 public sealed class SqlDashboardUserStore(IConnectionFactory database)
 {
     private sealed record Row(long id, string email, byte[] password_hash, byte[] password_salt, long iterations, long created_at, string security_stamp,
-        long? verified_at);
+        long? verified_at, string? signup_network);
 
     private sealed record InviteRow(string? email, long expires_at);
 
-    private const string Columns = "id, email, password_hash, password_salt, iterations, created_at, security_stamp, verified_at";
+    private const string Columns = "id, email, password_hash, password_salt, iterations, created_at, security_stamp, verified_at, signup_network";
 
     /// <summary>
     /// Stores a new account; null when the e-mail address is taken (also under a concurrent sign-up). An unverified
@@ -26,8 +26,8 @@ public sealed class SqlDashboardUserStore(IConnectionFactory database)
         var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             """
             INSERT INTO dashboard_users (email, password_hash, password_salt, iterations, created_at, security_stamp, verified_at, verify_hash,
-                verify_expires_at)
-            VALUES (@Email, @PasswordHash, @PasswordSalt, @Iterations, @CreatedAt, @SecurityStamp, @VerifiedAt, @VerifyHash, @VerifyExpiresAt)
+                verify_expires_at, signup_network)
+            VALUES (@Email, @PasswordHash, @PasswordSalt, @Iterations, @CreatedAt, @SecurityStamp, @VerifiedAt, @VerifyHash, @VerifyExpiresAt, @SignUpNetwork)
             ON CONFLICT (email) DO NOTHING
             RETURNING id
             """,
@@ -35,7 +35,7 @@ public sealed class SqlDashboardUserStore(IConnectionFactory database)
             {
                 user.Email, user.PasswordHash, user.PasswordSalt, Iterations = (long)user.Iterations, CreatedAt = user.CreatedAt.ToUnixTimeMilliseconds(),
                 user.SecurityStamp, VerifiedAt = user.VerifiedAt?.ToUnixTimeMilliseconds(), VerifyHash = verifyHash,
-                VerifyExpiresAt = verifyExpiresAt?.ToUnixTimeMilliseconds(),
+                VerifyExpiresAt = verifyExpiresAt?.ToUnixTimeMilliseconds(), user.SignUpNetwork,
             },
             cancellationToken: cancellationToken));
         return id is { } created ? user with { Id = created } : null;
@@ -174,5 +174,5 @@ public sealed class SqlDashboardUserStore(IConnectionFactory database)
 
     private static DashboardUser Map(Row row) => new(row.id, row.email, row.password_hash, row.password_salt, checked((int)row.iterations),
         DateTimeOffset.FromUnixTimeMilliseconds(row.created_at), row.security_stamp,
-        row.verified_at is { } verified ? DateTimeOffset.FromUnixTimeMilliseconds(verified) : null);
+        row.verified_at is { } verified ? DateTimeOffset.FromUnixTimeMilliseconds(verified) : null, row.signup_network);
 }

@@ -85,7 +85,8 @@ public static class DashboardAccountPages
         }
 
         var now = clock.UtcNow;
-        var user = new DashboardUser(0, email, hashed.Hash, hashed.Salt, DashboardPasswordHasher.Iterations, now, DashboardSession.NewStamp());
+        var user = new DashboardUser(0, email, hashed.Hash, hashed.Salt, DashboardPasswordHasher.Iterations, now, DashboardSession.NewStamp(),
+            SignUpNetwork: DashboardClientNetwork.ForSignUp(http));
         return invite is null
             ? await SignUpOpenAsync(http, users, options, mailer, user, now)
             : await SignUpInvitedAsync(http, users, token!, user, now);
@@ -140,7 +141,7 @@ public static class DashboardAccountPages
         var (ran, valid) = await gate.RunAsync(() => DashboardPasswordHasher.Verify(password, user), http.RequestAborted);
         if (!ran)
         {
-            limiter.Succeeded(network, null); // not checked: give the place back
+            limiter.Abandoned(network, email);
             return Busy(http);
         }
 

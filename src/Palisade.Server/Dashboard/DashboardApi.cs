@@ -7,12 +7,9 @@ namespace Palisade.Server.Dashboard;
 /// <summary>The web dashboard under /dashboard: HTML rendered here, forms posted back with antiforgery tokens.</summary>
 public static class DashboardApi
 {
-    /// <summary>The only dashboard routes reachable without a session; every other route sits behind one group filter.</summary>
-    public static readonly IReadOnlyList<string> PublicRoutes =
-        ["/dashboard/assets/{name}", "/dashboard/signup", "/dashboard/signin", "/dashboard/verify"];
-
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
+        // Reachable without a session: the assets, sign-up, sign-in and e-mail verification. Nothing else.
         var dashboard = app.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().AddEndpointFilter(new DashboardSecurityHeaders());
         dashboard.MapGet("/assets/{name}", DashboardAssets.Serve);
         dashboard.MapGet("/signup", DashboardAccountPages.SignUpForm);

@@ -124,6 +124,21 @@ public sealed class DashboardSignInLimiter(DashboardOptions options, IClock cloc
         }
     }
 
+    /// <summary>The attempt was not checked (the server was too busy): its places are given back, nothing counts.</summary>
+    public void Abandoned(string network, string? account)
+    {
+        lock (_lock)
+        {
+            foreach (var (key, _) in Keys(network, account))
+            {
+                if (_entries.TryGetValue(key, out var entry))
+                {
+                    entry.Pending = Math.Max(0, entry.Pending - 1);
+                }
+            }
+        }
+    }
+
     private IEnumerable<(string Key, int Limit)> Keys(string network, string? account)
     {
         yield return (NetworkKey(network), options.SignInAttempts);

@@ -48,6 +48,8 @@ public sealed partial class DashboardSignUpTests
         var signUp = await SignUpAsync(client, "new@example.org", Password);
         Assert.Equal(HttpStatusCode.Accepted, signUp.StatusCode);
         Assert.Contains("We sent a link to new@example.org", await signUp.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Recorded with the network it came from, so accounts made from one network can be counted together.
+        Assert.Equal("127.0.0.0/24", (await host.Service<SqlDashboardUserStore>().FindByEmailAsync("new@example.org", CancellationToken.None))?.SignUpNetwork);
 
         // Signed in but unverified: no keys.
         Assert.Equal(HttpStatusCode.SeeOther, (await client.SignInAsync("new@example.org", Password)).StatusCode);
