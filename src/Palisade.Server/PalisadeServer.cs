@@ -18,6 +18,7 @@ using Palisade.Core.Time;
 using Palisade.Server.Engine;
 using Palisade.Server.Native;
 using Palisade.Server.Operations;
+using Palisade.Server.Sensors;
 using Palisade.Server.Taxii;
 
 namespace Palisade.Server;
@@ -60,6 +61,7 @@ public static class PalisadeServer
         builder.Services.AddPalisadeTaxii();
         builder.Services.AddPalisadeMetrics();
         builder.Services.AddPalisadeAlerts();
+        builder.Services.AddSingleton<Sensors.SensorRegistry>();
         builder.Services.AddPalisadeDashboard(builder.Configuration, options);
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
@@ -79,6 +81,8 @@ public static class PalisadeServer
         app.MapAbuseIpdbApi();
         app.MapReportedIpApi();
         app.MapIpSwampApi();
+        app.MapIpSwampHoneypotApi();
+        app.MapSensorApi();
         app.MapCrowdSecApi();
         app.MapDashboard();
 

@@ -4,7 +4,7 @@ namespace Palisade.Server.Access;
 
 /// <summary>
 /// Finds the API key in a request, in every form the supported dialects' clients send it:
-/// <c>Authorization: Bearer</c>, <c>X-API-Key</c> (also CrowdSec's <c>X-Api-Key</c>), <c>X-Key</c>, <c>Key</c> and <c>?key=</c>.
+/// <c>Authorization: Bearer</c>, <c>X-API-Key</c> (also CrowdSec's <c>X-Api-Key</c>), <c>X-Key</c>, <c>Key</c>, <c>?key=</c> and <c>?api_key=</c> (IPSwamp's clients).
 /// </summary>
 public static class ApiKeyReader
 {
@@ -25,6 +25,14 @@ public static class ApiKeyReader
             }
         }
 
-        return request.Query.TryGetValue("key", out var query) && !string.IsNullOrWhiteSpace(query[0]) ? query[0]!.Trim() : null;
+        foreach (var name in (ReadOnlySpan<string>)["key", "api_key"])
+        {
+            if (request.Query.TryGetValue(name, out var query) && !string.IsNullOrWhiteSpace(query[0]))
+            {
+                return query[0]!.Trim();
+            }
+        }
+
+        return null;
     }
 }

@@ -24,6 +24,7 @@ public static class DashboardApi
         dashboard.MapGet("/blacklist", DashboardBlacklistPage.Show);
         dashboard.MapGet("/blacklist/download", DashboardBlacklistPage.Download);
         dashboard.MapGet("/alerts", DashboardAlertPages.List);
+        dashboard.MapGet("/sensors", DashboardSensorsPage.Show);
         dashboard.MapPost("/alerts", DashboardAlertPages.Create);
         dashboard.MapPost("/alerts/{id}/delete", DashboardAlertPages.Delete);
         return app;
