@@ -117,3 +117,30 @@ public sealed class SshNetSensorTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary><c>palisade sensor</c> refuses bad options with a clear message and exit code 2, before opening anything.</summary>
+public sealed class SensorCommandTests
+{
+    [Theory]
+    [InlineData("--listen gopher=:7070", "protocol of ssh, telnet, http, ftp, smtp")]
+    [InlineData("--listen ssh=:99999", "the port must be 1-65535")]
+    [InlineData("--listen ssh=nothere:2222", "'nothere' is not an IP address")]
+    [InlineData("--listen ssh=:2222 --listen http=:2222", "port 2222 is given twice")]
+    [InlineData("--listen ssh=:2222 --window 0s", "--window '0s' must be a time")]
+    [InlineData("", "at least one --listen is required")]
+    public async Task Bad_options_are_refused_with_a_clear_message(string options, string message)
+    {
+        var (code, _, stderr) = await PalisadeProcess.RunAsync(["sensor", "--server", "http://127.0.0.1:9", "--key", "sk_honeypot_x",
+            .. options.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_is_required()
+    {
+        var (code, _, stderr) = await PalisadeProcess.RunAsync("sensor", "--server", "http://127.0.0.1:9", "--listen", "ssh=:2222");
+        Assert.Equal(2, code);
+        Assert.Contains("--key (or PALISADE_KEY) is required", stderr, StringComparison.Ordinal);
+    }
+}
