@@ -84,7 +84,7 @@ public static class AbuseIpdbApi
         if (verbose)
         {
             var reports = await ReportsInWindowAsync(store, address.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
-            data = data with { Reports = [.. reports.Take(VerboseReportsShown).Select(AbuseIpdbMapper.Report)] };
+            data = data with { Reports = [.. reports.Take(VerboseReportsShown).Select(r => AbuseIpdbMapper.Report(r, index.Reporters))] };
         }
 
         return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckData);
@@ -108,7 +108,7 @@ public static class AbuseIpdbApi
 
         var all = await ReportsInWindowAsync(store, address!.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
         var lastPage = Math.Max(1, (all.Count + perPage - 1) / perPage);
-        var results = all.Skip((page - 1) * perPage).Take(perPage).Select(AbuseIpdbMapper.Report).ToList();
+        var results = all.Skip((page - 1) * perPage).Take(perPage).Select(r => AbuseIpdbMapper.Report(r, index.Reporters)).ToList();
         string PageUrl(int number) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/v2/reports?" +
             $"ipAddress={Uri.EscapeDataString(address!.Text)}&maxAgeInDays={maxAgeDays}&perPage={perPage}&page={number}";
         var data = new AbuseIpdbReportsPage(all.Count, page, results.Count, perPage, lastPage,
@@ -189,13 +189,19 @@ public static class AbuseIpdbApi
         return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckBlockData);
     }
 
-    /// <summary>Deletes the caller's own reports of an address (recorded in the audit trail); not charged.</summary>
-    public static async Task<IResult> ClearAddress(HttpContext http, ReportService reports)
+    /// <summary>Deletes the caller's own reports of an address (recorded in the audit trail); charged one unit of the report
+    /// quota, so withdrawals are metered like reports (429 once it is exhausted).</summary>
+    public static async Task<IResult> ClearAddress(HttpContext http, ReportService reports, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
         if (!TryAddress(http.Request.Query, out var address, out var failure))
         {
             return failure!;
+        }
+
+        if (await ChargeCheckAsync(access, quotas, clock, QuotaFamily.Report) is { } refused)
+        {
+            return refused;
         }
 
         var (deleted, error) = await reports.ClearAsync(access.Key, address!.Text, "clear", null, http.RequestAborted);
@@ -473,10 +479,10 @@ public static class AbuseIpdbApi
     private static CheckResult Windowed(ReputationIndex index, NormalizedAddress address, CheckResult full, int maxAgeDays)
         => maxAgeDays >= index.Options.ReportRetentionDays ? full : index.Check(address, new CheckQuery(TimeSpan.FromDays(maxAgeDays)));
 
-    private static async Task<IResult?> ChargeCheckAsync(AccessContext access, IQuotaCounter quotas, IClock clock)
+    private static async Task<IResult?> ChargeCheckAsync(AccessContext access, IQuotaCounter quotas, IClock clock, QuotaFamily family = QuotaFamily.Check)
     {
-        var limit = access.Key.LimitFor(QuotaFamily.Check);
-        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, limit, clock.UtcNow);
+        var limit = access.Key.LimitFor(family);
+        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, family, 1, limit, clock.UtcNow);
         return access.Decision.Value.Allowed ? null : AbuseIpdbResults.RateLimited(limit);
     }
 

@@ -7,6 +7,10 @@ namespace Palisade.Server.Dashboard;
 /// <summary>The web dashboard under /dashboard: HTML rendered here, forms posted back with antiforgery tokens.</summary>
 public static class DashboardApi
 {
+    /// <summary>The only dashboard routes reachable without a session; every other route sits behind one group filter.</summary>
+    public static readonly IReadOnlyList<string> PublicRoutes =
+        ["/dashboard/assets/{name}", "/dashboard/signup", "/dashboard/signin", "/dashboard/verify"];
+
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         var dashboard = app.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().AddEndpointFilter(new DashboardSecurityHeaders());
@@ -15,18 +19,22 @@ public static class DashboardApi
         dashboard.MapPost("/signup", DashboardAccountPages.SignUp);
         dashboard.MapGet("/signin", DashboardAccountPages.SignInForm);
         dashboard.MapPost("/signin", DashboardAccountPages.SignIn);
-        dashboard.MapPost("/signout", DashboardAccountPages.SignOut);
-        dashboard.MapGet("", DashboardKeyPages.Overview);
-        dashboard.MapPost("/keys", DashboardKeyPages.Create);
-        dashboard.MapPost("/keys/{id}/revoke", DashboardKeyPages.Revoke);
-        dashboard.MapGet("/ip", DashboardIpPage.Lookup);
-        dashboard.MapGet("/ip/{address}", DashboardIpPage.Show);
-        dashboard.MapGet("/blacklist", DashboardBlacklistPage.Show);
-        dashboard.MapGet("/blacklist/download", DashboardBlacklistPage.Download);
-        dashboard.MapGet("/alerts", DashboardAlertPages.List);
-        dashboard.MapGet("/sensors", DashboardSensorsPage.Show);
-        dashboard.MapPost("/alerts", DashboardAlertPages.Create);
-        dashboard.MapPost("/alerts/{id}/delete", DashboardAlertPages.Delete);
+        dashboard.MapGet("/verify", DashboardAccountPages.Verify);
+
+        // Signed in: one filter for the whole group, so a new page cannot forget the check.
+        var signedIn = dashboard.MapGroup("").AddEndpointFilter(new DashboardAuthentication());
+        signedIn.MapPost("/signout", DashboardAccountPages.SignOut);
+        signedIn.MapGet("", DashboardKeyPages.Overview);
+        signedIn.MapPost("/keys", DashboardKeyPages.Create);
+        signedIn.MapPost("/keys/{id}/revoke", DashboardKeyPages.Revoke);
+        signedIn.MapGet("/ip", DashboardIpPage.Lookup);
+        signedIn.MapGet("/ip/{address}", DashboardIpPage.Show);
+        signedIn.MapGet("/blacklist", DashboardBlacklistPage.Show);
+        signedIn.MapPost("/blacklist/download", DashboardBlacklistPage.Download);
+        signedIn.MapGet("/alerts", DashboardAlertPages.List);
+        signedIn.MapGet("/sensors", DashboardSensorsPage.Show);
+        signedIn.MapPost("/alerts", DashboardAlertPages.Create);
+        signedIn.MapPost("/alerts/{id}/delete", DashboardAlertPages.Delete);
         return app;
     }
 }

@@ -56,6 +56,10 @@ public static class DashboardPage
         => Message(http, user, StatusCodes.Status400BadRequest, "Form rejected",
             "This form was not sent from this dashboard or has expired (antiforgery check failed). Reload the page and try again.");
 
+    /// <summary>Tells the client when to try again (whole seconds, at least one).</summary>
+    public static void RetryAfter(HttpContext http, TimeSpan wait)
+        => http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A redirect within the dashboard (303, so the browser follows with GET).</summary>
     public static IResult SeeOther(HttpContext http, string location)
     {

@@ -194,9 +194,10 @@ public static class ReportedIpApi
 
     /// <summary>
     /// Positive feedback (<c>{ipAddress, reason}</c>, form or JSON): recorded in the audit trail with its reason, and the
-    /// caller's own reports of the address are withdrawn so they stop counting. Not charged.
+    /// caller's own reports of the address are withdrawn so they stop counting. Charged one unit of the report quota (429 once
+    /// it is exhausted), so feedback is metered like reports.
     /// </summary>
-    public static async Task<IResult> Whitelist(HttpContext http, ReportService reports, ReputationIndex index)
+    public static async Task<IResult> Whitelist(HttpContext http, ReportService reports, ReputationIndex index, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
         var body = await RequestBodyReader.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
@@ -226,6 +227,11 @@ public static class ReportedIpApi
         if (!IpAddressParser.TryParse(ip, out var address, out error))
         {
             return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Invalid IP address: " + error);
+        }
+
+        if (await ChargeAsync(ReportedIpCaller.From(http), QuotaFamily.Report, 1, quotas, clock) is { } refused)
+        {
+            return refused;
         }
 
         var (withdrawn, refusal) = await reports.ClearAsync(access.Key, address.Text, "positive-feedback", reason, http.RequestAborted);
