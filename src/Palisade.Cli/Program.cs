@@ -12,6 +12,7 @@ root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(PurgeCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Guard.GuardCommand.Create());
+root.Subcommands.Add(Palisade.Cli.Sensor.SensorCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.CheckClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.BlacklistClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.ReportClientCommand.Create());

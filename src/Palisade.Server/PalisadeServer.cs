@@ -20,6 +20,7 @@ using Palisade.Server.Engine;
 using Palisade.Server.Native;
 using Palisade.Server.Operations;
 using Palisade.Server.Proxies;
+using Palisade.Server.Sensors;
 using Palisade.Server.Taxii;
 
 namespace Palisade.Server;
@@ -62,6 +63,7 @@ public static class PalisadeServer
         builder.Services.AddPalisadeTaxii();
         builder.Services.AddPalisadeMetrics();
         builder.Services.AddPalisadeAlerts();
+        builder.Services.AddSingleton<SensorRegistry>();
         builder.Services.AddPalisadeDashboard(builder.Configuration, options);
         builder.Services.AddPalisadeForwardedHeaders(builder.Configuration);
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
@@ -84,6 +86,8 @@ public static class PalisadeServer
         app.MapAbuseIpdbApi();
         app.MapReportedIpApi();
         app.MapIpSwampApi();
+        app.MapIpSwampHoneypotApi();
+        app.MapSensorApi();
         app.MapCrowdSecApi();
         app.MapDashboard();
 

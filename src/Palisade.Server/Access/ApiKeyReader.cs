@@ -4,7 +4,7 @@ namespace Palisade.Server.Access;
 
 /// <summary>
 /// Finds the API key in a request, in every form the supported dialects' clients send it:
-/// <c>Authorization: Bearer</c>, <c>X-API-Key</c> (also CrowdSec's <c>X-Api-Key</c>), <c>X-Key</c>, <c>Key</c> and <c>?key=</c>;
+/// <c>Authorization: Bearer</c>, <c>X-API-Key</c> (also CrowdSec's <c>X-Api-Key</c>), <c>X-Key</c>, <c>Key</c>, <c>?key=</c> and <c>?api_key=</c> (IPSwamp's clients);
 /// also HTTP Basic with the key as password (TAXII clients, and tools such as CSF that can only put credentials in
 /// the URL's user-info: it travels as a header, never in the logged request line).
 /// </summary>
@@ -32,7 +32,15 @@ public static class ApiKeyReader
             }
         }
 
-        return request.Query.TryGetValue("key", out var query) && !string.IsNullOrWhiteSpace(query[0]) ? query[0]!.Trim() : null;
+        foreach (var name in (ReadOnlySpan<string>)["key", "api_key"])
+        {
+            if (request.Query.TryGetValue(name, out var query) && !string.IsNullOrWhiteSpace(query[0]))
+            {
+                return query[0]!.Trim();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The password of Basic credentials (the user name is free), or the user name when the password is empty.</summary>

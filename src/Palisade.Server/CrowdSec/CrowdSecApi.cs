@@ -176,7 +176,7 @@ public static class CrowdSecApi
             }
 
             return !none && decisions.TryFind(engine, address, out var entry)
-                ? TypedResults.Json<IReadOnlyList<CrowdSecDecision>>([CrowdSecDecisions.ToDecision(entry, now)], CrowdSecJsonContext.Default.IReadOnlyListCrowdSecDecision)
+                ? TypedResults.Json<IReadOnlyList<CrowdSecDecision>>([CrowdSecDecisions.ToDecision(entry, now)], CrowdSecJsonContext.Api.IReadOnlyListCrowdSecDecision)
                 : NullResult();
         }
 

@@ -29,6 +29,7 @@ public static class DashboardApi
         signedIn.MapGet("/blacklist", DashboardBlacklistPage.Show);
         signedIn.MapPost("/blacklist/download", DashboardBlacklistPage.Download);
         signedIn.MapGet("/alerts", DashboardAlertPages.List);
+        signedIn.MapGet("/sensors", DashboardSensorsPage.Show);
         signedIn.MapPost("/alerts", DashboardAlertPages.Create);
         signedIn.MapPost("/alerts/{id}/delete", DashboardAlertPages.Delete);
         return app;

@@ -21,7 +21,7 @@ public static class DashboardPage
         if (user is not null)
         {
             html.Element("a", "Keys", ("href", "/dashboard")).Element("a", "Blacklist", ("href", "/dashboard/blacklist"))
-                .Element("a", "Alerts", ("href", "/dashboard/alerts"));
+                .Element("a", "Alerts", ("href", "/dashboard/alerts")).Element("a", "Sensors", ("href", "/dashboard/sensors"));
             html.Open("form", ("method", "get"), ("action", "/dashboard/ip"), ("class", "lookup"))
                 .Open("input", ("type", "search"), ("name", "address"), ("placeholder", "IP address"), ("aria-label", "IP address"), ("required", ""))
                 .Element("button", "Look up", ("type", "submit")).Close("form");

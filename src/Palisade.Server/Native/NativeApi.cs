@@ -147,7 +147,7 @@ public static class NativeApi
         }
     }
 
-    public static async Task<IResult> Status(HttpContext http, IQuotaCounter quotas, IClock clock, IAlertStore alerts)
+    public static async Task<IResult> Status(HttpContext http, IQuotaCounter quotas, IClock clock, IAlertStore alerts, Sensors.SensorRegistry sensors)
     {
         var key = AccessContext.From(http).Key;
         var now = clock.UtcNow;
@@ -165,7 +165,7 @@ public static class NativeApi
             new NativeQuotas(await State(QuotaFamily.Check), await State(QuotaFamily.Report), await State(QuotaFamily.Blacklist), await State(QuotaFamily.Taxii)),
             new NativeAlertCounts(Count(AlertTargetKind.Ip), Count(AlertTargetKind.Range), Count(AlertTargetKind.Username), Count(AlertTargetKind.Email)),
             key.Key.Name,
-            WireTime.Rfc3339(QuotaDay.NextReset(now))), NativeJsonContext.Api.NativeStatusResponse);
+            WireTime.Rfc3339(QuotaDay.NextReset(now)), Sensors.SensorApi.StatusOf(sensors, key.Key.Id)), NativeJsonContext.Api.NativeStatusResponse);
     }
 
     public static async Task<IResult> Username(string username, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)

@@ -55,3 +55,25 @@ public sealed class SensorRuleTableTests
         Assert.Equal(SensorRuleTable.Rules.Count, SensorRuleTable.Rules.Select(r => r.Name).Distinct().Count());
     }
 }
+
+public sealed class IpSwampAttackTypesTests
+{
+    [Theory]
+    [InlineData("SSH_BRUTEFORCE", "brute_force", "ssh")]
+    [InlineData("AUTHENTICATION_BREACH", "brute_force", null)]
+    [InlineData("PORT_SCAN", "port_scan", null)]
+    [InlineData("SQLI_ATTEMPT", "sql_injection", "http")]
+    [InlineData("PATH_TRAVERSAL", "web_exploit", "http")]
+    [InlineData("MAIL_SPAM", "spam", "smtp")]
+    [InlineData("HTTP_FLOOD", "ddos", "http")]
+    [InlineData("ftp_bruteforce", "brute_force", "ftp")]
+    [InlineData("smtp_relay_attempt", "spam", "smtp")]
+    [InlineData("mysql_scan", "port_scan", "mysql")]
+    [InlineData("something_new", "other", null)]
+    public void Ipswamp_attack_types_map_to_native_categories_and_protocols(string type, string category, string? protocol)
+    {
+        var mapped = IpSwampAttackTypes.Map(type);
+        Assert.Equal(category, Palisade.Core.Categories.CategoryCatalog.Get(mapped.Category).Name);
+        Assert.Equal(protocol, mapped.Protocol);
+    }
+}
