@@ -192,6 +192,27 @@ internal static class PostgresMigrations
         );
         CREATE INDEX address_audit_by_created ON address_audit (created_at);
         """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN security_stamp text NOT NULL DEFAULT '';
+        ALTER TABLE dashboard_users ADD COLUMN verified_at bigint NULL;
+        ALTER TABLE dashboard_users ADD COLUMN verify_hash bytea NULL;
+        ALTER TABLE dashboard_users ADD COLUMN verify_expires_at bigint NULL;
+        ALTER TABLE dashboard_users ADD COLUMN key_count bigint NOT NULL DEFAULT 0;
+        UPDATE dashboard_users SET verified_at = created_at,
+            key_count = (SELECT count(*) FROM dashboard_user_keys k WHERE k.user_id = dashboard_users.id);
+        UPDATE api_keys SET name = 'dashboard:' || CAST((SELECT k.user_id FROM dashboard_user_keys k WHERE k.key_id = api_keys.id) AS text) || ':' || name
+            WHERE id IN (SELECT key_id FROM dashboard_user_keys);
+        CREATE TABLE dashboard_invites (
+            token_hash bytea  PRIMARY KEY,
+            email      text   NULL,
+            created_at bigint NOT NULL,
+            expires_at bigint NOT NULL,
+            used_at    bigint NULL
+        );
+        """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN signup_network text NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

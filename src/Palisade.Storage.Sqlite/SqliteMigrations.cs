@@ -188,6 +188,27 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         CREATE INDEX address_audit_by_created ON address_audit (created_at);
         """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dashboard_users ADD COLUMN verified_at INTEGER NULL;
+        ALTER TABLE dashboard_users ADD COLUMN verify_hash BLOB NULL;
+        ALTER TABLE dashboard_users ADD COLUMN verify_expires_at INTEGER NULL;
+        ALTER TABLE dashboard_users ADD COLUMN key_count INTEGER NOT NULL DEFAULT 0;
+        UPDATE dashboard_users SET verified_at = created_at,
+            key_count = (SELECT count(*) FROM dashboard_user_keys k WHERE k.user_id = dashboard_users.id);
+        UPDATE api_keys SET name = 'dashboard:' || CAST((SELECT k.user_id FROM dashboard_user_keys k WHERE k.key_id = api_keys.id) AS TEXT) || ':' || name
+            WHERE id IN (SELECT key_id FROM dashboard_user_keys);
+        CREATE TABLE dashboard_invites (
+            token_hash BLOB    PRIMARY KEY,
+            email      TEXT    NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at    INTEGER NULL
+        );
+        """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN signup_network TEXT NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
