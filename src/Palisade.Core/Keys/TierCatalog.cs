@@ -31,7 +31,6 @@ public sealed class TierCatalog
             DailyLimits = Limits(1_000, 1_000, 5_000, 1_000),
             Features = everything,
             Trust = 0.6,
-            GroupByNetwork = true,
         };
         yield return Make("contributor", "Contributor", 5_000, 200, 50_000, 5_000, everything, 1.0);
         yield return Make("professional", "Professional", 25_000, 1_000, 150_000, 25_000, everything, 1.0);

@@ -127,7 +127,8 @@ public sealed class ReporterBook
     /// Cheap when the pair is known; a new pair regroups reporters at once and is queued for the store.</summary>
     public void NoteCaller(long keyId, string? callerAddress)
     {
-        if (!_resolved.TryGetValue(keyId, out var resolved) || NetworkOf(callerAddress) is not { } network)
+        // Only grouped reporters (Network != 0) are tracked: the common case, an operator key, costs one lookup.
+        if (!_resolved.TryGetValue(keyId, out var resolved) || resolved.Network == 0 || NetworkOf(callerAddress) is not { } network)
             return;
         lock (_gate)
         {

@@ -80,7 +80,7 @@ public sealed class ReporterBookTests
         Assert.Equal(_book.Resolve(a.Id, 0).Network, _book.Resolve(c.Id, 0).Network);
         Assert.Equal([(3L, "198.51.100.0/24")], _book.TakePendingNetworks());
 
-        // Operator keys on trusted tiers are not grouped by network.
+        // Operator keys are not grouped by network unless their tier says so (Tier.GroupByNetwork).
         var operatorKey = Key("contributor", "key-9", 9);
         _book.NoteCaller(operatorKey.Id, "198.51.100.1");
         Assert.Equal(0, _book.Resolve(operatorKey.Id, 0).Network);
