@@ -241,13 +241,20 @@ internal sealed class SensorHost(SensorSettings settings, TextWriter log) : IDis
             return;
         }
 
-        if (_queue.Enqueue(reports))
+        try
         {
-            _wake.Release();
-        }
-        else
-        {
+            if (_queue.Enqueue(reports))
+            {
+                _wake.Release();
+                return;
+            }
+
             log.WriteLine($"palisade sensor: the queue is full ({SensorQueue.MaxBatches} batches); {reports.Count} reports were not queued. Is the server reachable?");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A full or read-only disk must not stop capture; the operator sees why reports are missing.
+            log.WriteLine($"palisade sensor: cannot write the queue ({ex.Message}); {reports.Count} reports were not queued.");
         }
     }
 
