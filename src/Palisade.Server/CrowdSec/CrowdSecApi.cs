@@ -12,6 +12,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.CrowdSec.Contracts;
 
 namespace Palisade.Server.CrowdSec;
@@ -41,10 +42,10 @@ public static class CrowdSecApi
         var decisions = new CrowdSecDecisions();
         app.MapGet("/v1/decisions/stream", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
                 => Stream(http, engine, quotas, clock, query, cursors))
-            .WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Blacklist));
+            .WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
         app.MapGet("/v1/decisions", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
                 => Decisions(http, engine, quotas, clock, query, decisions))
-            .WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Check));
+            .WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Check, Feature.Blacklist));
         return app;
     }
 
@@ -60,11 +61,10 @@ public static class CrowdSecApi
 
         var keyId = access.Key.Key.Id;
         var now = clock.UtcNow;
-        var limit = access.Key.LimitFor(QuotaFamily.Blacklist);
         if (startupText == "true" || !cursors.TryGetValue(keyId, out var cursorText) || !BlocklistCursor.TryParse(cursorText, out var cursor, out _))
         {
             var selection = engine.Select(query);
-            var decision = await ChargeAsync(access, quotas, selection.Count, limit, now);
+            var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
             if (selection.Count > 0 && decision.Granted == 0)
             {
                 return QuotaExhausted(decision);
@@ -91,7 +91,7 @@ public static class CrowdSecApi
         }
 
         var changes = engine.Changes(query, cursor);
-        var charged = await ChargeAsync(access, quotas, changes.Added.Count, limit, now);
+        var charged = await access.ChargeUpToAsync(changes.Added.Count, quotas, clock);
         if (changes.Added.Count > 0 && charged.Granted == 0)
         {
             return QuotaExhausted(charged);
@@ -154,11 +154,10 @@ public static class CrowdSecApi
             return CrowdSecResults.Error(StatusCodes.Status400BadRequest, "invalid range: " + error);
         }
 
-        var limit = access.Key.LimitFor(QuotaFamily.Check);
-        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, limit, clock.UtcNow);
-        if (!access.Decision.Value.Allowed)
+        var charged = await access.ChargeAsync(1, quotas, clock, QuotaFamily.Check);
+        if (!charged.Allowed)
         {
-            return QuotaExhausted(access.Decision.Value);
+            return QuotaExhausted(charged);
         }
 
         // Other scopes (username, country) and remediation types have no decisions here.
@@ -196,15 +195,6 @@ public static class CrowdSecApi
 
         // contains=true on a wider range asks for decisions covering the whole range: no single-address decision does.
         return found.Count == 0 ? NullResult() : TypedResults.Json<IReadOnlyList<CrowdSecDecision>>(found, CrowdSecJsonContext.Default.IReadOnlyListCrowdSecDecision);
-    }
-
-    private static async Task<QuotaDecision> ChargeAsync(AccessContext access, IQuotaCounter quotas, int units, long? limit, DateTimeOffset now)
-    {
-        var decision = units == 0
-            ? await quotas.PeekAsync(access.Key.Key.Id, QuotaFamily.Blacklist, limit, now)
-            : await quotas.ConsumeUpToAsync(access.Key.Key.Id, QuotaFamily.Blacklist, units, limit, now);
-        access.Decision = decision;
-        return decision;
     }
 
     private static IResult QuotaExhausted(QuotaDecision decision)

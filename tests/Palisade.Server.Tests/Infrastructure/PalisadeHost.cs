@@ -36,7 +36,9 @@ public sealed class PalisadeHost : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<PalisadeHost> StartAsync(string? dataDirectory = null, IClock? clock = null, Action<PalisadeOptions>? configure = null)
+    /// <param name="map">Extra endpoints mapped before the server starts (e.g. one that fails, to see the error handler).</param>
+    public static async Task<PalisadeHost> StartAsync(string? dataDirectory = null, IClock? clock = null, Action<PalisadeOptions>? configure = null,
+        Action<WebApplication>? map = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= TempDirectory.Create();
@@ -53,6 +55,7 @@ public sealed class PalisadeHost : IAsyncDisposable
 
             configure?.Invoke(options);
         }, clock, ["http://127.0.0.1:0"]);
+        map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new PalisadeHost(app, dataDirectory, new Uri(address), owns);
