@@ -228,6 +228,48 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         return new PrefixReputation(prefix, addresses, reports, score.Score, score.RawScore, first, last);
     }
 
+    /// <summary>
+    /// The one range query every face uses: the addresses with evidence inside <paramref name="network"/>, at most
+    /// <paramref name="max"/>. Small blocks probe each candidate, blocks inside one IPv6 /64 read that /64's members,
+    /// and wider blocks scan the index once; each address is parsed at most once.
+    /// </summary>
+    public IReadOnlyList<AddressReputation> InRange(System.Net.IPNetwork network, int max = int.MaxValue)
+    {
+        var range = AddressRange.Of(network);
+        var found = new List<AddressReputation>();
+        if (range.LastOffset < (UInt128)Math.Min(_addresses.Count, 4096))
+        {
+            for (UInt128 offset = 0; offset <= range.LastOffset && found.Count < max; offset++)
+            {
+                if (_addresses.TryGetValue(IpAddressParser.Normalize(range.At(offset)).Text, out var entry))
+                {
+                    found.Add(entry);
+                }
+            }
+
+            return found;
+        }
+
+        IEnumerable<string> candidates = range.IsIPv6 && range.PrefixLength >= 64
+            ? _prefixes.TryGetValue(AddressRange.FromInteger(range.First & ~((UInt128.One << 64) - 1), true) + "/64", out var members)
+                ? members.Keys
+                : []
+            : _addresses.Keys;
+        foreach (var address in candidates)
+        {
+            if (range.Contains(address) && _addresses.TryGetValue(address, out var entry))
+            {
+                found.Add(entry);
+                if (found.Count >= max)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>"2001:db8:1:2::/64" for an IPv6 address in canonical text, null for IPv4.</summary>
     private static string? Prefix64Of(string address)
     {

@@ -24,7 +24,7 @@ public sealed class PoisoningTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await PalisadeHost.StartAsync();
+        _host = await PalisadeHost.StartAsync(args: [Palisade.Server.Tests.Dashboard.ConfiguredPalisadeHost.InviteSignUp]);
         _reader = _host.ClientWithKey(await _host.CreateKeyAsync("professional"));
     }
 
@@ -66,7 +66,7 @@ public sealed class PoisoningTests : IAsyncLifetime
     private async Task<List<HttpClient>> AccountKeysAsync(string email, int keys)
     {
         using var browser = new DashboardClient(_host.BaseAddress);
-        await browser.SignUpAsync(email, "correct horse battery staple");
+        await browser.SignUpAsync(_host.InviteAsync, email, "correct horse battery staple");
         var clients = new List<HttpClient>();
         for (var i = 0; i < keys; i++)
         {
