@@ -7,9 +7,9 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardSensorsTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
-    private PalisadeHost _host = null!;
+    private ConfiguredPalisadeHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await PalisadeHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -17,7 +17,7 @@ public sealed class DashboardSensorsTests : IAsyncLifetime
     public async Task A_users_sensors_are_listed_for_that_user_only_with_attacker_text_escaped()
     {
         using var alice = new DashboardClient(_host.BaseAddress);
-        await alice.SignUpAsync("alice@example.org", Password);
+        await alice.SignUpAsync(_host, "alice@example.org", Password);
         var (_, secret) = await alice.CreateKeyAsync("edge");
         Assert.Contains("id=\"no-sensors\"", await alice.PageAsync("/dashboard/sensors"), StringComparison.Ordinal);
 
@@ -39,7 +39,7 @@ public sealed class DashboardSensorsTests : IAsyncLifetime
         Assert.Contains("href=\"/dashboard/sensors\"", page, StringComparison.Ordinal);
 
         using var bob = new DashboardClient(_host.BaseAddress);
-        await bob.SignUpAsync("bob@example.org", Password);
+        await bob.SignUpAsync(_host, "bob@example.org", Password);
         var other = await bob.PageAsync("/dashboard/sensors");
         Assert.DoesNotContain("edge-vm-1", other, StringComparison.Ordinal);
 
