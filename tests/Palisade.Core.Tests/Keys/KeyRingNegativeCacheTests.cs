@@ -26,6 +26,14 @@ public sealed class KeyRingNegativeCacheTests
         public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ApiKey>>([.. Keys]);
 
         public Task<bool> RevokeAsync(long id, DateTimeOffset at, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<bool> SetReporterAsync(long id, string reporter, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<IReadOnlyList<(long ReporterId, string Network)>> LoadReporterNetworksAsync(CancellationToken cancellationToken)
+            => Task.FromResult<IReadOnlyList<(long ReporterId, string Network)>>([]);
+
+        public Task AddReporterNetworksAsync(IReadOnlyList<(long ReporterId, string Network)> pairs, DateTimeOffset at, CancellationToken cancellationToken)
+            => Task.CompletedTask;
     }
 
     [Fact]
