@@ -5,12 +5,14 @@ var root = new RootCommand("Palisade: self-hosted IP reputation and threat intel
 VersionAction.Install(root);
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(AccountsCommand.Create());
 root.Subcommands.Add(WhitelistCommand.Create());
 root.Subcommands.Add(GeoCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(PurgeCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Guard.GuardCommand.Create());
+root.Subcommands.Add(Palisade.Cli.Sensor.SensorCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.CheckClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.BlacklistClientCommand.Create());
 root.Subcommands.Add(Palisade.Cli.Client.ReportClientCommand.Create());

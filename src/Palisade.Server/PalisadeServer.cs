@@ -11,6 +11,7 @@ using Palisade.Server.Alerts;
 using Palisade.Server.CrowdSec;
 using Palisade.Server.Dashboard;
 using Palisade.Server.IpSwamp;
+using Palisade.Server.Logging;
 using Palisade.Server.ReportedIp;
 using Scalar.AspNetCore;
 using Palisade.Core.Storage;
@@ -18,6 +19,8 @@ using Palisade.Core.Time;
 using Palisade.Server.Engine;
 using Palisade.Server.Native;
 using Palisade.Server.Operations;
+using Palisade.Server.Proxies;
+using Palisade.Server.Sensors;
 using Palisade.Server.Taxii;
 
 namespace Palisade.Server;
@@ -55,15 +58,19 @@ public static class PalisadeServer
             builder.WebHost.UseUrls([.. urls]);
         }
 
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.AddPalisadeLogging();
         builder.Services.AddPalisadeEngine(options, clock);
         builder.Services.AddPalisadeTaxii();
         builder.Services.AddPalisadeMetrics();
         builder.Services.AddPalisadeAlerts();
+        builder.Services.AddSingleton<SensorRegistry>();
         builder.Services.AddPalisadeDashboard(builder.Configuration, options);
+        builder.Services.AddPalisadeForwardedHeaders(builder.Configuration);
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
         var app = builder.Build();
+        app.UsePalisadeForwardedHeaders();
+        app.UsePalisadeAccessLog();
         app.UsePalisadeMetrics();
         app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
         app.Use(CollapseLeadingSlashes);
@@ -79,6 +86,8 @@ public static class PalisadeServer
         app.MapAbuseIpdbApi();
         app.MapReportedIpApi();
         app.MapIpSwampApi();
+        app.MapIpSwampHoneypotApi();
+        app.MapSensorApi();
         app.MapCrowdSecApi();
         app.MapDashboard();
 

@@ -12,4 +12,10 @@ public sealed class TierSettings
     public double? Trust { get; set; }
 
     public bool? Sensor { get; set; }
+
+    /// <summary>The operator vouches for this tier's keys (no new-reporter or corroboration discount); see docs/scoring.md.</summary>
+    public bool? Vouched { get; set; }
+
+    /// <summary>Reporters of this tier sharing a network count as at most a few reporters; see docs/scoring.md.</summary>
+    public bool? GroupByNetwork { get; set; }
 }

@@ -21,9 +21,10 @@ public sealed class PostgresImporter(PostgresDatabase database)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO api_keys (id, name, tier, hash, prefix, created_at, revoked_at, limits)
-                VALUES (@Id, @Name, @Tier, @Hash, @Prefix, @CreatedAt, @RevokedAt, @Limits)
-                ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at, limits = excluded.limits, tier = excluded.tier
+                INSERT INTO api_keys (id, name, tier, hash, prefix, created_at, revoked_at, limits, reporter, reporter_id, self_service, network)
+                VALUES (@Id, @Name, @Tier, @Hash, @Prefix, @CreatedAt, @RevokedAt, @Limits, @Reporter, @ReporterId, @SelfService, @Network)
+                ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at, limits = excluded.limits, tier = excluded.tier,
+                    reporter = excluded.reporter, reporter_id = excluded.reporter_id, self_service = excluded.self_service, network = excluded.network
                 """,
                 new
                 {
@@ -35,6 +36,10 @@ public sealed class PostgresImporter(PostgresDatabase database)
                     CreatedAt = key.CreatedAt.ToUnixTimeMilliseconds(),
                     RevokedAt = key.RevokedAt?.ToUnixTimeMilliseconds(),
                     Limits = KeyLimitsCodec.Encode(key.LimitOverrides),
+                    key.Reporter,
+                    key.ReporterId,
+                    SelfService = key.SelfService ? 1L : 0L,
+                    key.Network,
                 },
                 cancellationToken: cancellationToken));
         }

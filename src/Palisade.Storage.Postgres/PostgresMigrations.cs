@@ -174,6 +174,45 @@ internal static class PostgresMigrations
         );
         CREATE INDEX dashboard_user_keys_by_user ON dashboard_user_keys (user_id);
         """,
+        """
+        ALTER TABLE api_keys ADD COLUMN reporter text NULL;
+        ALTER TABLE api_keys ADD COLUMN reporter_id bigint NOT NULL DEFAULT 0;
+        ALTER TABLE api_keys ADD COLUMN self_service bigint NOT NULL DEFAULT 0;
+        ALTER TABLE api_keys ADD COLUMN network text NULL;
+        UPDATE api_keys SET reporter = 'key-' || id, reporter_id = floor(random() * 4503599627370495)::bigint + 1;
+        UPDATE api_keys SET reporter = 'account-' || (SELECT u.user_id FROM dashboard_user_keys u WHERE u.key_id = api_keys.id), self_service = 1
+            WHERE id IN (SELECT key_id FROM dashboard_user_keys);
+        UPDATE api_keys SET reporter_id = (SELECT min(k.reporter_id) FROM api_keys k WHERE k.reporter = api_keys.reporter) WHERE self_service = 1;
+        CREATE INDEX api_keys_by_reporter ON api_keys (reporter);
+        CREATE TABLE reporter_networks (
+            reporter_id bigint NOT NULL,
+            network     text   NOT NULL,
+            seen_at     bigint NOT NULL,
+            PRIMARY KEY (reporter_id, network)
+        );
+        CREATE INDEX address_audit_by_created ON address_audit (created_at);
+        """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN security_stamp text NOT NULL DEFAULT '';
+        ALTER TABLE dashboard_users ADD COLUMN verified_at bigint NULL;
+        ALTER TABLE dashboard_users ADD COLUMN verify_hash bytea NULL;
+        ALTER TABLE dashboard_users ADD COLUMN verify_expires_at bigint NULL;
+        ALTER TABLE dashboard_users ADD COLUMN key_count bigint NOT NULL DEFAULT 0;
+        UPDATE dashboard_users SET verified_at = created_at,
+            key_count = (SELECT count(*) FROM dashboard_user_keys k WHERE k.user_id = dashboard_users.id);
+        UPDATE api_keys SET name = 'dashboard:' || CAST((SELECT k.user_id FROM dashboard_user_keys k WHERE k.key_id = api_keys.id) AS text) || ':' || name
+            WHERE id IN (SELECT key_id FROM dashboard_user_keys);
+        CREATE TABLE dashboard_invites (
+            token_hash bytea  PRIMARY KEY,
+            email      text   NULL,
+            created_at bigint NOT NULL,
+            expires_at bigint NOT NULL,
+            used_at    bigint NULL
+        );
+        """,
+        """
+        ALTER TABLE dashboard_users ADD COLUMN signup_network text NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

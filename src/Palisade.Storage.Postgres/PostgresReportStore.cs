@@ -85,7 +85,7 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
             """
             WITH deleted AS (DELETE FROM reports WHERE address = @address AND key_id = @key RETURNING 1),
                  audit AS (INSERT INTO address_audit (address, key_id, action, reason, reports, created_at)
-                           SELECT @address, @key, @action, @reason, (SELECT count(*) FROM deleted), @at)
+                           SELECT @address, @key, @action, @reason, (SELECT count(*) FROM deleted), @at WHERE EXISTS (SELECT 1 FROM deleted))
             SELECT count(*) FROM deleted
             """, connection);
         command.Parameters.AddWithValue("address", clearance.Address);
@@ -126,6 +126,10 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         await using var old = new NpgsqlCommand("DELETE FROM reports WHERE reported_at < @before", connection, transaction);
         old.Parameters.AddWithValue("before", reportsBefore.ToUnixTimeMilliseconds());
         reports += await old.ExecuteNonQueryAsync(cancellationToken);
+        // Audit rows of withdrawals are kept as long as reports (issue #11).
+        await using var audit = new NpgsqlCommand("DELETE FROM address_audit WHERE created_at < @before", connection, transaction);
+        audit.Parameters.AddWithValue("before", reportsBefore.ToUnixTimeMilliseconds());
+        await audit.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (reports, addresses);
     }

@@ -102,6 +102,12 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         delete.Parameters.AddWithValue("$address", clearance.Address);
         delete.Parameters.AddWithValue("$key", clearance.KeyId);
         var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            // Nothing withdrawn, nothing to audit: a loop of empty withdrawals must not grow the table (issue #11).
+            return 0;
+        }
+
         using var audit = connection.CreateCommand();
         audit.Transaction = transaction;
         audit.CommandText = "INSERT INTO address_audit (address, key_id, action, reason, reports, created_at) VALUES ($address, $key, $action, $reason, $reports, $at)";
@@ -169,6 +175,11 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         old.CommandText = "DELETE FROM reports WHERE reported_at < $before";
         old.Parameters.AddWithValue("$before", reportsBefore.ToUnixTimeMilliseconds());
         reports += await old.ExecuteNonQueryAsync(cancellationToken);
+        using var audit = connection.CreateCommand();
+        audit.Transaction = transaction;
+        audit.CommandText = "DELETE FROM address_audit WHERE created_at < $before";
+        audit.Parameters.AddWithValue("$before", reportsBefore.ToUnixTimeMilliseconds());
+        await audit.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (reports, addresses);
     }

@@ -64,7 +64,7 @@ internal static class AlertClientCommand
         Console.WriteLine($"{"ID",-8} {text.Column.PadRight(width)} {"ENABLED",-7} {"MATCHES",7} {"ALERTS",6}  {"LAST ALERTED",-34} LABEL");
         foreach (var alert in alerts)
         {
-            Console.WriteLine($"{alert.Number("id"),-8} {(alert.Text(text.Field) ?? "").PadRight(width)} {(alert.Flag("enabled") ? "yes" : "no"),-7} " +
+            Console.WriteLine($"{alert.Identifier("id"),-8} {(alert.Text(text.Field) ?? "").PadRight(width)} {(alert.Flag("enabled") ? "yes" : "no"),-7} " +
                               $"{Matches(text, alert),7} {alert.Number("totalAlerts") ?? 0,6}  {JsonFields.When(alert.Text("lastAlertedAt")),-34} {alert.Text("label")}");
         }
 
@@ -109,7 +109,7 @@ internal static class AlertClientCommand
             using var document = answer.Json();
             var alert = document.RootElement;
             var named = alert.Text("label") is { } l ? $" \"{l}\"" : string.Empty;
-            Console.WriteLine($"Alert #{alert.Number("id")}{named} created: watching {text.Field} {alert.Text(text.Field)}.");
+            Console.WriteLine($"Alert #{alert.Identifier("id")}{named} created: watching {text.Field} {alert.Text(text.Field)}.");
             return ClientExitCodes.Success;
         };
     });

@@ -11,7 +11,7 @@ namespace Palisade.Cli.Client;
 /// </summary>
 internal static class BlacklistClientCommand
 {
-    private static readonly string[] Formats = ["json", "plaintext", "csv", "ipset", "iptables", "nftables", "nginx", "nginx-geo", "csf"];
+    private static readonly string[] Formats = ["json", "plaintext", "csv", "ipset", "iptables", "iptables-restore", "ip6tables-restore", "nftables", "nginx", "nginx-geo", "csf"];
 
     public static Command Create() => ClientConnectionOptions.CreateCommand("blacklist", "Download a blocklist (GET /v1/key/blacklist).", (connection, command) =>
     {

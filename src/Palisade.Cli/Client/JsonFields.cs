@@ -17,6 +17,10 @@ internal static class JsonFields
             ? number
             : null;
 
+    /// <summary>An id written as a string (what the server sends) or as a number (older servers).</summary>
+    public static string? Identifier(this JsonElement element, string name)
+        => element.Text(name) ?? element.Number(name)?.ToString(CultureInfo.InvariantCulture);
+
     public static double? Real(this JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
             ? value.GetDouble()

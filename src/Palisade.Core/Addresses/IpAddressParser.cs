@@ -11,8 +11,8 @@ namespace Palisade.Core.Addresses;
 /// whitespace and anything IPAddress.Parse would accept loosely ("1.2.3", "0x7f.1").
 /// </summary>
 /// <remarks>
-/// Classification choices: 2002::/16 (6to4) is Public, because traffic from a 6to4 address is real traffic from the
-/// IPv4 host it embeds and can be abusive; 64:ff9b::/96 (the well-known NAT64 prefix) is Public for the same reason.
+/// Classification choices: IPv6 forms that embed an IPv4 host (NAT64, 6to4, Teredo, IPv4-mapped and -compatible; see
+/// <see cref="EmbeddedIPv4"/>) are folded to that IPv4 address and classified as it.
 /// Everything in IPv6 outside 2000::/3 that is not otherwise named (e.g. 4000::/2, fec0::/10 site-local) is Reserved,
 /// because IANA has not allocated it for global unicast.
 /// </remarks>
@@ -116,6 +116,12 @@ public static class IpAddressParser
             return ClassifyV4((uint)lo);
         }
 
+        if (EmbeddedIPv4(address) is { } embedded)
+        {
+            embedded.TryWriteBytes(bytes, out _);
+            return ClassifyV4(BinaryPrimitives.ReadUInt32BigEndian(bytes));
+        }
+
         return ClassifyV6(hi, lo);
     }
 
@@ -129,6 +135,10 @@ public static class IpAddressParser
             if (address.IsIPv4MappedToIPv6)
             {
                 address = address.MapToIPv4();
+            }
+            else if (EmbeddedIPv4(address) is { } embedded)
+            {
+                address = embedded;
             }
             else if (address.ScopeId != 0)
             {
@@ -148,6 +158,58 @@ public static class IpAddressParser
         address.TryWriteBytes(prefix, out _);
         prefix[8..].Clear();
         return new NormalizedAddress(address, address.ToString(), kind) { Prefix64 = new IPAddress(prefix) + "/64" };
+    }
+
+    /// <summary>
+    /// The IPv4 host an IPv6 transition address stands for, or null. Traffic from these addresses is traffic from that
+    /// IPv4 host, so it is scored and whitelisted as that host (otherwise <c>64:ff9b::808:808</c> would be a second,
+    /// unwhitelisted 8.8.8.8). Forms (docs/scoring.md "Address forms"):
+    /// NAT64 64:ff9b::/96 and the local-use 64:ff9b:1::/96 (RFC 6052/8215, the last 32 bits);
+    /// 6to4 2002::/16 (RFC 3056, bits 16–47); Teredo 2001:0::/32 (RFC 4380, the client address, the last 32 bits
+    /// inverted); IPv4-compatible ::a.b.c.d (RFC 4291, deprecated; not :: and ::1). Other addresses of
+    /// 64:ff9b:1::/48 embed the host at a prefix length only the local operator knows: they stay Reserved and a report
+    /// of one is refused.
+    /// </summary>
+    public static IPAddress? EmbeddedIPv4(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        var hi = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        var lo = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
+        var top16 = (uint)(hi >> 48);
+        if ((hi == 0x0064FF9B00000000UL || hi == 0x0064FF9B00010000UL) && (lo >> 32) == 0)
+        {
+            return new IPAddress(bytes[12..]);
+        }
+
+        if (top16 == 0x2002)
+        {
+            return new IPAddress(bytes[2..6]);
+        }
+
+        if ((hi >> 32) == 0x20010000UL)
+        {
+            Span<byte> client = stackalloc byte[4];
+            for (var i = 0; i < 4; i++)
+            {
+                client[i] = (byte)~bytes[12 + i];
+            }
+
+            return new IPAddress(client);
+        }
+
+        if (hi == 0 && (lo >> 32) == 0 && lo > 1)
+        {
+            return new IPAddress(bytes[12..]);
+        }
+
+        return null;
     }
 
     private static bool TryParseAddress(string? input, [NotNullWhen(true)] out IPAddress? address, [NotNullWhen(false)] out string? error)

@@ -15,7 +15,8 @@ public static class AlertDigest
     public static string Build(Alert alert, IReadOnlyList<AlertEvent> events, long totalMatches, DateTimeOffset now)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Readable UTF-8 (labels and usernames as typed); the e-mail is written from this text, not embedded as JSON in HTML.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("event", "alert.matched");

@@ -12,4 +12,10 @@ public enum BlocklistFormat
     Nginx,
     NginxGeo,
     Csf,
+
+    /// <summary>An <c>iptables-restore --noflush</c> file (IPv4 addresses only) filling chain <c>PALISADE</c>.</summary>
+    IptablesRestore,
+
+    /// <summary>The same for <c>ip6tables-restore --noflush</c> (IPv6 addresses only).</summary>
+    Ip6tablesRestore,
 }

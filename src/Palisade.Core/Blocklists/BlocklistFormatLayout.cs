@@ -15,6 +15,9 @@ namespace Palisade.Core.Blocklists;
 /// <item>ipset: an <c>ipset restore</c> file creating <see cref="IpsetV4Name"/> and <see cref="IpsetV6Name"/> with a
 /// per-entry <c>timeout</c> until the entry's expiry;</item>
 /// <item>iptables: a shell script filling a <c>PALISADE</c> chain for iptables and ip6tables;</item>
+/// <item>iptables-restore / ip6tables-restore: a file for <c>iptables-restore --noflush</c> (IPv4) or
+/// <c>ip6tables-restore --noflush</c> (IPv6) that declares and so replaces chain <c>PALISADE</c> in one commit; the jump
+/// from INPUT is added once by the operator (the file cannot add it idempotently);</item>
 /// <item>nftables: an <c>nft -f</c> file replacing table <c>inet palisade</c> (interval sets v4/v6, an input chain) and
 /// adding the addresses with <c>add element</c> (one transaction: nft applies a file as a whole or not at all);</item>
 /// <item>nginx: <c>deny</c> lines; nginx-geo: a <c>geo $palisade_blocked</c> block to include in <c>http {}</c>.</item>
@@ -95,6 +98,12 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
                 Comment(selection, ref w);
                 NftablesTable(ref w);
                 break;
+            case BlocklistFormat.IptablesRestore or BlocklistFormat.Ip6tablesRestore:
+                Comment(selection, ref w);
+                var tool = _format == BlocklistFormat.IptablesRestore ? "iptables" : "ip6tables";
+                w.Ascii("# Load: " + tool + "-restore --noflush < this-file (chain PALISADE is replaced, nothing else changes).\n");
+                w.Ascii("# Once: " + tool + " -I INPUT -j PALISADE\n*filter\n:PALISADE - [0:0]\n");
+                break;
             default:
                 Comment(selection, ref w);
                 break;
@@ -133,6 +142,9 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
                 }
 
                 break;
+            case BlocklistFormat.IptablesRestore or BlocklistFormat.Ip6tablesRestore:
+                Lines(selection, from, to, ref w, "-A PALISADE -s ", " -j DROP");
+                break;
             case BlocklistFormat.Nftables:
                 NftablesElements(selection, from, to, ref w, v6: false);
                 NftablesElements(selection, from, to, ref w, v6: true);
@@ -147,6 +159,10 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
         if (_format == BlocklistFormat.NginxGeo)
         {
             new Utf8Output(output).Ascii("}\n");
+        }
+        else if (_format is BlocklistFormat.IptablesRestore or BlocklistFormat.Ip6tablesRestore)
+        {
+            new Utf8Output(output).Ascii("COMMIT\n");
         }
     }
 

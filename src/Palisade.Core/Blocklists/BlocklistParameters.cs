@@ -197,9 +197,15 @@ public static class BlocklistParameters
             case "csf":
                 format = BlocklistFormat.Csf;
                 return true;
+            case "iptables-restore" or "iptables_restore":
+                format = BlocklistFormat.IptablesRestore;
+                return true;
+            case "ip6tables-restore" or "ip6tables_restore":
+                format = BlocklistFormat.Ip6tablesRestore;
+                return true;
             default:
                 format = BlocklistFormat.Json;
-                error = $"{name} '{Shorten(text)}' is not a blocklist format; use one of json, plaintext, csv, ipset, iptables, nftables, nginx, nginx-geo, csf.";
+                error = $"{name} '{Shorten(text)}' is not a blocklist format; use one of json, plaintext, csv, ipset, iptables, iptables-restore, ip6tables-restore, nftables, nginx, nginx-geo, csf.";
                 return false;
         }
     }
@@ -208,8 +214,42 @@ public static class BlocklistParameters
     public static string FormatName(BlocklistFormat format) => format switch
     {
         BlocklistFormat.NginxGeo => "nginx-geo",
+        BlocklistFormat.IptablesRestore => "iptables-restore",
+        BlocklistFormat.Ip6tablesRestore => "ip6tables-restore",
         _ => format.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>
+    /// Narrows a query to the one address family a format holds (iptables-restore: IPv4, ip6tables-restore: IPv6), so
+    /// the list, its count and its charge are of addresses that are sent; an <c>ipVersion</c> asking for the other
+    /// family is an error.
+    /// </summary>
+    public static bool TryNarrowToFormat(BlocklistQuery query, BlocklistFormat format, out BlocklistQuery narrowed, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        narrowed = query;
+        error = null;
+        var family = format switch
+        {
+            BlocklistFormat.IptablesRestore => IpVersionFilter.V4,
+            BlocklistFormat.Ip6tablesRestore => IpVersionFilter.V6,
+            _ => IpVersionFilter.Mixed,
+        };
+        if (family == IpVersionFilter.Mixed)
+        {
+            return true;
+        }
+
+        if (query.IpVersion != IpVersionFilter.Mixed && query.IpVersion != family)
+        {
+            error = $"format={FormatName(format)} holds IPv{(int)family} addresses only; use " +
+                $"{(family == IpVersionFilter.V4 ? "ip6tables-restore" : "iptables-restore")} for IPv{(int)query.IpVersion}.";
+            return false;
+        }
+
+        narrowed = query with { IpVersion = family };
+        return true;
+    }
 
     private static bool Finish<T>(string name, HashSet<T> set, [NotNullWhen(true)] out IReadOnlySet<T>? result, [NotNullWhen(false)] out string? error)
     {

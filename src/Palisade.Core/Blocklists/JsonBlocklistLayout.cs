@@ -10,7 +10,7 @@ namespace Palisade.Core.Blocklists;
 public abstract class JsonBlocklistLayout : BlocklistLayout
 {
     private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
-    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public override string ContentType => "application/json; charset=utf-8";
 

@@ -8,7 +8,8 @@ namespace Palisade.Core.Keys;
 /// reloaded when another process (the CLI) changes them; a hash not in memory is looked up in the store once, so a
 /// key created a moment ago works at once.
 /// </summary>
-public sealed class KeyRing(IKeyStore store, TierCatalog tiers)
+/// <param name="reporters">Told about every key, so reports resolve to their reporter (docs/scoring.md "Reporters").</param>
+public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.ReporterBook? reporters = null)
 {
     private ConcurrentDictionary<string, ApiKey> _byHash = new(StringComparer.Ordinal);
 
@@ -24,6 +25,7 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers)
         }
 
         Volatile.Write(ref _byHash, fresh);
+        reporters?.SetKeys(keys, tiers);
     }
 
     public async ValueTask<KeyCheck> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
@@ -50,6 +52,7 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers)
             }
 
             map[hex] = key;
+            reporters?.AddKey(key, tiers);
         }
 
         if (!ApiKeySecrets.HashesEqual(key.Hash, hash))

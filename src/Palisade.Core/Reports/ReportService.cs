@@ -12,19 +12,48 @@ namespace Palisade.Core.Reports;
 
 /// <summary>
 /// Accepts reports: validates and scrubs them, answers duplicates, charges the report quota one unit per new report,
-/// commits them to the store in one transaction and only then applies them to the in-memory index — so a 2xx means
-/// the write is durable, and scores are current when the response is sent.
+/// commits them to the store and only then applies them to the in-memory index — so a 2xx means the write is durable,
+/// and scores are current when the response is sent.
 /// </summary>
+/// <remarks>
+/// Group commit: concurrent submissions queue up while a transaction is in flight, and one writer takes everything
+/// queued so far into the next transaction. A lone report still commits at once (no waiting window); under load, one
+/// commit carries many callers' reports, so throughput grows with connections. Every caller of a group is answered only
+/// after the group's commit; a failed commit fails every caller of that group and applies nothing. The writer lock
+/// covers only the commit and the index update; notifying other nodes and the observer happens outside it.
+/// </remarks>
 public sealed class ReportService(IReportStore store, ReputationIndex index, IQuotaCounter quotas, IClock clock, IReportFeed feed,
-    IReportObserver? observer = null) : IDisposable
+    IReportObserver? observer = null, IReportFailureLog? failureLog = null) : IDisposable
 {
-    // One writer at a time: duplicate detection and insert must not interleave (SQLite has one writer anyway).
+    // A group stops growing at this many reports (a bulk upload of 10,000 rows is always taken whole).
+    private const int MaxGroupReports = 20_000;
+
+    // Commit + index apply (and a withdrawal's delete + reload) are serialised; SQLite has one writer anyway.
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Lock _queueGate = new();
+    private readonly List<PendingSubmission> _queue = [];
+    private bool _draining;
     private readonly ConcurrentDictionary<long, long> _acceptedByKey = new();
     private readonly long[] _outcomes = new long[Enum.GetValues<ReportOutcomeKind>().Length];
+    private long _commits;
+    private long _pending;
+    private long _publishFailures;
+    private long _observerFailures;
 
     /// <summary>Submitted reports with this outcome since the process started (for /metrics).</summary>
     public long OutcomeCount(ReportOutcomeKind outcome) => Interlocked.Read(ref _outcomes[(int)outcome]);
+
+    /// <summary>Store transactions that committed reports (for /metrics: reports accepted ÷ commits is the group size).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Submissions waiting for their group to commit right now (queued or in the transaction in flight).</summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    /// <summary>Observer calls that threw (the reports were stored regardless).</summary>
+    public long ObserverFailures => Interlocked.Read(ref _observerFailures);
+
+    /// <summary>Notifications to other nodes that failed (they catch up from the store).</summary>
+    public long PublishFailures => Interlocked.Read(ref _publishFailures);
 
     public void SeedAcceptedCounts(IReadOnlyDictionary<long, long> counts)
     {
@@ -46,91 +75,48 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         CancellationToken cancellationToken)
     {
         var now = clock.UtcNow;
-        var results = new ReportResult?[submissions.Count];
-        var candidates = new List<(int Row, StoredReport Report)>();
+        // Where the reports come from groups reporters by network (docs/scoring.md); before they are applied, so they count so.
+        index.Reporters.NoteCaller(reporter.Key.Id, submissions.Count > 0 ? submissions[0].ReporterAddress : null);
+        var pending = new PendingSubmission(reporter, submissions, now);
         for (var i = 0; i < submissions.Count; i++)
         {
             var validated = Validate(reporter, submissions[i], now);
             if (validated.Error is not null)
             {
-                results[i] = ReportResult.Rejected(validated.Address, validated.Error);
+                pending.Results[i] = ReportResult.Rejected(validated.Address, validated.Error);
             }
             else
             {
-                candidates.Add((i, validated.Report!));
+                pending.Candidates.Add((i, validated.Report!));
             }
         }
 
-        var limit = reporter.LimitFor(QuotaFamily.Report);
-        QuotaDecision decision;
-        await _writer.WaitAsync(cancellationToken);
+        bool startWriter;
+        lock (_queueGate)
+        {
+            _queue.Add(pending);
+            startWriter = !_draining;
+            _draining = true;
+        }
+
+        Interlocked.Increment(ref _pending);
+        if (startWriter)
+        {
+            _ = Task.Run(DrainAsync, CancellationToken.None);
+        }
+
+        // The group may commit after this caller has gone; the reports are then stored all the same (as before, a
+        // disconnect during the insert did not undo it).
         try
         {
-            var fresh = new List<(int Row, StoredReport Report)>();
-            // Indexed by address: a 10,000-row upload must not compare every row with every other.
-            var seen = new Dictionary<string, List<StoredReport>>(StringComparer.Ordinal);
-            foreach (var (row, report) in candidates)
-            {
-                var duplicate = index.FindDuplicate(report.KeyId, report.Address, report.Categories, now)
-                    ?? (seen.TryGetValue(report.Address, out var same) ? same.Find(s => s.Categories.Any(report.Categories.Contains)) : null);
-                if (duplicate is not null)
-                {
-                    results[row] = new ReportResult(ReportOutcomeKind.Duplicate, report.Address, duplicate, 0, null);
-                }
-                else
-                {
-                    fresh.Add((row, report));
-                    if (!seen.TryGetValue(report.Address, out var sameAddress))
-                    {
-                        seen[report.Address] = sameAddress = [];
-                    }
-
-                    sameAddress.Add(report);
-                }
-            }
-
-            decision = await quotas.ConsumeUpToAsync(reporter.Key.Id, QuotaFamily.Report, fresh.Count, limit, now);
-            var granted = (int)decision.Granted;
-            foreach (var (row, report) in fresh.Skip(granted))
-            {
-                results[row] = new ReportResult(ReportOutcomeKind.QuotaExceeded, report.Address, null, 0,
-                    $"Daily report quota of {limit} exhausted; it resets at midnight UTC.");
-            }
-
-            var accepted = fresh.Take(granted).ToList();
-            if (accepted.Count > 0)
-            {
-                IReadOnlyList<StoredReport> stored;
-                try
-                {
-                    stored = await store.InsertAsync([.. accepted.Select(a => a.Report)], cancellationToken);
-                }
-                catch
-                {
-                    await quotas.RefundAsync(reporter.Key.Id, QuotaFamily.Report, accepted.Count, now);
-                    throw;
-                }
-
-                foreach (var report in stored)
-                {
-                    index.Apply(report);
-                }
-
-                await PublishAsync(stored);
-                await ObserveAsync(stored, accepted, submissions);
-
-                _acceptedByKey.AddOrUpdate(reporter.Key.Id, stored.Count, (_, c) => c + stored.Count);
-                for (var i = 0; i < accepted.Count; i++)
-                {
-                    results[accepted[i].Row] = new ReportResult(ReportOutcomeKind.Accepted, stored[i].Address, stored[i], 0, null);
-                }
-            }
+            await pending.Done.Task.WaitAsync(cancellationToken);
         }
         finally
         {
-            _writer.Release();
+            Interlocked.Decrement(ref _pending);
         }
 
+        var results = pending.Results;
         foreach (var result in results)
         {
             Interlocked.Increment(ref _outcomes[(int)result!.Outcome]);
@@ -138,7 +124,7 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
 
         if (!scoreResults)
         {
-            return new ReportBatchResult(Array.ConvertAll(results, r => r!), decision);
+            return new ReportBatchResult(Array.ConvertAll(results, r => r!), pending.Decision);
         }
 
         // Scores are read after the writes so they include them.
@@ -151,7 +137,232 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
                 : result;
         }
 
-        return new ReportBatchResult(final, decision);
+        return new ReportBatchResult(final, pending.Decision);
+    }
+
+    // The single writer: takes everything queued, commits it as one group, and hands the group to the notification step
+    // while it starts on the next one. It stops when the queue is empty (the next submission starts a new one).
+    private async Task DrainAsync()
+    {
+        var notified = Task.CompletedTask;
+        while (true)
+        {
+            List<PendingSubmission> group = [];
+            lock (_queueGate)
+            {
+                var reports = 0;
+                var taken = 0;
+                while (taken < _queue.Count && (taken == 0 || reports + _queue[taken].Candidates.Count <= MaxGroupReports))
+                {
+                    reports += _queue[taken].Candidates.Count;
+                    group.Add(_queue[taken++]);
+                }
+
+                _queue.RemoveRange(0, taken);
+                if (taken == 0 && notified.IsCompleted)
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+
+            if (group.Count == 0)
+            {
+                await notified;
+                continue;
+            }
+
+            List<PendingSubmission> committed;
+            try
+            {
+                committed = await CommitGroupAsync(group);
+            }
+            catch (Exception ex)
+            {
+                // Not a store failure (those are answered inside): still answer every caller, and keep the writer alive.
+                foreach (var pending in group)
+                {
+                    pending.Done.TrySetException(ex);
+                }
+
+                committed = [];
+            }
+
+            var previous = notified;
+            notified = NotifyAsync(committed, previous);
+        }
+    }
+
+    // Duplicates, quota, one transaction, index. Returns the callers whose reports were committed (or who had nothing to
+    // commit); the others have been answered with their failure already.
+    private async Task<List<PendingSubmission>> CommitGroupAsync(List<PendingSubmission> group)
+    {
+        // Within the group, a report duplicates an earlier one of the same key, address and category.
+        var seen = new Dictionary<(long Key, string Address), List<StoredReport>>();
+        foreach (var pending in group)
+        {
+            foreach (var (row, report) in pending.Candidates)
+            {
+                var duplicate = index.FindDuplicate(report.KeyId, report.Address, report.Categories, pending.Now)
+                    ?? (seen.TryGetValue((report.KeyId, report.Address), out var same) ? same.Find(s => s.Categories.Any(report.Categories.Contains)) : null);
+                if (duplicate is not null)
+                {
+                    pending.Results[row] = new ReportResult(ReportOutcomeKind.Duplicate, report.Address, duplicate, 0, null);
+                }
+                else
+                {
+                    pending.Fresh.Add((row, report));
+                    if (!seen.TryGetValue((report.KeyId, report.Address), out var sameAddress))
+                    {
+                        seen[(report.KeyId, report.Address)] = sameAddress = [];
+                    }
+
+                    sameAddress.Add(report);
+                }
+            }
+        }
+
+        // Each caller is charged for its own fresh reports; the charges of a group run side by side (one Redis round trip).
+        await Task.WhenAll(group.Select(ChargeAsync));
+        var live = new List<PendingSubmission>(group.Count);
+        var reports = new List<StoredReport>();
+        foreach (var pending in group)
+        {
+            if (pending.Done.Task.IsCompleted)
+            {
+                continue;
+            }
+
+            live.Add(pending);
+            foreach (var (_, report) in pending.Accepted)
+            {
+                reports.Add(report);
+            }
+        }
+
+        if (reports.Count == 0)
+        {
+            return live;
+        }
+
+        IReadOnlyList<StoredReport> stored;
+        await _writer.WaitAsync(CancellationToken.None);
+        try
+        {
+            try
+            {
+                stored = await store.InsertAsync(reports, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Nothing of the group is applied; every caller gets the failure (503 for a store that is unavailable).
+                foreach (var pending in live)
+                {
+                    await RefundAsync(pending);
+                    pending.Done.TrySetException(ex);
+                }
+
+                return [];
+            }
+
+            foreach (var report in stored)
+            {
+                index.Apply(report);
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+
+        Interlocked.Increment(ref _commits);
+        var next = 0;
+        foreach (var pending in live)
+        {
+            for (var i = 0; i < pending.Accepted.Count; i++)
+            {
+                var report = stored[next++];
+                pending.Stored.Add(report);
+                pending.Results[pending.Accepted[i].Row] = new ReportResult(ReportOutcomeKind.Accepted, report.Address, report, 0, null);
+            }
+
+            if (pending.Stored.Count > 0)
+            {
+                _acceptedByKey.AddOrUpdate(pending.Reporter.Key.Id, pending.Stored.Count, (_, c) => c + pending.Stored.Count);
+            }
+        }
+
+        return live;
+    }
+
+    private async Task ChargeAsync(PendingSubmission pending)
+    {
+        var limit = pending.Reporter.LimitFor(QuotaFamily.Report);
+        try
+        {
+            pending.Decision = await quotas.ConsumeUpToAsync(pending.Reporter.Key.Id, QuotaFamily.Report, pending.Fresh.Count, limit, pending.Now);
+        }
+        catch (Exception ex)
+        {
+            // This caller only (e.g. the quota counters are unreachable): nothing of it is stored.
+            pending.Done.TrySetException(ex);
+            return;
+        }
+
+        var granted = (int)pending.Decision.Granted;
+        for (var i = granted; i < pending.Fresh.Count; i++)
+        {
+            var (row, report) = pending.Fresh[i];
+            pending.Results[row] = new ReportResult(ReportOutcomeKind.QuotaExceeded, report.Address, null, 0,
+                $"Daily report quota of {limit} exhausted; it resets at midnight UTC.");
+        }
+
+        pending.Accepted.AddRange(pending.Fresh.Take(granted));
+    }
+
+    private async Task RefundAsync(PendingSubmission pending)
+    {
+        if (pending.Accepted.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await quotas.RefundAsync(pending.Reporter.Key.Id, QuotaFamily.Report, pending.Accepted.Count, pending.Now);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The caller sees the commit failure; a refund that cannot be written leaves the units charged.
+        }
+    }
+
+    // After the commit, outside the writer lock: tell other nodes and the observer, then answer the callers. Runs after
+    // the previous group's notification, so callers are answered in commit order.
+    private async Task NotifyAsync(List<PendingSubmission> committed, Task previous)
+    {
+        await previous;
+        var ids = new List<long>();
+        var accepted = new List<AcceptedReport>();
+        foreach (var pending in committed)
+        {
+            for (var i = 0; i < pending.Stored.Count; i++)
+            {
+                ids.Add(pending.Stored[i].Id);
+                accepted.Add(new AcceptedReport(pending.Stored[i], pending.Submissions[pending.Accepted[i].Row].Comment));
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await PublishAsync(ids);
+            await ObserveAsync(accepted);
+        }
+
+        foreach (var pending in committed)
+        {
+            pending.Done.TrySetResult();
+        }
     }
 
     /// <summary>
@@ -170,26 +381,29 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             return (0, $"{address.Text} is a {KindName(address.Kind)} address; it has no reports.");
         }
 
+        int deleted;
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            var deleted = await store.ClearAsync(new AddressClearance(address.Text, reporter.Key.Id, action, reason, clock.UtcNow), cancellationToken);
+            deleted = await store.ClearAsync(new AddressClearance(address.Text, reporter.Key.Id, action, reason, clock.UtcNow), cancellationToken);
             index.Reload(address.Text, await store.LoadByAddressAsync(address.Text, cancellationToken));
-            try
-            {
-                await feed.PublishReloadAsync(address.Text, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                PublishFailures++;
-            }
-
-            return (deleted, null);
         }
         finally
         {
             _writer.Release();
         }
+
+        try
+        {
+            await feed.PublishReloadAsync(address.Text, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Interlocked.Increment(ref _publishFailures);
+            failureLog?.PublishFailed(1, ex);
+        }
+
+        return (deleted, null);
     }
 
     private (StoredReport? Report, string? Address, string? Error) Validate(AuthenticatedKey reporter, ReportSubmission submission, DateTimeOffset now)
@@ -276,30 +490,25 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     public void Dispose() => _writer.Dispose();
 
     // The reports are durable already; a lost notification only delays other nodes until their next sync.
-    private async Task PublishAsync(IReadOnlyList<StoredReport> stored)
+    private async Task PublishAsync(List<long> ids)
     {
         try
         {
-            await feed.PublishAsync([.. stored.Select(r => r.Id)], CancellationToken.None);
+            await feed.PublishAsync(ids, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            PublishFailures++;
+            Interlocked.Increment(ref _publishFailures);
+            failureLog?.PublishFailed(ids.Count, ex);
         }
     }
 
     // Observers (alerts) see the raw comment once; a failing observer never fails reports that are already committed.
-    private async Task ObserveAsync(IReadOnlyList<StoredReport> stored, List<(int Row, StoredReport Report)> accepted, IReadOnlyList<ReportSubmission> submissions)
+    private async Task ObserveAsync(List<AcceptedReport> reports)
     {
         if (observer is null)
         {
             return;
-        }
-
-        var reports = new AcceptedReport[stored.Count];
-        for (var i = 0; i < stored.Count; i++)
-        {
-            reports[i] = new AcceptedReport(stored[i], submissions[accepted[i].Row].Comment);
         }
 
         try
@@ -308,15 +517,38 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            ObserverFailures++;
+            Interlocked.Increment(ref _observerFailures);
+            failureLog?.ObserverFailed(reports.Count, ex);
         }
     }
 
-    /// <summary>Observer calls that threw (the reports were stored regardless).</summary>
-    public long ObserverFailures { get; private set; }
+    // One caller's submission on its way through a group commit.
+    private sealed class PendingSubmission(AuthenticatedKey reporter, IReadOnlyList<ReportSubmission> submissions, DateTimeOffset now)
+    {
+        public AuthenticatedKey Reporter { get; } = reporter;
 
-    /// <summary>Notifications to other nodes that failed (they catch up from the store).</summary>
-    public long PublishFailures { get; private set; }
+        public IReadOnlyList<ReportSubmission> Submissions { get; } = submissions;
+
+        public DateTimeOffset Now { get; } = now;
+
+        public ReportResult?[] Results { get; } = new ReportResult?[submissions.Count];
+
+        /// <summary>Valid rows, before duplicates are answered.</summary>
+        public List<(int Row, StoredReport Report)> Candidates { get; } = [];
+
+        /// <summary>Not duplicates, before the quota.</summary>
+        public List<(int Row, StoredReport Report)> Fresh { get; } = [];
+
+        /// <summary>Charged: these go into the transaction.</summary>
+        public List<(int Row, StoredReport Report)> Accepted { get; } = [];
+
+        /// <summary>Accepted, as committed (with ids), in the order of <see cref="Accepted"/>.</summary>
+        public List<StoredReport> Stored { get; } = [];
+
+        public QuotaDecision Decision { get; set; }
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private static string KindName(AddressKind kind) => kind switch
     {

@@ -12,8 +12,11 @@ namespace Palisade.Core.Reputation;
 /// The in-memory view of every retained report, by address, with each address's score cached. Reads (checks) are
 /// answered from here without touching the store; writes go to the store first and are applied here after commit.
 /// </summary>
-public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvider whitelist, ReputationOptions options, IClock clock)
+public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvider whitelist, ReputationOptions options, IClock clock,
+    ReporterBook? reporters = null)
 {
+    private readonly ReporterBook _reporters = reporters ?? new ReporterBook();
+
     private readonly ConcurrentDictionary<string, AddressReputation> _addresses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UsernameCell> _usernames = new(StringComparer.Ordinal);
 
@@ -41,7 +44,20 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     /// <summary>Increases whenever any address's evidence changes (reports applied, purges): caches of derived views
     /// (rendered blocklists, TAXII pages) key on it.</summary>
-    public long Version => Volatile.Read(ref _version) + whitelist.Version;
+    public long Version => Volatile.Read(ref _version) + InputsVersion;
+
+    /// <summary>Who stands behind each key: reporter, network group, trust.</summary>
+    public ReporterBook Reporters => _reporters;
+
+    // Both only increase, so their sum changes whenever either does: cached scores are valid while it stays the same.
+    private long InputsVersion => whitelist.Version + _reporters.Version;
+
+    /// <summary>A fact as the score sees it: resolved to its reporter, with the reporter's current trust and network group.</summary>
+    private Evidence ToEvidence(in ReportFact fact)
+    {
+        var r = _reporters.Resolve(fact.KeyId, fact.Trust);
+        return new Evidence(r.ReporterId, fact.Kind, r.Trust, fact.CategoryId, fact.Protocol, fact.At, fact.Source) { Network = r.Network, Provisional = r.Provisional };
+    }
 
     /// <summary>Raised after reports of an address were applied (on the writer's thread: keep handlers cheap).</summary>
     public event Action<AddressReputation>? Changed;
@@ -109,6 +125,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <summary>Replaces everything known about one address with these reports (after reports were withdrawn).</summary>
     public void Reload(string address, IReadOnlyList<StoredReport> reports)
     {
+        NoteWithdrawals(address, reports);
         if (reports.Count == 0)
         {
             _addresses.TryRemove(address, out _);
@@ -129,6 +146,31 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>Reports of the address that are gone from <paramref name="remaining"/> were withdrawn by their reporters:
+    /// that counts against the reporters' reliability (docs/scoring.md "Reporter trust").</summary>
+    private void NoteWithdrawals(string address, IReadOnlyList<StoredReport> remaining)
+    {
+        if (!_addresses.TryGetValue(address, out var old))
+        {
+            return;
+        }
+
+        var kept = new HashSet<long>(remaining.Select(r => r.Id));
+        var withdrawn = new Dictionary<long, long>();
+        lock (old.Gate)
+        {
+            foreach (var group in old.Facts.Where(f => !kept.Contains(f.ReportId)).GroupBy(f => f.KeyId))
+            {
+                withdrawn[group.Key] = group.Select(f => f.ReportId).Distinct().LongCount();
+            }
+        }
+
+        foreach (var (key, count) in withdrawn)
+        {
+            _reporters.NoteWithdrawal(key, count);
+        }
     }
 
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
@@ -163,7 +205,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
                 foreach (var fact in entry.Facts)
                 {
-                    evidence.Add(fact.ToEvidence());
+                    evidence.Add(ToEvidence(fact));
                 }
 
                 reports += entry.TotalReports;
@@ -200,8 +242,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         return new System.Net.IPAddress(bytes) + "/64";
     }
 
-    /// <summary>Distinct keys that reported <paramref name="address"/> at or after <paramref name="since"/>, over every
-    /// retained report (not only the recent ones a check shows).</summary>
+    /// <summary>Distinct reporters (not keys: all keys of one reporter count once) that reported <paramref name="address"/> at
+    /// or after <paramref name="since"/>, over every retained report (not only the recent ones a check shows).</summary>
     public int DistinctReporters(string address, DateTimeOffset since)
     {
         if (!_addresses.TryGetValue(address, out var entry))
@@ -216,7 +258,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             {
                 if (fact.At >= since)
                 {
-                    keys.Add(fact.KeyId);
+                    keys.Add(_reporters.ReporterOf(fact.KeyId));
                 }
             }
 
@@ -224,7 +266,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
-    /// <summary>The stored report this one would duplicate: same key, address and a shared category within the window.</summary>
+    /// <summary>The stored report this one would duplicate: same reporter (any of its keys), address and a shared category
+    /// within the window.</summary>
     public StoredReport? FindDuplicate(long keyId, string address, IReadOnlyList<int> categories, DateTimeOffset receivedAt)
     {
         if (!_addresses.TryGetValue(address, out var entry))
@@ -232,12 +275,13 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return null;
         }
 
+        var reporter = _reporters.ReporterOf(keyId);
         lock (entry.Gate)
         {
             for (var i = entry.Recent.Count - 1; i >= 0; i--)
             {
                 var previous = entry.Recent[i];
-                if (previous.KeyId == keyId && receivedAt - previous.ReceivedAt < ReportLimits.DuplicateWindow &&
+                if (_reporters.ReporterOf(previous.KeyId) == reporter && receivedAt - previous.ReceivedAt < ReportLimits.DuplicateWindow &&
                     previous.Categories.Any(categories.Contains))
                 {
                     return previous;
@@ -264,7 +308,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     {
         ArgumentNullException.ThrowIfNull(entry);
         var now = clock.UtcNow;
-        var version = whitelist.Version;
+        var version = InputsVersion;
         lock (entry.Gate)
         {
             var cached = entry.CachedScore;
@@ -277,7 +321,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             var evidence = new Evidence[entry.Facts.Count];
             for (var i = 0; i < evidence.Length; i++)
             {
-                evidence[i] = entry.Facts[i].ToEvidence();
+                evidence[i] = ToEvidence(entry.Facts[i]);
             }
 
             var score = calculator.Calculate(evidence, now, MatchWhitelist(entry.Address, now));
@@ -301,7 +345,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     {
         ArgumentNullException.ThrowIfNull(entry);
         var now = clock.UtcNow;
-        var version = whitelist.Version;
+        var version = InputsVersion;
         var decays = calculator.Options.HalfLifeDays > 0;
         lock (entry.Gate)
         {
@@ -322,7 +366,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             {
                 for (var i = 0; i < count; i++)
                 {
-                    evidence[i] = entry.Facts[i].ToEvidence();
+                    evidence[i] = ToEvidence(entry.Facts[i]);
                 }
 
                 var score = calculator.CalculateCompact(new ArraySegment<Evidence>(evidence, 0, count), now, MatchWhitelist(entry.Address, now));
@@ -387,7 +431,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             lastSeen = fact.At > lastSeen ? fact.At : lastSeen;
         }
 
-        var breakdown = calculator.Calculate(Array.ConvertAll(facts, f => f.ToEvidence()), now, listed);
+        var breakdown = calculator.Calculate(Array.ConvertAll(facts, f => ToEvidence(f)), now, listed);
         var score = query.IgnoreWhitelist ? breakdown.RawScore : breakdown.Score;
         return Describe(address, facts, recent, firstSeen, lastSeen, score, breakdown, listed);
     }
@@ -400,7 +444,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// </summary>
     private CheckResult Described(AddressReputation entry, NormalizedAddress address, DateTimeOffset now)
     {
-        var whitelistVersion = whitelist.Version;
+        var whitelistVersion = InputsVersion;
         lock (entry.Gate)
         {
             var breakdown = Score(entry);

@@ -134,9 +134,10 @@ public sealed class ScoreCalculator
             }
             else
             {
-                if (category.Severity == Severity.VeryHigh && q > communityCriticalQ)
+                // Provisional reporters never set the floor: any number of them must stay below the blocklist thresholds.
+                if (category.Severity == Severity.VeryHigh && q > communityCriticalQ && !e.Provisional)
                     (communityCriticalQ, communityCritical) = (q, category);
-                items[--communityStart] = new Item(e.ReporterId, 0, q * o.WeightOf(category.Severity) / highWeight);
+                items[--communityStart] = new Item(e.ReporterId, e.Network, q * o.WeightOf(category.Severity) / highWeight, e.Provisional);
             }
         }
 
@@ -166,7 +167,9 @@ public sealed class ScoreCalculator
             var span = items.AsSpan(communityStart);
             span.Sort(static (a, b) =>
             {
-                var c = a.Reporter.CompareTo(b.Reporter);
+                var c = a.Group.CompareTo(b.Group);
+                if (c == 0)
+                    c = a.Reporter.CompareTo(b.Reporter);
                 return c != 0 ? c : b.Q.CompareTo(a.Q);
             });
             community = CommunityEvidence(span, components);
@@ -317,42 +320,84 @@ public sealed class ScoreCalculator
         return total;
     }
 
-    /// <summary>Items are sorted by reporter, then weight descending (weight = trust × decay × severity relative to high).</summary>
+    /// <summary>Items are sorted by network group, then reporter, then weight descending (weight = trust × decay × severity
+    /// relative to high).</summary>
     private double CommunityEvidence(ReadOnlySpan<Item> items, List<ScoreComponent>? components)
     {
         var o = Options;
         var ceiling = Math.Max(0, o.CommunityReporterCeiling);
         var perReport = Math.Max(0, o.CommunityReportWeight);
         var factor = Math.Max(0, o.CommunityVolumeFactor);
-        double total = 0, strongest = 0;
-        int reporters = 0, atCeiling = 0;
+        var groupCap = Math.Max(1, o.NetworkReporterCap);
+        double established = 0, provisional = 0, strongest = 0;
+        int reporters = 0, atCeiling = 0, grouped = 0, provisionalReporters = 0;
+        // Contributions of the reporters of the current network group, to keep its strongest groupCap.
+        var group = new List<(double Contribution, bool Provisional)>();
         var i = 0;
         while (i < items.Length)
         {
-            var reporter = items[i].Reporter;
-            reporters++;
-            var volume = 0.0;
-            var k = 0;
-            for (; i < items.Length && items[i].Reporter == reporter; i++)
+            var network = items[i].Group;
+            group.Clear();
+            while (i < items.Length && items[i].Group == network)
             {
-                // Once at the ceiling, further reports of this reporter cannot change anything.
-                if (perReport * volume >= ceiling)
-                    continue;
-                k++;
-                // Report-equivalents: 1 + factor × ln(n) for n equal reports; the k-th strongest adds factor × ln(k/(k−1)).
-                var step = k == 1 ? 1 : factor * Math.Log(k / (k - 1.0));
-                volume += step * items[i].Q;
+                var reporter = items[i].Reporter;
+                var isProvisional = items[i].Provisional;
+                reporters++;
+                var volume = 0.0;
+                var k = 0;
+                for (; i < items.Length && items[i].Reporter == reporter && items[i].Group == network; i++)
+                {
+                    // Once at the ceiling, further reports of this reporter cannot change anything.
+                    if (perReport * volume >= ceiling)
+                        continue;
+                    k++;
+                    // Report-equivalents: 1 + factor × ln(n) for n equal reports; the k-th strongest adds factor × ln(k/(k−1)).
+                    var step = k == 1 ? 1 : factor * Math.Log(k / (k - 1.0));
+                    volume += step * items[i].Q;
+                }
+
+                var contribution = Math.Min(ceiling, perReport * volume);
+                if (contribution >= ceiling && ceiling > 0)
+                    atCeiling++;
+                strongest = Math.Max(strongest, contribution);
+                group.Add((contribution, isProvisional));
             }
 
-            var contribution = Math.Min(ceiling, perReport * volume);
-            if (contribution >= ceiling && ceiling > 0)
-                atCeiling++;
-            strongest = Math.Max(strongest, contribution);
-            total += contribution;
+            // One network (a /24 or /48, or accounts created from it) counts as at most groupCap reporters: its strongest.
+            if (network != 0 && group.Count > groupCap)
+            {
+                group.Sort(static (a, b) => b.Contribution.CompareTo(a.Contribution));
+                grouped += group.Count - groupCap;
+                group.RemoveRange(groupCap, group.Count - groupCap);
+            }
+
+            foreach (var (contribution, isProvisional) in group)
+            {
+                if (isProvisional)
+                {
+                    provisional += contribution;
+                    provisionalReporters++;
+                }
+                else
+                {
+                    established += contribution;
+                }
+            }
         }
 
-        components?.Add(new ScoreComponent("community reporters", total, Format(
-            $"{reporters} distinct reporter(s), {items.Length} report(s): each adds {o.CommunityReportWeight:0.##} × (1 + {o.CommunityVolumeFactor:0.##} × ln(reports)), weighted by trust, age and severity, at most {o.CommunityReporterCeiling:0.##}; strongest reporter {strongest:F1}, {atCeiling} at the ceiling")));
+        var provisionalCap = Math.Max(0, o.ProvisionalCeiling);
+        var total = established + Math.Min(provisional, provisionalCap);
+        if (components is not null)
+        {
+            var detail = Format(
+                $"{reporters} distinct reporter(s), {items.Length} report(s): each adds {o.CommunityReportWeight:0.##} × (1 + {o.CommunityVolumeFactor:0.##} × ln(reports)), weighted by trust, age and severity, at most {o.CommunityReporterCeiling:0.##}; strongest reporter {strongest:F1}, {atCeiling} at the ceiling");
+            if (grouped > 0)
+                detail += Format($"; {grouped} reporter(s) not counted (at most {groupCap} per network)");
+            if (provisionalReporters > 0)
+                detail += Format($"; {provisionalReporters} provisional reporter(s): {Math.Min(provisional, provisionalCap):F1} of {provisional:F1} raw (provisional reporters together at most {provisionalCap:0.##})");
+            components.Add(new ScoreComponent("community reporters", total, detail));
+        }
+
         return total;
     }
 
@@ -426,8 +471,10 @@ public sealed class ScoreCalculator
         bool IsZero);
 
     /// <summary>One evidence item reduced to its group keys and weight.</summary>
-    /// <param name="Group">Sensors: category in the high 32 bits, protocol index (0 = none) in the low; community: 0.</param>
-    private readonly record struct Item(long Reporter, long Group, double Q);
+    /// <param name="Group">Sensors: category in the high 32 bits, protocol index (0 = none) in the low; community: the
+    /// reporter's network group (0 = none).</param>
+    /// <param name="Provisional">Community: the reporter is provisional (its evidence goes to the capped pool).</param>
+    private readonly record struct Item(long Reporter, long Group, double Q, bool Provisional = false);
 
     /// <summary>The total of one sensor behaviour (category × protocol).</summary>
     private readonly record struct BehaviourTotal(

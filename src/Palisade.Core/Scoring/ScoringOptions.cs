@@ -57,6 +57,14 @@ public sealed class ScoringOptions
     /// <see cref="CommunityReporterCeiling"/>, so one reporter alone still cannot exceed its ceiling.</summary>
     public int CommunityCriticalFloor { get; set; } = 35;
 
+    /// <summary>Most community reporters one network group counts as (reporters seen in or created from one /24 or /48):
+    /// the strongest this many count, the rest add nothing.</summary>
+    public int NetworkReporterCap { get; set; } = 2;
+
+    /// <summary>Most raw points all provisional (self-service, uncorroborated) reporters together contribute: 20 raw = score 25,
+    /// so in any number they cannot list an address at 50.</summary>
+    public double ProvisionalCeiling { get; set; } = 20;
+
     /// <summary>The raw weight of a severity.</summary>
     public double WeightOf(Severity severity) => severity switch
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
+using Palisade.Core.Geo;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
@@ -49,10 +50,16 @@ public static class AbuseIpdbApi
         return app;
     }
 
-    public static async Task<IResult> Check(HttpContext http, ReputationIndex index, IReportStore store, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> Check(HttpContext http, ReputationIndex index, IReportStore store, IQuotaCounter quotas, IClock clock, IGeoLookup geo)
     {
         var access = AccessContext.From(http);
-        var query = http.Request.Query;
+        var fields = await ParametersAsync(http);
+        if (fields.Error is not null)
+        {
+            return AbuseIpdbResults.Error(fields.Status, fields.Error);
+        }
+
+        var query = fields.Values;
         if (!TryAddress(query, out var address, out var failure) || !TryMaxAge(query, out var maxAgeDays, out failure))
         {
             return failure!;
@@ -66,13 +73,14 @@ public static class AbuseIpdbApi
 
         var full = index.Check(address!, CheckQuery.Default);
         var windowed = Windowed(index, address!, full, maxAgeDays);
+        var country = address!.IsPublic ? geo.Lookup(address.Address) : null;
         var data = new AbuseIpdbCheckData(
-            address!.Text,
+            address.Text,
             address.IsPublic,
             address.IsIPv6 ? 6 : 4,
             address.IsPublic ? full.Whitelisted is not null : null,
             full.Score,
-            null,
+            country?.CountryCode,
             null,
             null,
             null,
@@ -83,17 +91,24 @@ public static class AbuseIpdbApi
             AbuseIpdbMapper.Time(windowed.LastSeen));
         if (verbose)
         {
+            data = data with { CountryName = country?.CountryName };
             var reports = await ReportsInWindowAsync(store, address.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
-            data = data with { Reports = [.. reports.Take(VerboseReportsShown).Select(AbuseIpdbMapper.Report)] };
+            data = data with { Reports = [.. reports.Take(VerboseReportsShown).Select(r => AbuseIpdbMapper.Report(r, index.Reporters))] };
         }
 
-        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckData);
+        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckData>(data), AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbCheckData);
     }
 
     public static async Task<IResult> Reports(HttpContext http, ReputationIndex index, IReportStore store, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
-        var query = http.Request.Query;
+        var fields = await ParametersAsync(http);
+        if (fields.Error is not null)
+        {
+            return AbuseIpdbResults.Error(fields.Status, fields.Error);
+        }
+
+        var query = fields.Values;
         if (!TryAddress(query, out var address, out var failure) || !TryMaxAge(query, out var maxAgeDays, out failure) ||
             !TryInt(query, "page", 1, 1, 100_000, out var page, out failure) ||
             !TryInt(query, "perPage", 25, 1, 100, out var perPage, out failure))
@@ -108,20 +123,26 @@ public static class AbuseIpdbApi
 
         var all = await ReportsInWindowAsync(store, address!.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
         var lastPage = Math.Max(1, (all.Count + perPage - 1) / perPage);
-        var results = all.Skip((page - 1) * perPage).Take(perPage).Select(AbuseIpdbMapper.Report).ToList();
+        var results = all.Skip((page - 1) * perPage).Take(perPage).Select(r => AbuseIpdbMapper.Report(r, index.Reporters)).ToList();
         string PageUrl(int number) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/v2/reports?" +
             $"ipAddress={Uri.EscapeDataString(address!.Text)}&maxAgeInDays={maxAgeDays}&perPage={perPage}&page={number}";
         var data = new AbuseIpdbReportsPage(all.Count, page, results.Count, perPage, lastPage,
             page < lastPage ? PageUrl(page + 1) : null,
             page > 1 ? PageUrl(Math.Min(page - 1, lastPage)) : null,
             results);
-        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbReportsPage>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbReportsPage);
+        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbReportsPage>(data), AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbReportsPage);
     }
 
-    public static async Task<IResult> CheckBlock(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> CheckBlock(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock, IGeoLookup geo)
     {
         var access = AccessContext.From(http);
-        var query = http.Request.Query;
+        var fields = await ParametersAsync(http);
+        if (fields.Error is not null)
+        {
+            return AbuseIpdbResults.Error(fields.Status, fields.Error);
+        }
+
+        var query = fields.Values;
         var text = query["network"].ToString();
         if (text.Length == 0)
         {
@@ -165,7 +186,8 @@ public static class AbuseIpdbApi
             var result = index.Check(parsed, new CheckQuery(window));
             if (result.Found)
             {
-                reported.Add(new AbuseIpdbBlockAddress(parsed.Text, result.TotalSessions, AbuseIpdbMapper.Time(result.LastSeen), index.Score(entry).Score, null));
+                reported.Add(new AbuseIpdbBlockAddress(parsed.Text, result.TotalSessions, AbuseIpdbMapper.Time(result.LastSeen), index.Score(entry).Score,
+                    geo.Lookup(ip)?.CountryCode));
             }
         }
 
@@ -186,43 +208,48 @@ public static class AbuseIpdbApi
             trims ? size - 2 : size,
             SpaceDescription(IpAddressParser.Classify(first)),
             reported);
-        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>(data), AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbCheckBlockData);
+        return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>(data), AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbCheckBlockData);
     }
 
-    /// <summary>Deletes the caller's own reports of an address (recorded in the audit trail); not charged.</summary>
-    public static async Task<IResult> ClearAddress(HttpContext http, ReportService reports)
+    /// <summary>Deletes the caller's own reports of an address (recorded in the audit trail); charged one unit of the report
+    /// quota, so withdrawals are metered like reports (429 once it is exhausted).</summary>
+    public static async Task<IResult> ClearAddress(HttpContext http, ReportService reports, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
-        if (!TryAddress(http.Request.Query, out var address, out var failure))
+        var fields = await ParametersAsync(http);
+        if (fields.Error is not null)
+        {
+            return AbuseIpdbResults.Error(fields.Status, fields.Error);
+        }
+
+        if (!TryAddress(fields.Values, out var address, out var failure))
         {
             return failure!;
+        }
+
+        if (await ChargeCheckAsync(access, quotas, clock, QuotaFamily.Report) is { } refused)
+        {
+            return refused;
         }
 
         var (deleted, error) = await reports.ClearAsync(access.Key, address!.Text, "clear", null, http.RequestAborted);
         return error is not null
             ? AbuseIpdbResults.Invalid("ipAddress", error)
             : TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbClearAddressData>(new AbuseIpdbClearAddressData(deleted)),
-                AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbClearAddressData);
+                AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbClearAddressData);
     }
 
     public static async Task<IResult> Report(HttpContext http, ReportService reports)
     {
         var access = AccessContext.From(http);
-        var body = await RequestBodyReader.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
-        if (body is null)
+        var fields = await ParametersAsync(http);
+        if (fields.Error is not null)
         {
-            return AbuseIpdbResults.Error(StatusCodes.Status413PayloadTooLarge,
-                $"The request body is larger than {MaxReportBodyBytes / 1024} KB; a report is one address (use bulk-report for many).");
+            return AbuseIpdbResults.Error(fields.Status, fields.Error);
         }
 
-        var fields = AbuseIpdbReportReader.Read(http.Request, body, out var error);
-        if (error is not null)
-        {
-            return AbuseIpdbResults.Error(StatusCodes.Status400BadRequest, error);
-        }
-
-        if (!TryParseReport(fields.GetValueOrDefault("ip"), fields.GetValueOrDefault("categories"), fields.GetValueOrDefault("comment"),
-                fields.GetValueOrDefault("timestamp"), http.Connection.RemoteIpAddress?.ToString(), out var submission, out var parameter, out error))
+        if (!TryParseReport(fields.Get("ip"), fields.Get("categories"), fields.Get("comment"),
+                fields.Get("timestamp"), http.Connection.RemoteIpAddress?.ToString(), out var submission, out var parameter, out var error))
         {
             return AbuseIpdbResults.Invalid(parameter!, error!);
         }
@@ -241,10 +268,10 @@ public static class AbuseIpdbApi
                 // client that cannot tell the two apart (fail2ban's curl -f) does not log a failure.
                 http.Response.Headers["X-Duplicate-Window"] = ((int)ReportLimits.DuplicateWindow.TotalSeconds).ToString(CultureInfo.InvariantCulture);
                 return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbReportData>(new AbuseIpdbReportData(result.Address!, result.Score) { Status = "duplicate" }),
-                    AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbReportData);
+                    AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbReportData);
             default:
                 return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbReportData>(new AbuseIpdbReportData(result.Address!, result.Score)),
-                    AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbReportData);
+                    AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbReportData);
         }
     }
 
@@ -256,6 +283,12 @@ public static class AbuseIpdbApi
             return AbuseIpdbResults.Invalid("csv", "The csv field is required (multipart/form-data with a file field named csv).");
         }
 
+        // The whole upload is bounded (the csv plus room for other fields), not only the file inside it.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = MaxBulkCsvBytes + MaxReportBodyBytes;
+        }
+
         IFormCollection form;
         try
         {
@@ -264,6 +297,10 @@ public static class AbuseIpdbApi
         catch (InvalidDataException ex)
         {
             return AbuseIpdbResults.Invalid("csv", "The multipart body could not be read: " + ex.Message);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return AbuseIpdbResults.Error(StatusCodes.Status413PayloadTooLarge, $"The upload may not be greater than {MaxBulkCsvBytes / 1024} kilobytes.");
         }
 
         var file = form.Files["csv"];
@@ -360,7 +397,7 @@ public static class AbuseIpdbApi
 
         invalid.Sort((a, b) => a.RowNumber.CompareTo(b.RowNumber));
         return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbBulkReportData>(new AbuseIpdbBulkReportData(saved, invalid)),
-            AbuseIpdbJsonContext.Default.AbuseIpdbEnvelopeAbuseIpdbBulkReportData);
+            AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbBulkReportData);
     }
 
     /// <summary>Turns AbuseIPDB report fields into a submission; on failure names the parameter and says what is wrong.</summary>
@@ -415,10 +452,11 @@ public static class AbuseIpdbApi
         DateTimeOffset? at = null;
         if (!string.IsNullOrWhiteSpace(timestamp))
         {
-            if (!WireTime.TryParse(timestamp, out var parsed))
+            if (!AbuseIpdbReportDate.TryParse(timestamp, out var parsed))
             {
                 parameter = "timestamp";
-                error = "The timestamp must be an ISO 8601 date and time (e.g. 2023-10-18T11:25:11-04:00).";
+                error = "The timestamp must be a date and time such as 2023-10-18T11:25:11-04:00, 2023-10-18 11:25:11 (UTC) or " +
+                    "Wed, 18 Oct 2023 11:25:11 +0000.";
                 return false;
             }
 
@@ -473,12 +511,19 @@ public static class AbuseIpdbApi
     private static CheckResult Windowed(ReputationIndex index, NormalizedAddress address, CheckResult full, int maxAgeDays)
         => maxAgeDays >= index.Options.ReportRetentionDays ? full : index.Check(address, new CheckQuery(TimeSpan.FromDays(maxAgeDays)));
 
-    private static async Task<IResult?> ChargeCheckAsync(AccessContext access, IQuotaCounter quotas, IClock clock)
+    private static async Task<IResult?> ChargeCheckAsync(AccessContext access, IQuotaCounter quotas, IClock clock, QuotaFamily family = QuotaFamily.Check)
     {
-        var limit = access.Key.LimitFor(QuotaFamily.Check);
-        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, limit, clock.UtcNow);
+        var limit = access.Key.LimitFor(family);
+        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, family, 1, limit, clock.UtcNow);
         return access.Decision.Value.Allowed ? null : AbuseIpdbResults.RateLimited(limit);
     }
+
+    /// <summary>
+    /// The request's parameters from the query string, a form-urlencoded or multipart body, or JSON, as AbuseIPDB takes
+    /// them on every endpoint (PHP clients send multipart, curl sends a form, others put everything in the URL).
+    /// </summary>
+    internal static Task<RequestFields> ParametersAsync(HttpContext http)
+        => RequestFields.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
 
     private static bool TryAddress(IQueryCollection query, out NormalizedAddress? address, out IResult? failure)
     {

@@ -15,7 +15,7 @@ namespace Palisade.Server.AbuseIpdb;
 /// <c>GET /api/v2/blacklist</c> on the shared blocklist engine: <c>confidenceMinimum</c> (25–100, default 100),
 /// <c>limit</c> (default 10,000), <c>plaintext</c> or <c>Accept: text/plain</c>, <c>onlyCountries</c>,
 /// <c>exceptCountries</c>, <c>ipVersion</c>. Charged per address returned; a list longer than the remaining blacklist
-/// quota is cut to it.
+/// quota is cut to it. Parameters may also come in a form, multipart or JSON body; <c>X-Generated-At</c> dates the list.
 /// </summary>
 internal static class AbuseIpdbBlacklist
 {
@@ -31,7 +31,13 @@ internal static class AbuseIpdbBlacklist
     public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
-        var q = http.Request.Query;
+        var fields = await AbuseIpdbApi.ParametersAsync(http);
+        if (fields.Error is not null)
+        {
+            return AbuseIpdbResults.Error(fields.Status, fields.Error);
+        }
+
+        var q = fields.Values;
         var query = new BlocklistQuery { ScoreMinimum = 100, Limit = DefaultLimit };
         if (q["confidenceMinimum"].ToString() is { Length: > 0 } minimum)
         {
@@ -86,6 +92,9 @@ internal static class AbuseIpdbBlacklist
         }
 
         var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
+        // AbuseIPDB sends the list's time as a header on both forms (the plaintext body has no meta); clients use it to
+        // date the list and to tell a list from an error.
+        http.Response.Headers["X-Generated-At"] = AbuseIpdbMapper.Time(selection.GeneratedAt);
         return new BlocklistResult(plaintext
             ? engine.Render(served, BlocklistFormat.Plaintext)
             : engine.Render(served, AbuseIpdbBlacklistLayout.Instance));

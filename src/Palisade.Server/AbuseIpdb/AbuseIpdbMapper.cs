@@ -30,6 +30,7 @@ internal static class AbuseIpdbMapper
         return [.. report.Categories.Select(CategoryCatalog.ToAbuseIpdb).Distinct()];
     }
 
-    public static AbuseIpdbReportEntry Report(StoredReport report)
-        => new(Time(report.ReportedAt), report.Comment, Categories(report), report.KeyId, null, null);
+    /// <summary>One report; <c>reporterId</c> is the reporter's opaque id, never the key's (keys are internal).</summary>
+    public static AbuseIpdbReportEntry Report(StoredReport report, Palisade.Core.Reputation.ReporterBook reporters)
+        => new(Time(report.ReportedAt), report.Comment, Categories(report), reporters.ReporterOf(report.KeyId), null, null);
 }

@@ -12,7 +12,7 @@ internal static class AbuseIpdbResults
     public static IResult Error(int status, string detail, string? parameter = null)
         => TypedResults.Json(
             new AbuseIpdbErrorBody([new AbuseIpdbError(detail, status) { Source = parameter is null ? null : new AbuseIpdbErrorSource(parameter) }]),
-            AbuseIpdbJsonContext.Default.AbuseIpdbErrorBody,
+            AbuseIpdbJsonContext.Api.AbuseIpdbErrorBody,
             statusCode: status);
 
     /// <summary>422, AbuseIPDB's status for every validation error, naming the parameter.</summary>

@@ -4,7 +4,9 @@ namespace Palisade.Server.Access;
 
 /// <summary>
 /// Finds the API key in a request, in every form the supported dialects' clients send it:
-/// <c>Authorization: Bearer</c>, <c>X-API-Key</c> (also CrowdSec's <c>X-Api-Key</c>), <c>X-Key</c>, <c>Key</c> and <c>?key=</c>.
+/// <c>Authorization: Bearer</c>, <c>X-API-Key</c> (also CrowdSec's <c>X-Api-Key</c>), <c>X-Key</c>, <c>Key</c>, <c>?key=</c> and <c>?api_key=</c> (IPSwamp's clients);
+/// also HTTP Basic with the key as password (TAXII clients, and tools such as CSF that can only put credentials in
+/// the URL's user-info: it travels as a header, never in the logged request line).
 /// </summary>
 public static class ApiKeyReader
 {
@@ -17,6 +19,11 @@ public static class ApiKeyReader
             return authorization[7..].Trim();
         }
 
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReadBasic(authorization[6..].Trim());
+        }
+
         foreach (var name in (ReadOnlySpan<string>)["X-API-Key", "X-Key", "Key"])
         {
             if (headers.TryGetValue(name, out var value) && value.Count > 0 && !string.IsNullOrWhiteSpace(value[0]))
@@ -25,6 +32,42 @@ public static class ApiKeyReader
             }
         }
 
-        return request.Query.TryGetValue("key", out var query) && !string.IsNullOrWhiteSpace(query[0]) ? query[0]!.Trim() : null;
+        foreach (var name in (ReadOnlySpan<string>)["key", "api_key"])
+        {
+            if (request.Query.TryGetValue(name, out var query) && !string.IsNullOrWhiteSpace(query[0]))
+            {
+                return query[0]!.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The password of Basic credentials (the user name is free), or the user name when the password is empty.</summary>
+    private static string ReadBasic(string encoded)
+    {
+        if (encoded.Length > 1024)
+        {
+            return encoded; // refused as invalid by the key ring
+        }
+
+        string decoded;
+        try
+        {
+            decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+        }
+        catch (FormatException)
+        {
+            return encoded;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return decoded;
+        }
+
+        var password = decoded[(colon + 1)..];
+        return password.Length > 0 ? password : decoded[..colon];
     }
 }

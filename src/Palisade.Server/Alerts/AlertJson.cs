@@ -8,7 +8,8 @@ namespace Palisade.Server.Alerts;
 /// <summary>
 /// Alert objects on the wire, in the shape SikkerAPI's client decodes (id, the target field, label, enabled,
 /// emailNotifications, lastAlertedAt, totalAlerts, matchCount, createdAt; ranges add networkAddress, prefixLength and
-/// uniqueMatches) plus Palisade's preferences. The webhook secret is written only when it was just created.
+/// uniqueMatches) plus Palisade's preferences. The webhook secret is written only when it was just created. Ids are JSON
+/// strings: SikkerAPI's client decodes <c>id</c> into a Go string and fails on a number.
 /// </summary>
 internal static class AlertJson
 {
@@ -32,14 +33,14 @@ internal static class AlertJson
     {
         json.WriteStartObject();
         json.WriteBoolean("success", true);
-        json.WriteNumber("id", id);
+        json.WriteString("id", Id(id));
         json.WriteEndObject();
     });
 
     private static string Write(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(json);
         }
@@ -51,7 +52,7 @@ internal static class AlertJson
     {
         var preferences = alert.Preferences;
         json.WriteStartObject();
-        json.WriteNumber("id", alert.Id);
+        json.WriteString("id", Id(alert.Id));
         json.WriteString("type", AlertTargets.Name(alert.Kind));
         json.WriteString(AlertTargets.Name(alert.Kind), alert.Target);
         if (alert.Kind == AlertTargetKind.Range)
@@ -91,7 +92,7 @@ internal static class AlertJson
             foreach (var delivery in deliveries)
             {
                 json.WriteStartObject();
-                json.WriteNumber("id", delivery.Id);
+                json.WriteString("id", Id(delivery.Id));
                 json.WriteString("channel", delivery.Channel == AlertChannel.Email ? "email" : "webhook");
                 json.WriteString("status", delivery.Status switch
                 {
@@ -112,6 +113,8 @@ internal static class AlertJson
 
         json.WriteEndObject();
     }
+
+    private static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void NullableString(Utf8JsonWriter json, string name, string? value)
     {

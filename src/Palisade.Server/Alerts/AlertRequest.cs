@@ -28,4 +28,7 @@ internal sealed class AlertRequest
     public string? WebhookUrl { get; set; }
 
     public TimeSpan? Cooldown { get; set; }
+
+    /// <summary>An <c>id</c> sent back in the body (as a string or a number), which must name the alert on the path.</summary>
+    public long? Id { get; set; }
 }

@@ -40,6 +40,12 @@ internal static class AlertRequestParser
             }
         }
 
+        if (creating && parsed.Id is not null)
+        {
+            error = "An alert's id is given by the server; leave \"id\" out when creating one.";
+            return false;
+        }
+
         if (creating && parsed.Kind is null)
         {
             error = "Say what to watch: one of \"ip\", \"cidr\", \"username\" or \"email\".";
@@ -82,6 +88,16 @@ internal static class AlertRequestParser
 
         switch (property.Name)
         {
+            case "id":
+                // An alert read back and sent again carries its id, as a string (what we write) or a number (older answers).
+                if (!TryId(value, out var id))
+                {
+                    error = "id must be the alert's id, a positive whole number (as a string or a number).";
+                    return false;
+                }
+
+                parsed.Id = id;
+                return true;
             case "label":
                 if (!TryNullableString(value, "label", MaxLabelLength, out var label, out error))
                 {
@@ -153,10 +169,22 @@ internal static class AlertRequestParser
                 parsed.Cooldown = TimeSpan.FromSeconds(seconds);
                 return true;
             default:
-                error = $"Unknown field \"{(property.Name.Length > 40 ? property.Name[..40] + "…" : property.Name)}\". Known fields: ip, cidr, username, email, " +
+                error = $"Unknown field \"{(property.Name.Length > 40 ? property.Name[..40] + "…" : property.Name)}\". Known fields: id, ip, cidr, username, email, " +
                     "label, enabled, minScore, categories, notifyEmail, webhookUrl, cooldownSeconds.";
                 return false;
         }
+    }
+
+    private static bool TryId(JsonElement value, out long id)
+    {
+        id = 0;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt64(out id) && id > 0,
+            JsonValueKind.String => long.TryParse(value.GetString(), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out id) && id > 0,
+            _ => false,
+        };
     }
 
     private static bool TryCategories(JsonElement value, AlertRequest parsed, [NotNullWhen(false)] out string? error)

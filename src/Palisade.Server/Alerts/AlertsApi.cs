@@ -100,8 +100,10 @@ public static class AlertsApi
         var current = counts.GetValueOrDefault(kind);
         if (current >= limits.LimitFor(kind) || counts.Values.Sum() >= AlertLimits.MaxPerKey)
         {
+            // 409, not 403: SikkerAPI's client prints every 403 as "API key disabled or expired" and drops the body,
+            // while any other refusal is shown with the server's message.
             var limit = Math.Min(limits.LimitFor(kind), AlertLimits.MaxPerKey);
-            return NativeResults.Error(StatusCodes.Status403Forbidden,
+            return NativeResults.Error(StatusCodes.Status409Conflict,
                 $"The {key.Tier.DisplayName} tier allows {limit} {AlertTargets.Name(kind)} alert(s) (at most {AlertLimits.MaxPerKey} in all); delete one first.");
         }
 
@@ -129,7 +131,12 @@ public static class AlertsApi
             return bodyProblem;
         }
 
-        if (request!.HasNotifyEmail && request.NotifyEmail is not null && !smtp.IsConfigured)
+        if (request!.Id is { } bodyId && bodyId != alert!.Id)
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest, "The id in the body is not the id on the path; an alert's id cannot change.");
+        }
+
+        if (request.HasNotifyEmail && request.NotifyEmail is not null && !smtp.IsConfigured)
         {
             return NativeResults.Error(StatusCodes.Status400BadRequest, "E-mail delivery is not set up on this server (Palisade:Smtp:Host); use webhookUrl.");
         }

@@ -38,18 +38,24 @@ public static class CrowdSecApi
 
         var query = new BlocklistQuery { ScoreMinimum = configured };
         var cursors = new ConcurrentDictionary<long, string>();
-        var decisions = new CrowdSecDecisions();
+        var decisions = new CrowdSecDecisions(query);
         app.MapGet("/v1/decisions/stream", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
-                => Stream(http, engine, quotas, clock, query, cursors))
+                => Stream(http, engine, quotas, clock, query, cursors, decisions))
             .WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Blacklist));
         app.MapGet("/v1/decisions", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
-                => Decisions(http, engine, quotas, clock, query, decisions))
+                => Decisions(http, engine, quotas, clock, decisions))
             .WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Check));
+        // The real LAPI registers HEAD on both; the bouncer libraries probe it to check the key (200, or 403 from the filter).
+        app.MapMethods("/v1/decisions/stream", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Blacklist));
+        app.MapMethods("/v1/decisions", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Check));
         return app;
     }
 
+    /// <summary>HEAD: the key is good (the access filter refused a bad one with 403); nothing is selected or charged.</summary>
+    public static Ok Probe() => TypedResults.Ok();
+
     private static async Task<IResult> Stream(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock, BlocklistQuery query,
-        ConcurrentDictionary<long, string> cursors)
+        ConcurrentDictionary<long, string> cursors, CrowdSecDecisions decisions)
     {
         var access = AccessContext.From(http);
         var startupText = http.Request.Query["startup"].ToString().ToLowerInvariant();
@@ -63,7 +69,7 @@ public static class CrowdSecApi
         var limit = access.Key.LimitFor(QuotaFamily.Blacklist);
         if (startupText == "true" || !cursors.TryGetValue(keyId, out var cursorText) || !BlocklistCursor.TryParse(cursorText, out var cursor, out _))
         {
-            var selection = engine.Select(query);
+            var selection = decisions.Current(engine);
             var decision = await ChargeAsync(access, quotas, selection.Count, limit, now);
             if (selection.Count > 0 && decision.Granted == 0)
             {
@@ -81,13 +87,10 @@ public static class CrowdSecApi
                 cursors.TryRemove(keyId, out _);
             }
 
-            var all = new List<CrowdSecDecision>(served.Count);
-            for (var i = 0; i < served.Count; i++)
-            {
-                all.Add(CrowdSecDecisions.ToDecision(served.Entry(i), now));
-            }
-
-            return StreamResult(all, []);
+            // Rendered and cached in pieces like the blocklists, gzipped for clients that accept it (Go's HTTP client does).
+            return served.Count == 0
+                ? StreamResult([], [])
+                : new BlocklistResult(engine.Render(served, CrowdSecStreamLayout.Instance, BlocklistResult.AcceptsGzip(http.Request)));
         }
 
         var changes = engine.Changes(query, cursor);
@@ -109,7 +112,7 @@ public static class CrowdSecApi
         return StreamResult(added, deleted);
     }
 
-    private static async Task<IResult> Decisions(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock, BlocklistQuery query,
+    private static async Task<IResult> Decisions(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock,
         CrowdSecDecisions decisions)
     {
         var access = AccessContext.From(http);
@@ -139,53 +142,61 @@ public static class CrowdSecApi
             return CrowdSecResults.Error(StatusCodes.Status400BadRequest, "contains must be true or false");
         }
 
-        IPNetwork network;
+        string? address = null;
+        IPNetwork network = default;
         if (ip.Length > 0)
         {
-            if (!IpAddressParser.TryParse(ip, out var address, out var error))
+            if (!IpAddressParser.TryParse(ip, out var parsed, out var error))
             {
                 return CrowdSecResults.Error(StatusCodes.Status400BadRequest, "invalid ip: " + error);
             }
 
-            network = new IPNetwork(address.Address, address.IsIPv6 ? 128 : 32);
+            address = parsed.Text;
         }
         else if (!IpAddressParser.TryParseNetwork(range, maskHostBits: true, out network, out var error))
         {
             return CrowdSecResults.Error(StatusCodes.Status400BadRequest, "invalid range: " + error);
         }
-
-        var limit = access.Key.LimitFor(QuotaFamily.Check);
-        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, limit, clock.UtcNow);
-        if (!access.Decision.Value.Allowed)
+        else if (network.PrefixLength == (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128))
         {
-            return QuotaExhausted(access.Decision.Value);
+            // A one-address range is a lookup of that address.
+            address = IpAddressParser.TryParse(network.BaseAddress.ToString(), out var single, out _) ? single.Text : network.BaseAddress.ToString();
         }
 
         // Other scopes (username, country) and remediation types have no decisions here.
-        if ((scope.Length > 0 && scope is not ("ip" or "range")) || (type.Length > 0 && !type.Equals("ban", StringComparison.OrdinalIgnoreCase)))
+        var none = (scope.Length > 0 && scope is not ("ip" or "range")) || (type.Length > 0 && !type.Equals("ban", StringComparison.OrdinalIgnoreCase));
+        var now = clock.UtcNow;
+        if (address is not null)
         {
-            return NullResult();
+            // The live path (nginx bouncer, one lookup per client request): one check unit, one dictionary probe.
+            access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, access.Key.LimitFor(QuotaFamily.Check), now);
+            if (!access.Decision.Value.Allowed)
+            {
+                return QuotaExhausted(access.Decision.Value);
+            }
+
+            return !none && decisions.TryFind(engine, address, out var entry)
+                ? TypedResults.Json<IReadOnlyList<CrowdSecDecision>>([CrowdSecDecisions.ToDecision(entry, now)], CrowdSecJsonContext.Api.IReadOnlyListCrowdSecDecision)
+                : NullResult();
         }
 
-        var now = clock.UtcNow;
-        var selection = engine.Select(query);
-        var single = network.PrefixLength == (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        var found = new List<CrowdSecDecision>();
-        if (single)
+        var v6 = network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        // As AbuseIPDB's check-block: free keys up to a /24, others up to a /16; IPv6 up to a /48.
+        var widest = v6 ? 48 : access.Key.Tier.Id.Equals("free", StringComparison.OrdinalIgnoreCase) ? 24 : 16;
+        if (network.PrefixLength < widest)
         {
-            if (decisions.TryFind(selection, network.BaseAddress.ToString(), out var entry))
-            {
-                found.Add(CrowdSecDecisions.ToDecision(entry, now));
-            }
+            return CrowdSecResults.Error(StatusCodes.Status400BadRequest, $"range may be at most a /{widest} for this key's plan (got /{network.PrefixLength})");
         }
-        else if (contains == "false")
+
+        var found = new List<BlocklistEntry>();
+        if (!none && contains == "false")
         {
             // Decisions inside the range (all of ours are single addresses).
-            foreach (var entry in selection)
+            foreach (var entry in decisions.Current(engine))
             {
-                if (IPAddress.TryParse(entry.Address, out var address) && network.Contains(address))
+                if (IPAddress.TryParse(entry.Address, out var listed) && network.Contains(listed))
                 {
-                    found.Add(CrowdSecDecisions.ToDecision(entry, now));
+                    found.Add(entry);
                     if (found.Count >= MaxRangeResults)
                     {
                         break;
@@ -194,8 +205,21 @@ public static class CrowdSecApi
             }
         }
 
-        // contains=true on a wider range asks for decisions covering the whole range: no single-address decision does.
-        return found.Count == 0 ? NullResult() : TypedResults.Json<IReadOnlyList<CrowdSecDecision>>(found, CrowdSecJsonContext.Default.IReadOnlyListCrowdSecDecision);
+        // A range answer is a piece of the list: charged to the blacklist family per decision returned, cut at what remains
+        // (as the stream is). contains=true on a wider range asks for decisions covering the whole range: none does.
+        var charged = await ChargeAsync(access, quotas, found.Count, access.Key.LimitFor(QuotaFamily.Blacklist), now);
+        if (found.Count > 0 && charged.Granted == 0)
+        {
+            return QuotaExhausted(charged);
+        }
+
+        var answer = new List<CrowdSecDecision>((int)Math.Min(charged.Granted, found.Count));
+        for (var i = 0; i < answer.Capacity; i++)
+        {
+            answer.Add(CrowdSecDecisions.ToDecision(found[i], now));
+        }
+
+        return answer.Count == 0 ? NullResult() : TypedResults.Json<IReadOnlyList<CrowdSecDecision>>(answer, CrowdSecJsonContext.Api.IReadOnlyListCrowdSecDecision);
     }
 
     private static async Task<QuotaDecision> ChargeAsync(AccessContext access, IQuotaCounter quotas, int units, long? limit, DateTimeOffset now)
@@ -212,7 +236,7 @@ public static class CrowdSecApi
             $"daily quota of {decision.Limit} exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)})");
 
     private static JsonHttpResult<CrowdSecStream> StreamResult(List<CrowdSecDecision> added, List<CrowdSecDecision> deleted)
-        => TypedResults.Json(new CrowdSecStream(added.Count == 0 ? null : added, deleted.Count == 0 ? null : deleted), CrowdSecJsonContext.Default.CrowdSecStream);
+        => TypedResults.Json(new CrowdSecStream(added.Count == 0 ? null : added, deleted.Count == 0 ? null : deleted), CrowdSecJsonContext.Api.CrowdSecStream);
 
     /// <summary>LAPI answers "no decision" with the JSON literal null.</summary>
     private static ContentHttpResult NullResult() => TypedResults.Text("null", "application/json; charset=utf-8");

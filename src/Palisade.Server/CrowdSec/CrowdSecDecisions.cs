@@ -1,51 +1,83 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text;
+using System.Text.Json;
 using Palisade.Core.Blocklists;
 using Palisade.Core.Categories;
 using Palisade.Server.CrowdSec.Contracts;
 
 namespace Palisade.Server.CrowdSec;
 
-/// <summary>Turns blocklist entries into LAPI decisions, and finds one address on a list without a scan per request.</summary>
-internal sealed class CrowdSecDecisions
+/// <summary>
+/// Turns blocklist entries into LAPI decisions, and answers live lookups (<c>GET /v1/decisions?ip=</c>) directly: the
+/// decision list of the current snapshot and its address → position map are kept until the snapshot changes, so a
+/// lookup is one dictionary probe, with no selection, key string or map built per request.
+/// </summary>
+internal sealed class CrowdSecDecisions(BlocklistQuery query)
 {
     public const string Origin = "palisade";
 
-    private readonly ConditionalWeakTable<BlocklistSelection, Dictionary<string, int>> _positions = new();
+    private View? _view;
 
-    public static CrowdSecDecision ToDecision(in BlocklistEntry entry, DateTimeOffset now)
+    /// <summary>The decision list (every address at or above the threshold), as of the current data.</summary>
+    public BlocklistSelection Current(BlocklistEngine engine) => ViewOf(engine).Selection;
+
+    /// <summary>The decision entry of <paramref name="address"/> (canonical text), if it is on the list.</summary>
+    public bool TryFind(BlocklistEngine engine, string address, out BlocklistEntry entry)
     {
-        var category = entry.Categories.Select(id => CategoryCatalog.Get(id)).OrderByDescending(c => c.Severity).FirstOrDefault();
-        return new CrowdSecDecision(Duration(entry.ExpiresAt - now), IdOf(entry.Address), Origin,
-            "palisade/" + (category?.Name ?? "reputation"), "Ip", "ban", entry.Address, false);
-    }
-
-    /// <summary>A decision that left the list: bouncers remove by value, so the rest only has to be well-formed.</summary>
-    public static CrowdSecDecision Deleted(string address)
-        => new("0s", IdOf(address), Origin, "palisade/expired", "Ip", "ban", address, false);
-
-    public bool TryFind(BlocklistSelection selection, string address, out BlocklistEntry entry)
-    {
-        var positions = _positions.GetValue(selection, static s =>
+        var view = ViewOf(engine);
+        if (view.Positions.TryGetValue(address, out var position))
         {
-            var map = new Dictionary<string, int>(s.Count, StringComparer.Ordinal);
-            for (var i = 0; i < s.Count; i++)
-            {
-                map[s.Entry(i).Address] = i;
-            }
-
-            return map;
-        });
-        if (positions.TryGetValue(address, out var index))
-        {
-            entry = selection.Entry(index);
+            entry = view.Selection.Entry(position);
             return true;
         }
 
         entry = default;
         return false;
     }
+
+    private View ViewOf(BlocklistEngine engine)
+    {
+        var snapshot = engine.Current();
+        var view = Volatile.Read(ref _view);
+        if (view is not null && ReferenceEquals(view.Selection.Snapshot, snapshot))
+        {
+            return view;
+        }
+
+        // Once per snapshot. Two requests may both build it; either result is correct.
+        var selection = engine.Select(query);
+        var positions = new Dictionary<string, int>(selection.Count, StringComparer.Ordinal);
+        for (var i = 0; i < selection.Count; i++)
+        {
+            positions[selection.Entry(i).Address] = i;
+        }
+
+        view = new View(selection, positions);
+        Volatile.Write(ref _view, view);
+        return view;
+    }
+
+    public static CrowdSecDecision ToDecision(in BlocklistEntry entry, DateTimeOffset now)
+        => new(Duration(entry.ExpiresAt - now), IdOf(entry.Address), Origin, Scenario(entry), "Ip", "ban", entry.Address, false);
+
+    /// <summary>One decision as <see cref="CrowdSecJsonContext"/> writes a <see cref="CrowdSecDecision"/>, without the record.</summary>
+    public static void Write(in BlocklistEntry entry, DateTimeOffset now, Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteString("duration"u8, Duration(entry.ExpiresAt - now));
+        json.WriteNumber("id"u8, IdOf(entry.Address));
+        json.WriteString("origin"u8, Origin);
+        json.WriteString("scenario"u8, Scenario(entry));
+        json.WriteString("scope"u8, "Ip"u8);
+        json.WriteString("type"u8, "ban"u8);
+        json.WriteString("value"u8, entry.Address);
+        json.WriteBoolean("simulated"u8, false);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A decision that left the list: bouncers remove by value, so the rest only has to be well-formed.</summary>
+    public static CrowdSecDecision Deleted(string address)
+        => new("0s", IdOf(address), Origin, "palisade/expired", "Ip", "ban", address, false);
 
     /// <summary>A Go duration ("719h59m59s") as CrowdSec writes them; at least one second.</summary>
     public static string Duration(TimeSpan remaining)
@@ -54,15 +86,36 @@ internal sealed class CrowdSecDecisions
         return string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600}h{seconds / 60 % 60}m{seconds % 60}s");
     }
 
+    // The most severe category names the scenario (the first of equal severity, in catalog order).
+    private static string Scenario(in BlocklistEntry entry)
+    {
+        Category? worst = null;
+        foreach (var id in entry.Categories)
+        {
+            var category = CategoryCatalog.Get(id);
+            if (worst is null || category.Severity > worst.Severity)
+            {
+                worst = category;
+            }
+        }
+
+        return worst is null ? "palisade/reputation" : ScenarioNames.GetOrAdd(worst.Name, static name => "palisade/" + name);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ScenarioNames = new(StringComparer.Ordinal);
+
     /// <summary>A stable id per address (FNV-1a), so a bouncer sees the same decision id across pulls.</summary>
     private static long IdOf(string address)
     {
         var hash = 2166136261u;
-        foreach (var b in Encoding.ASCII.GetBytes(address))
+        foreach (var c in address)
         {
-            hash = (hash ^ b) * 16777619u;
+            // Addresses are ASCII: a char is the byte Encoding.ASCII gave before.
+            hash = (hash ^ (byte)c) * 16777619u;
         }
 
         return hash & 0x7FFFFFFF;
     }
+
+    private sealed record View(BlocklistSelection Selection, Dictionary<string, int> Positions);
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Palisade.Server.CrowdSec.Contracts;
 
@@ -7,4 +9,11 @@ namespace Palisade.Server.CrowdSec;
 [JsonSerializable(typeof(CrowdSecMessage))]
 [JsonSerializable(typeof(CrowdSecStream))]
 [JsonSerializable(typeof(IReadOnlyList<CrowdSecDecision>))]
-internal sealed partial class CrowdSecJsonContext : JsonSerializerContext;
+internal sealed partial class CrowdSecJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context answers are written with: readable UTF-8 (an apostrophe or × as itself, not \u0027 or \u00D7), which the
+    /// clients show verbatim. Only JSON escaping applies; API JSON is never embedded in HTML (the dashboard writes its own).
+    /// </summary>
+    public static CrowdSecJsonContext Api { get; } = new(new JsonSerializerOptions() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

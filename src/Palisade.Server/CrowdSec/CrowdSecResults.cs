@@ -7,5 +7,5 @@ namespace Palisade.Server.CrowdSec;
 internal static class CrowdSecResults
 {
     public static IResult Error(int status, string message)
-        => TypedResults.Json(new CrowdSecMessage(message), CrowdSecJsonContext.Default.CrowdSecMessage, statusCode: status);
+        => TypedResults.Json(new CrowdSecMessage(message), CrowdSecJsonContext.Api.CrowdSecMessage, statusCode: status);
 }

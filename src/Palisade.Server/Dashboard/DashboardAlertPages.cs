@@ -17,11 +17,7 @@ public static class DashboardAlertPages
 
     public static async Task<IResult> List(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, IAlertStore alerts, DashboardFlash flash)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         var keys = (await DashboardKeyPages.OwnedKeysAsync(user, users, keyStore, http.RequestAborted)).Where(k => !k.IsRevoked).ToList();
         var rows = new List<(ApiKey Key, Alert Alert)>();
@@ -55,7 +51,7 @@ public static class DashboardAlertPages
                 foreach (var (key, alert) in rows)
                 {
                     var id = alert.Id.ToString(CultureInfo.InvariantCulture);
-                    html.Open("tr", ("data-alert-id", id)).Element("td", key.Name)
+                    html.Open("tr", ("data-alert-id", id)).Element("td", DashboardKeyPages.DisplayName(user, key))
                         .Element("td", AlertTargets.Name(alert.Kind) + ": " + alert.Target, ("class", "alert-target"))
                         .Element("td", alert.Label).Element("td", alert.Preferences.MinScore.ToString(CultureInfo.InvariantCulture))
                         .Element("td", alert.Preferences.WebhookUrl ?? alert.Preferences.NotifyEmail ?? "listed only")
@@ -80,7 +76,7 @@ public static class DashboardAlertPages
                 html.Element("label", "Key", ("for", "alert-key")).Open("select", ("id", "alert-key"), ("name", "key"));
                 foreach (var key in keys)
                 {
-                    html.Element("option", key.Name, ("value", key.Id.ToString(CultureInfo.InvariantCulture)));
+                    html.Element("option", DashboardKeyPages.DisplayName(user, key), ("value", key.Id.ToString(CultureInfo.InvariantCulture)));
                 }
 
                 html.Close("select").Element("label", "Watch", ("for", "alert-kind")).Open("select", ("id", "alert-kind"), ("name", "kind"));
@@ -108,11 +104,7 @@ public static class DashboardAlertPages
     public static async Task<IResult> Create(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing, IAlertStore alerts,
         AlertRegistry registry, WebhookTargetPolicy webhooks, DashboardFlash flash, IClock clock)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         if (!await DashboardPage.IsFormValidAsync(http))
         {
@@ -183,11 +175,7 @@ public static class DashboardAlertPages
 
     public static async Task<IResult> Delete(string id, HttpContext http, SqlDashboardUserStore users, IAlertStore alerts, AlertRegistry registry)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         if (!await DashboardPage.IsFormValidAsync(http))
         {

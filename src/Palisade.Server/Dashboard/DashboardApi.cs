@@ -9,23 +9,29 @@ public static class DashboardApi
 {
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
+        // Reachable without a session: the assets, sign-up, sign-in and e-mail verification. Nothing else.
         var dashboard = app.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().AddEndpointFilter(new DashboardSecurityHeaders());
         dashboard.MapGet("/assets/{name}", DashboardAssets.Serve);
         dashboard.MapGet("/signup", DashboardAccountPages.SignUpForm);
         dashboard.MapPost("/signup", DashboardAccountPages.SignUp);
         dashboard.MapGet("/signin", DashboardAccountPages.SignInForm);
         dashboard.MapPost("/signin", DashboardAccountPages.SignIn);
-        dashboard.MapPost("/signout", DashboardAccountPages.SignOut);
-        dashboard.MapGet("", DashboardKeyPages.Overview);
-        dashboard.MapPost("/keys", DashboardKeyPages.Create);
-        dashboard.MapPost("/keys/{id}/revoke", DashboardKeyPages.Revoke);
-        dashboard.MapGet("/ip", DashboardIpPage.Lookup);
-        dashboard.MapGet("/ip/{address}", DashboardIpPage.Show);
-        dashboard.MapGet("/blacklist", DashboardBlacklistPage.Show);
-        dashboard.MapGet("/blacklist/download", DashboardBlacklistPage.Download);
-        dashboard.MapGet("/alerts", DashboardAlertPages.List);
-        dashboard.MapPost("/alerts", DashboardAlertPages.Create);
-        dashboard.MapPost("/alerts/{id}/delete", DashboardAlertPages.Delete);
+        dashboard.MapGet("/verify", DashboardAccountPages.Verify);
+
+        // Signed in: one filter for the whole group, so a new page cannot forget the check.
+        var signedIn = dashboard.MapGroup("").AddEndpointFilter(new DashboardAuthentication());
+        signedIn.MapPost("/signout", DashboardAccountPages.SignOut);
+        signedIn.MapGet("", DashboardKeyPages.Overview);
+        signedIn.MapPost("/keys", DashboardKeyPages.Create);
+        signedIn.MapPost("/keys/{id}/revoke", DashboardKeyPages.Revoke);
+        signedIn.MapGet("/ip", DashboardIpPage.Lookup);
+        signedIn.MapGet("/ip/{address}", DashboardIpPage.Show);
+        signedIn.MapGet("/blacklist", DashboardBlacklistPage.Show);
+        signedIn.MapPost("/blacklist/download", DashboardBlacklistPage.Download);
+        signedIn.MapGet("/alerts", DashboardAlertPages.List);
+        signedIn.MapGet("/sensors", DashboardSensorsPage.Show);
+        signedIn.MapPost("/alerts", DashboardAlertPages.Create);
+        signedIn.MapPost("/alerts/{id}/delete", DashboardAlertPages.Delete);
         return app;
     }
 }

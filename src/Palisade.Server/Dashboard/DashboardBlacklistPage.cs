@@ -15,7 +15,7 @@ namespace Palisade.Server.Dashboard;
 /// <summary>
 /// Blacklist export: a score histogram in 10-point buckets over the current blocklist snapshot, the filters of
 /// <c>GET /v1/key/blacklist</c>, and download links that run that endpoint for one of the user's keys (charged to its
-/// blacklist quota, with the same validation and errors).
+/// blacklist quota, with the same validation and errors). Downloads are POSTs with the antiforgery token, since they spend quota.
 /// </summary>
 public static class DashboardBlacklistPage
 {
@@ -26,15 +26,11 @@ public static class DashboardBlacklistPage
         ["scoreMinimum", "limit", "onlyCountries", "exceptCountries", "onlyAsn", "exceptAsn", "ipVersion", "protocols", "categories", "minSeverity",
          "maxAgeInDays", "ignoreWhitelist"];
 
-    private static readonly string[] Formats = ["plaintext", "csv", "json", "ipset", "iptables", "nftables", "nginx", "nginx-geo", "csf"];
+    private static readonly string[] Formats = ["plaintext", "csv", "json", "ipset", "iptables", "iptables-restore", "ip6tables-restore", "nftables", "nginx", "nginx-geo", "csf"];
 
     public static async Task<IResult> Show(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, BlocklistEngine engine)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         var query = http.Request.Query;
         var scoreMinimum = DefaultScoreMinimum;
@@ -85,7 +81,7 @@ public static class DashboardBlacklistPage
                 foreach (var key in keys)
                 {
                     html.Open("option", ("value", key.Id.ToString(CultureInfo.InvariantCulture)), ("selected", key.Id == selectedKey ? "" : null))
-                        .Text($"{key.Name} ({key.Prefix}…)").Close("option");
+                        .Text($"{DashboardKeyPages.DisplayName(user, key)} ({key.Prefix}…)").Close("option");
                 }
 
                 html.Close("select");
@@ -117,8 +113,11 @@ public static class DashboardBlacklistPage
                         }
                     }
 
-                    html.Open("li").Element("a", format, ("href", QueryHelpers.AddQueryString("/dashboard/blacklist/download", parameters)),
-                        ("class", "download"), ("data-format", format), ("download", "")).Close("li");
+                    // A POST with the antiforgery token: a cross-site link or image cannot spend the quota.
+                    html.Open("li").Open("form", ("method", "post"), ("action", QueryHelpers.AddQueryString("/dashboard/blacklist/download", parameters)),
+                        ("class", "inline"));
+                    DashboardPage.Antiforgery(http, html);
+                    html.Element("button", format, ("type", "submit"), ("class", "download"), ("data-format", format)).Close("form").Close("li");
                 }
 
                 html.Close("ul");
@@ -128,14 +127,14 @@ public static class DashboardBlacklistPage
         });
     }
 
-    /// <summary>Runs GET /v1/key/blacklist for one of the user's keys: its filters, its quota, its answer (as an attachment).</summary>
+    /// <summary>Runs GET /v1/key/blacklist (filters in the query string) for one of the user's keys: its filters, its quota, its answer (as an attachment).</summary>
     public static async Task<IResult> Download(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing, BlocklistEngine engine,
         IQuotaCounter quotas, IClock clock)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
+        var user = DashboardSession.User(http);
+        if (!await DashboardPage.IsFormValidAsync(http))
         {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
+            return DashboardPage.FormRejected(http, user);
         }
 
         var owned = long.TryParse(http.Request.Query["key"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var keyId)
@@ -168,6 +167,7 @@ public static class DashboardBlacklistPage
                 BlocklistFormat.Csv => "csv",
                 BlocklistFormat.Nftables => "nft",
                 BlocklistFormat.Nginx or BlocklistFormat.NginxGeo => "conf",
+                BlocklistFormat.IptablesRestore or BlocklistFormat.Ip6tablesRestore => "rules",
                 _ => "txt",
             };
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"palisade-blacklist-{BlocklistParameters.FormatName(format)}.{extension}\"";

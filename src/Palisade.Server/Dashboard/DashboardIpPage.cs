@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
 using Palisade.Core.Geo;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Storage;
@@ -19,13 +21,9 @@ public static class DashboardIpPage
     private const int ReportsShown = 50;
 
     /// <summary>The look-up box: sends the browser to the address's page.</summary>
-    public static async Task<IResult> Lookup(HttpContext http, SqlDashboardUserStore users)
+    public static IResult Lookup(HttpContext http)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         var text = http.Request.Query["address"].ToString().Trim();
         if (!IpAddressParser.TryParse(text, out var address, out var error))
@@ -36,18 +34,24 @@ public static class DashboardIpPage
         return DashboardPage.SeeOther(http, "/dashboard/ip/" + Uri.EscapeDataString(address.Text));
     }
 
-    public static async Task<IResult> Show(string address, HttpContext http, SqlDashboardUserStore users, ReputationIndex index, IGeoLookup geo,
-        IClock clock)
+    /// <summary>The address's page, metered: <see cref="DashboardOptions.IpLookupsPerDay"/> pages per account per UTC day.</summary>
+    public static async Task<IResult> Show(string address, HttpContext http, ReputationIndex index, IGeoLookup geo, IQuotaCounter quotas,
+        DashboardOptions options, IClock clock)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
-
+        var user = DashboardSession.User(http);
         if (!IpAddressParser.TryParse(address, out var parsed, out var error))
         {
             return NotAnAddress(http, user, error);
+        }
+
+        // Counted like a key's checks (same counters, on every node), under the account's negated id: key ids are positive.
+        var lookup = await quotas.TryConsumeAsync(-user.Id, QuotaFamily.Check, 1, options.IpLookupsPerDay, clock.UtcNow);
+        if (!lookup.Allowed)
+        {
+            DashboardPage.RetryAfter(http, lookup.ResetsAt - clock.UtcNow);
+            return DashboardPage.Message(http, user, StatusCodes.Status429TooManyRequests, "Daily limit reached",
+                $"An account may view {options.IpLookupsPerDay} address pages a day; the count starts again at midnight UTC. " +
+                "For more, check addresses through the API with one of your keys (its check quota).");
         }
 
         var result = index.Check(parsed, CheckQuery.Default);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
+using Palisade.Core.Reputation;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Storage;
@@ -17,11 +18,7 @@ public static class DashboardKeyPages
     public static async Task<IResult> Overview(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing, IQuotaCounter quotas,
         DashboardFlash flash, IClock clock)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         var keys = await OwnedKeysAsync(user, users, keyStore, http.RequestAborted);
         var now = clock.UtcNow;
@@ -50,6 +47,11 @@ public static class DashboardKeyPages
                     .Element("p", created, ("class", "secret"), ("id", "new-key-secret")).Close("section");
             }
 
+            if (!user.IsVerified)
+            {
+                html.Element("p", $"Verify your e-mail address to create keys: open the link we sent to {user.Email}.", ("class", "notice"), ("id", "unverified"));
+            }
+
             html.Open("section").Element("h2", "Your keys");
             if (keys.Count == 0)
             {
@@ -68,7 +70,7 @@ public static class DashboardKeyPages
                 {
                     var id = key.Id.ToString(CultureInfo.InvariantCulture);
                     html.Open("tr", ("data-key-id", id), ("class", key.IsRevoked ? "revoked" : null))
-                        .Element("td", key.Name, ("class", "key-name"))
+                        .Element("td", DisplayName(user, key), ("class", "key-name"))
                         .Open("td").Element("code", key.Prefix + "…").Close("td")
                         .Element("td", key.TierId)
                         .Element("td", key.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -111,11 +113,7 @@ public static class DashboardKeyPages
     public static async Task<IResult> Create(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing, DashboardOptions options,
         DashboardFlash flash, IClock clock)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         if (!await DashboardPage.IsFormValidAsync(http))
         {
@@ -130,10 +128,10 @@ public static class DashboardKeyPages
                 $"A key needs a name of 1 to {MaxNameLength} characters, without control characters.");
         }
 
-        if ((await users.KeyIdsAsync(user.Id, http.RequestAborted)).Count >= options.MaxKeysPerUser)
+        if (!user.IsVerified)
         {
             return DashboardPage.Message(http, user, StatusCodes.Status403Forbidden, "Key not created",
-                $"An account can own at most {options.MaxKeysPerUser} keys.");
+                "Verify your e-mail address first: open the link we sent you.");
         }
 
         if (!keyRing.Tiers.TryGet(options.SignUpTier, out var tier))
@@ -142,9 +140,46 @@ public static class DashboardKeyPages
                 $"The server's sign-up tier '{options.SignUpTier}' does not exist; ask the operator to fix Palisade:Dashboard:SignUpTier.");
         }
 
+        // Names are per account (stored as "dashboard:<account>:<name>", so only this account's keys can clash).
+        var storedName = StoredName(user, name);
+        if ((await OwnedKeysAsync(user, users, keyStore, http.RequestAborted)).Any(k => k.Name == storedName))
+        {
+            return NameTaken(http, user, name);
+        }
+
+        // One conditional UPDATE takes a slot: concurrent creations cannot pass the limit.
+        if (!await users.TryReserveKeySlotAsync(user.Id, options.MaxKeysPerUser, http.RequestAborted))
+        {
+            return DashboardPage.Message(http, user, StatusCodes.Status403Forbidden, "Key not created",
+                $"An account can own at most {options.MaxKeysPerUser} keys.");
+        }
+
         var secret = ApiKeySecrets.Generate(tier.Id);
-        var key = await keyStore.CreateAsync(new ApiKey(0, name, tier.Id, ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), clock.UtcNow, null,
-            new Dictionary<QuotaFamily, long>()), http.RequestAborted);
+        ApiKey key;
+        try
+        {
+            // Every key of an account is one reporter (docs/scoring.md "Reporters"), self-service, grouped with the network it was made from.
+            key = await keyStore.CreateAsync(new ApiKey(0, storedName, tier.Id, ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), clock.UtcNow,
+                null, new Dictionary<QuotaFamily, long>())
+            {
+                Reporter = "account-" + user.Id.ToString(CultureInfo.InvariantCulture),
+                SelfService = true,
+                Network = ReporterBook.NetworkOf(http.Connection.RemoteIpAddress?.ToString()),
+            }, http.RequestAborted);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            await users.ReleaseKeySlotAsync(user.Id, CancellationToken.None);
+            // The same name created concurrently by this account: the unique name refused the second one.
+            if ((await OwnedKeysAsync(user, users, keyStore, CancellationToken.None)).Any(k => k.Name == storedName) ||
+                (await keyStore.ListAsync(CancellationToken.None)).Any(k => k.Name == storedName))
+            {
+                return NameTaken(http, user, name);
+            }
+
+            throw;
+        }
+
         try
         {
             await users.LinkKeyAsync(user.Id, key.Id, http.RequestAborted);
@@ -163,11 +198,7 @@ public static class DashboardKeyPages
     public static async Task<IResult> Revoke(string id, HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing,
         IChangeSignal changes, IClock clock)
     {
-        var user = await DashboardSession.CurrentUserAsync(http, users);
-        if (user is null)
-        {
-            return DashboardPage.SeeOther(http, "/dashboard/signin");
-        }
+        var user = DashboardSession.User(http);
 
         if (!await DashboardPage.IsFormValidAsync(http))
         {
@@ -189,6 +220,16 @@ public static class DashboardKeyPages
 
         return DashboardPage.SeeOther(http, "/dashboard");
     }
+
+    /// <summary>The key's name as its owner gave it (without the account prefix the key store holds).</summary>
+    public static string DisplayName(DashboardUser user, ApiKey key)
+        => key.Name.StartsWith(StoredName(user, ""), StringComparison.Ordinal) ? key.Name[StoredName(user, "").Length..] : key.Name;
+
+    private static string StoredName(DashboardUser user, string name) => "dashboard:" + user.Id.ToString(CultureInfo.InvariantCulture) + ":" + name;
+
+    private static IResult NameTaken(HttpContext http, DashboardUser user, string name)
+        => DashboardPage.Message(http, user, StatusCodes.Status409Conflict, "Key not created",
+            $"You already have a key named '{name}'; choose another name.");
 
     /// <summary>The user's keys (active and revoked), oldest first.</summary>
     public static async Task<IReadOnlyList<ApiKey>> OwnedKeysAsync(DashboardUser user, SqlDashboardUserStore users, IKeyStore keyStore,

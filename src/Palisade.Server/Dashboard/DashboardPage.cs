@@ -21,7 +21,7 @@ public static class DashboardPage
         if (user is not null)
         {
             html.Element("a", "Keys", ("href", "/dashboard")).Element("a", "Blacklist", ("href", "/dashboard/blacklist"))
-                .Element("a", "Alerts", ("href", "/dashboard/alerts"));
+                .Element("a", "Alerts", ("href", "/dashboard/alerts")).Element("a", "Sensors", ("href", "/dashboard/sensors"));
             html.Open("form", ("method", "get"), ("action", "/dashboard/ip"), ("class", "lookup"))
                 .Open("input", ("type", "search"), ("name", "address"), ("placeholder", "IP address"), ("aria-label", "IP address"), ("required", ""))
                 .Element("button", "Look up", ("type", "submit")).Close("form");
@@ -55,6 +55,10 @@ public static class DashboardPage
     public static IResult FormRejected(HttpContext http, DashboardUser? user)
         => Message(http, user, StatusCodes.Status400BadRequest, "Form rejected",
             "This form was not sent from this dashboard or has expired (antiforgery check failed). Reload the page and try again.");
+
+    /// <summary>Tells the client when to try again (whole seconds, at least one).</summary>
+    public static void RetryAfter(HttpContext http, TimeSpan wait)
+        => http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A redirect within the dashboard (303, so the browser follows with GET).</summary>
     public static IResult SeeOther(HttpContext http, string location)

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Palisade.Server.Alerts;
 using Palisade.Storage;
 
 namespace Palisade.Server.Dashboard;
@@ -12,11 +14,15 @@ public static class DashboardServiceCollectionExtensions
     /// <summary>Accounts, the session cookie, antiforgery and the keys that protect both (kept in the data folder).</summary>
     public static IServiceCollection AddPalisadeDashboard(this IServiceCollection services, IConfiguration configuration, PalisadeOptions palisade)
     {
-        var options = new DashboardOptions();
-        configuration.GetSection("Palisade:Dashboard").Bind(options);
-        services.AddSingleton(options);
+        // Refused at start, with every problem named (e.g. SignUp=open without an SMTP server).
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value);
         services.AddSingleton<SqlDashboardUserStore>();
         services.AddSingleton<DashboardSignInLimiter>();
+        services.AddSingleton<DashboardSignUpLimiter>();
+        services.AddSingleton<DashboardPasswordGate>();
+        services.AddSingleton<DashboardMailer>();
         services.AddSingleton<DashboardFlash>();
         // Persisted, so sessions and forms survive a restart.
         services.AddDataProtection().SetApplicationName("Palisade")
@@ -31,6 +37,7 @@ public static class DashboardServiceCollectionExtensions
             cookie.Cookie.Path = "/dashboard";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request is HTTPS, including behind a trusted TLS proxy (X-Forwarded-Proto, see ForwardedHeaders).
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
@@ -45,5 +52,12 @@ public static class DashboardServiceCollectionExtensions
             antiforgery.SuppressXFrameOptionsHeader = true; // the dashboard sends DENY itself
         });
         return services;
+    }
+
+    /// <summary>Names each problem of the dashboard settings in the start-up failure.</summary>
+    private sealed class DashboardOptionsValidator(SmtpOptions smtp) : IValidateOptions<DashboardOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DashboardOptions options)
+            => options.Problems(smtp) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

@@ -63,6 +63,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<ChangeWatchService>();
         services.AddHostedService<RetentionService>();
         services.AddHostedService<BlocklistRefreshService>();
+        Trust.TrustServiceCollectionExtensions.AddPalisadeTrust(services);
         return services;
     }
 }

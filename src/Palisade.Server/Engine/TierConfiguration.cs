@@ -39,6 +39,8 @@ internal static class TierConfiguration
                 Features = features,
                 Trust = tier.Trust ?? baseline.Trust,
                 ReporterKind = tier.Sensor is { } sensor ? (sensor ? ReporterKind.Sensor : ReporterKind.Community) : baseline.ReporterKind,
+                Vouched = tier.Vouched ?? baseline.Vouched,
+                GroupByNetwork = tier.GroupByNetwork ?? baseline.GroupByNetwork,
             };
         }
 

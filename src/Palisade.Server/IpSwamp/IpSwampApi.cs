@@ -65,13 +65,13 @@ public static class IpSwampApi
         if (result.Whitelisted is { } listed)
         {
             return TypedResults.Json(new IpSwampCheckResponse("IP is whitelisted", listed.Name,
-                new IpSwampDetails(result.Score, address.Text, LastAttack(result), null, result.TotalSessions), info), IpSwampJsonContext.Default.IpSwampCheckResponse);
+                new IpSwampDetails(result.Score, address.Text, LastAttack(result), null, result.TotalSessions), info), IpSwampJsonContext.Api.IpSwampCheckResponse);
         }
 
         var message = result.Found ? "IP found!" : "IP not found";
         return TypedResults.Json(new IpSwampCheckResponse(message, null,
             new IpSwampDetails(result.Score, address.Text, LastAttack(result), Reputation(result.Score), result.TotalSessions), info),
-            IpSwampJsonContext.Default.IpSwampCheckResponse);
+            IpSwampJsonContext.Api.IpSwampCheckResponse);
     }
 
     public static async Task<IResult> CheckBulk(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
@@ -132,7 +132,7 @@ public static class IpSwampApi
         }
 
         var failed = items.Count(i => i.Error is not null);
-        return TypedResults.Json(new IpSwampBulkResponse(items, items.Count, items.Count - failed, failed), IpSwampJsonContext.Default.IpSwampBulkResponse);
+        return TypedResults.Json(new IpSwampBulkResponse(items, items.Count, items.Count - failed, failed), IpSwampJsonContext.Api.IpSwampBulkResponse);
     }
 
     public static async Task<IResult> CheckSubnet(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
@@ -183,7 +183,7 @@ public static class IpSwampApi
         var summary = new IpSwampSubnetSummary(size, malicious, size - malicious,
             results.Count == 0 ? 0 : Math.Round(results.Average(r => r.Score), 2), results.Count);
         return TypedResults.Json(new IpSwampSubnetResponse(network.ToString(), network.BaseAddress.ToString(), new IPAddress(last).ToString(), size, results, summary),
-            IpSwampJsonContext.Default.IpSwampSubnetResponse);
+            IpSwampJsonContext.Api.IpSwampSubnetResponse);
     }
 
     public static async Task<IResult> TestKey(HttpContext http, IQuotaCounter quotas, IClock clock)
@@ -195,7 +195,7 @@ public static class IpSwampApi
         }
 
         return TypedResults.Json(new IpSwampTestKeyResponse(true, "API key validation successful! -1 Request", WireTime.Rfc3339(clock.UtcNow),
-            OrganizationId(access.Key), KeyInfo(access.Key, access.Decision!.Value)), IpSwampJsonContext.Default.IpSwampTestKeyResponse);
+            OrganizationId(access.Key), KeyInfo(access.Key, access.Decision!.Value)), IpSwampJsonContext.Api.IpSwampTestKeyResponse);
     }
 
     public static async Task<IResult> Account(HttpContext http, IQuotaCounter quotas, IClock clock)
@@ -203,7 +203,7 @@ public static class IpSwampApi
         var key = AccessContext.From(http).Key;
         var usage = await quotas.PeekAsync(key.Key.Id, QuotaFamily.Check, key.LimitFor(QuotaFamily.Check), clock.UtcNow);
         var quota = new IpSwampOrganizationQuota(usage.Used, usage.Limit, usage.Used, usage.Limit, usage.Limit, usage.Remaining, "key_tier", usage.Limit is null);
-        return TypedResults.Json(new IpSwampAccountResponse(false, 0, OrganizationId(key), KeyInfo(key, usage), quota), IpSwampJsonContext.Default.IpSwampAccountResponse);
+        return TypedResults.Json(new IpSwampAccountResponse(false, 0, OrganizationId(key), KeyInfo(key, usage), quota), IpSwampJsonContext.Api.IpSwampAccountResponse);
     }
 
     private static async Task<IResult?> ChargeAsync(AccessContext access, long units, IQuotaCounter quotas, IClock clock)

@@ -11,5 +11,5 @@ internal static class IpSwampResults
     public const string UsageExceeded = "API usage limit exceeded. The daily quota resets at midnight UTC.";
 
     public static IResult Error(int status, string message)
-        => TypedResults.Json(new IpSwampError(true, status, message), IpSwampJsonContext.Default.IpSwampError, statusCode: status);
+        => TypedResults.Json(new IpSwampError(true, status, message), IpSwampJsonContext.Api.IpSwampError, statusCode: status);
 }

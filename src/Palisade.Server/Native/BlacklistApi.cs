@@ -136,28 +136,14 @@ public static class BlacklistApi
             http.Response.Headers[TruncatedHeader] = "true";
         }
 
-        return TypedResults.Json(new BlacklistChangesResponse(meta, added, changes.Removed), NativeJsonContext.Default.BlacklistChangesResponse);
+        return TypedResults.Json(new BlacklistChangesResponse(meta, added, changes.Removed), NativeJsonContext.Api.BlacklistChangesResponse);
     }
 
     private static BlacklistItem ToItem(in BlocklistEntry entry, IGeoLookup geo)
         => new(entry.Address, entry.Score, entry.LastSeenUnixMilliseconds, entry.Sessions, entry.Protocols, entry.CountryCode,
             entry.Asn?.ToString(CultureInfo.InvariantCulture), entry.Asn is { } asn ? geo.AsName(asn) : null, entry.ExpiresAtUnixMilliseconds);
 
-    private static bool IfNoneMatch(HttpRequest request, string etag)
-    {
-        foreach (var value in request.Headers.IfNoneMatch)
-        {
-            foreach (var candidate in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (candidate == "*" || candidate == etag || (candidate.StartsWith("W/", StringComparison.Ordinal) && candidate[2..] == etag))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool IfNoneMatch(HttpRequest request, string etag) => EntityTags.Matches(request, etag);
 
     private sealed record ParsedRequest(BlocklistQuery Query, BlocklistFormat Format, BlocklistCursor? Since);
 
@@ -249,6 +235,8 @@ public static class BlacklistApi
                 return Failed($"plaintext=true conflicts with format={formatText}; give one of them.", out error);
             }
         }
+
+        if (!BlocklistParameters.TryNarrowToFormat(q, format, out q, out e)) return Failed(e, out error);
 
         BlocklistCursor? since = null;
         if (Value("since") is { } sinceText)

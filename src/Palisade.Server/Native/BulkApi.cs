@@ -89,11 +89,11 @@ public static class BulkApi
         if (outcome.QuotaRejected > 0 && outcome.Accepted == 0)
         {
             // Nothing got in because the quota is spent: say so in the status too, so clients back off until midnight.
-            return TypedResults.Json(response with { Error = QuotaMessage("report", outcome.Quota) }, NativeJsonContext.Default.BulkReportResponse,
+            return TypedResults.Json(response with { Error = QuotaMessage("report", outcome.Quota) }, NativeJsonContext.Api.BulkReportResponse,
                 statusCode: StatusCodes.Status429TooManyRequests);
         }
 
-        return TypedResults.Json(response, NativeJsonContext.Default.BulkReportResponse);
+        return TypedResults.Json(response, NativeJsonContext.Api.BulkReportResponse);
     }
 
     public static async Task<IResult> BulkCheck(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock, IGeoLookup geo)
@@ -143,7 +143,7 @@ public static class BulkApi
             }
         }
 
-        return TypedResults.Json(new BulkCheckResponse(results.Length, found, results), NativeJsonContext.Default.BulkCheckResponse);
+        return TypedResults.Json(new BulkCheckResponse(results.Length, found, results), NativeJsonContext.Api.BulkCheckResponse);
     }
 
     private static BulkParseResult ParseJson(byte[] body, string? reporterAddress)

@@ -70,7 +70,7 @@ public static class NativeApi
         }
 
         var response = NativeMapper.ToCheckResponse(result, verbose, geoInfo, prefix);
-        var node = JsonSerializer.SerializeToNode(response, NativeJsonContext.Default.NativeCheckResponse)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(response, NativeJsonContext.Api.NativeCheckResponse)!.AsObject();
         foreach (var field in exclude)
         {
             var match = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, field, StringComparison.OrdinalIgnoreCase));
@@ -134,7 +134,7 @@ public static class NativeApi
                         ConfidenceLevel = result.Score,
                         CountedAt = WireTime.Rfc3339(result.Report.ReceivedAt),
                         DuplicateWindowSeconds = (int)ReportLimits.DuplicateWindow.TotalSeconds,
-                    }, NativeJsonContext.Default.NativeReportResponse);
+                    }, NativeJsonContext.Api.NativeReportResponse);
                 default:
                     return TypedResults.Json(new NativeReportResponse(true)
                     {
@@ -142,12 +142,12 @@ public static class NativeApi
                         Id = result.Report!.Id,
                         Ip = result.Address,
                         ConfidenceLevel = result.Score,
-                    }, NativeJsonContext.Default.NativeReportResponse);
+                    }, NativeJsonContext.Api.NativeReportResponse);
             }
         }
     }
 
-    public static async Task<IResult> Status(HttpContext http, IQuotaCounter quotas, IClock clock, IAlertStore alerts)
+    public static async Task<IResult> Status(HttpContext http, IQuotaCounter quotas, IClock clock, IAlertStore alerts, Sensors.SensorRegistry sensors)
     {
         var key = AccessContext.From(http).Key;
         var now = clock.UtcNow;
@@ -165,7 +165,7 @@ public static class NativeApi
             new NativeQuotas(await State(QuotaFamily.Check), await State(QuotaFamily.Report), await State(QuotaFamily.Blacklist), await State(QuotaFamily.Taxii)),
             new NativeAlertCounts(Count(AlertTargetKind.Ip), Count(AlertTargetKind.Range), Count(AlertTargetKind.Username), Count(AlertTargetKind.Email)),
             key.Key.Name,
-            WireTime.Rfc3339(QuotaDay.NextReset(now))), NativeJsonContext.Default.NativeStatusResponse);
+            WireTime.Rfc3339(QuotaDay.NextReset(now)), Sensors.SensorApi.StatusOf(sensors, key.Key.Id)), NativeJsonContext.Api.NativeStatusResponse);
     }
 
     public static async Task<IResult> Username(string username, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
@@ -189,9 +189,9 @@ public static class NativeApi
             return NativeResults.Error(StatusCodes.Status404NotFound, "This username has not been seen in any retained report.");
         }
 
-        var counts = JsonSerializer.Serialize(new Dictionary<string, long>(activity.ProtocolCounts), NativeJsonContext.Default.DictionaryStringInt64);
+        var counts = JsonSerializer.Serialize(new Dictionary<string, long>(activity.ProtocolCounts), NativeJsonContext.Api.DictionaryStringInt64);
         return TypedResults.Json(new NativeUsernameResponse(activity.Username, activity.TotalSessions, counts,
-            activity.FirstSeen.ToUnixTimeMilliseconds(), activity.LastSeen.ToUnixTimeMilliseconds()), NativeJsonContext.Default.NativeUsernameResponse);
+            activity.FirstSeen.ToUnixTimeMilliseconds(), activity.LastSeen.ToUnixTimeMilliseconds()), NativeJsonContext.Api.NativeUsernameResponse);
     }
 
     private static bool TryParseCheckQuery(IQueryCollection query, out CheckQuery checkQuery, out bool verbose, out IReadOnlyList<string> exclude, out string? error)

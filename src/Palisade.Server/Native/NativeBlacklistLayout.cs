@@ -43,7 +43,7 @@ public sealed class NativeBlacklistLayout(IGeoLookup geo, int beforeQuota) : Jso
         };
         json.WriteStartObject();
         json.WritePropertyName(MetaName);
-        JsonSerializer.Serialize(json, meta, NativeJsonContext.Default.BlacklistMeta);
+        JsonSerializer.Serialize(json, meta, NativeJsonContext.Api.BlacklistMeta);
         json.WriteStartArray(DataName);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Palisade.Server.Native.Contracts;
@@ -17,4 +18,11 @@ namespace Palisade.Server.Native;
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(BulkReportResponse))]
 [JsonSerializable(typeof(BulkCheckResponse))]
-internal sealed partial class NativeJsonContext : JsonSerializerContext;
+internal sealed partial class NativeJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context answers are written with: readable UTF-8 (an apostrophe or × as itself, not \u0027 or \u00D7), which the
+    /// clients show verbatim. Only JSON escaping applies; API JSON is never embedded in HTML (the dashboard writes its own).
+    /// </summary>
+    public static NativeJsonContext Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

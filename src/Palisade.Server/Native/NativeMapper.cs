@@ -29,7 +29,7 @@ internal static class NativeMapper
             return cached.Item2;
         }
 
-        var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, verbose, geo, prefix), NativeJsonContext.Default.NativeCheckResponse);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, verbose, geo, prefix), NativeJsonContext.Api.NativeCheckResponse);
         if (reusable)
         {
             DefaultAnswers.AddOrUpdate(result, Tuple.Create(geo, json));

@@ -7,8 +7,8 @@ namespace Palisade.Server.Native;
 internal static class NativeResults
 {
     public static IResult Error(int status, string message)
-        => TypedResults.Json(new NativeError(message), NativeJsonContext.Default.NativeError, statusCode: status);
+        => TypedResults.Json(new NativeError(message), NativeJsonContext.Api.NativeError, statusCode: status);
 
     public static IResult ReportError(int status, string message)
-        => TypedResults.Json(new NativeReportResponse(false) { Error = message }, NativeJsonContext.Default.NativeReportResponse, statusCode: status);
+        => TypedResults.Json(new NativeReportResponse(false) { Error = message }, NativeJsonContext.Api.NativeReportResponse, statusCode: status);
 }

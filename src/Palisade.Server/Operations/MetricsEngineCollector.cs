@@ -14,6 +14,7 @@ public sealed class MetricsEngineCollector(ReputationIndex index, ReportService 
 {
     private static readonly string[] OutcomeLabel = ["outcome"];
     private static readonly string[] KindLabel = ["kind"];
+    private static readonly string[] StepLabel = ["step"];
 
     private static readonly (ReportOutcomeKind Outcome, string Label)[] Outcomes =
     [
@@ -37,6 +38,16 @@ public sealed class MetricsEngineCollector(ReputationIndex index, ReportService 
         {
             writer.Sample("palisade_reports_total", OutcomeLabel, [label], null, reports.OutcomeCount(outcome));
         }
+
+        writer.Family("palisade_report_commits_total", "counter",
+            "Store transactions that committed reports; concurrent reports share one (group commit), so accepted reports per commit is the group size.");
+        writer.Sample("palisade_report_commits_total", reports.Commits);
+        writer.Family("palisade_report_pending", "gauge", "Report submissions waiting for their group commit (queued or in the transaction in flight).");
+        writer.Sample("palisade_report_pending", reports.Pending);
+        writer.Family("palisade_report_followup_failures_total", "counter",
+            "Work after a commit that failed (the reports stay stored): publish = telling other nodes (they catch up from the store), observer = alert matching.");
+        writer.Sample("palisade_report_followup_failures_total", StepLabel, ["publish"], null, reports.PublishFailures);
+        writer.Sample("palisade_report_followup_failures_total", StepLabel, ["observer"], null, reports.ObserverFailures);
 
         writer.Family("palisade_retention_runs_total", "counter", "Retention purges completed.");
         writer.Sample("palisade_retention_runs_total", retention.Runs);

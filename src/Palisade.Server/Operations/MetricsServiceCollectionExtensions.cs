@@ -15,6 +15,7 @@ public static class MetricsServiceCollectionExtensions
             return options;
         });
         services.AddSingleton<MetricsAccess>();
+        services.AddSingleton<Palisade.Core.Reports.IReportFailureLog, ReportFailureLog>();
         services.AddSingleton<MetricsRegistry>();
         return services;
     }

@@ -14,7 +14,6 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
-using Palisade.Server.AbuseIpdb;
 using Palisade.Server.Access;
 using Palisade.Server.ReportedIp.Contracts;
 
@@ -74,13 +73,25 @@ public static class ReportedIpApi
             return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Parameter 'verbose' must be true or false.");
         }
 
+        // The answer is made first so its tag can be compared: the WordPress plugin revalidates with If-None-Match, and an
+        // unchanged answer is 304 without being charged.
+        var data = ReportedIpMapper.Check(index.Check(address, CheckQuery.Default), Geo(http, address.Address), verbose);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ReportedIpEnvelope<ReportedIpCheckData>(new ReportedIpMeta(true, StatusCodes.Status200OK, "OK"), data),
+            ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpCheckData);
+        var etag = EntityTags.Of(body);
+        http.Response.Headers.ETag = etag;
+        if (EntityTags.Matches(http.Request, etag))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
         if (await ChargeAsync(caller, QuotaFamily.Check, 1, quotas, clock) is { } refused)
         {
+            http.Response.Headers.Remove("ETag");
             return refused;
         }
 
-        var data = ReportedIpMapper.Check(index.Check(address, CheckQuery.Default), Geo(http, address.Address), verbose);
-        return ReportedIpResults.Ok(data, ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpCheckData);
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
     public static async Task<IResult> Search(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
@@ -134,7 +145,7 @@ public static class ReportedIpApi
             .OrderByDescending(h => h.AbuseConfidencePercentage).ThenBy(h => h.Ip, StringComparer.Ordinal)
             .ToList();
         var data = new ReportedIpSearchData(network.ToString(), hits.Count, [.. hits.Take(limit)]);
-        return ReportedIpResults.Ok(data, ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpSearchData);
+        return ReportedIpResults.Ok(data, ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpSearchData);
     }
 
     internal static async Task<IResult> Stats(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock, ReportedIpStatistics statistics)
@@ -145,7 +156,7 @@ public static class ReportedIpApi
             return refused;
         }
 
-        return ReportedIpResults.Ok(statistics.Get(index, clock.UtcNow), ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpStatsData);
+        return ReportedIpResults.Ok(statistics.Get(index, clock.UtcNow), ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpStatsData);
     }
 
     public static IResult Categories()
@@ -155,26 +166,20 @@ public static class ReportedIpApi
             var native = CategoryCatalog.Get(c.NativeId);
             return new ReportedIpCategoryInfo(c.Id, c.Name, native.Name, CategoryCatalog.SeverityName(native.Severity));
         })];
-        return ReportedIpResults.Ok(categories, ReportedIpJsonContext.Default.ReportedIpEnvelopeIReadOnlyListReportedIpCategoryInfo);
+        return ReportedIpResults.Ok(categories, ReportedIpJsonContext.Api.ReportedIpEnvelopeIReadOnlyListReportedIpCategoryInfo);
     }
 
     public static async Task<IResult> Report(HttpContext http, ReportService reports)
     {
         var access = AccessContext.From(http);
-        var body = await RequestBodyReader.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
-        if (body is null)
+        var fields = await RequestFields.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
+        if (fields.Error is not null)
         {
-            return ReportedIpResults.Error(StatusCodes.Status413PayloadTooLarge, $"Request body is larger than {MaxReportBodyBytes / 1024} KB.");
+            return ReportedIpResults.Error(fields.Status, fields.Error);
         }
 
-        var fields = AbuseIpdbReportReader.Read(http.Request, body, out var error);
-        if (error is not null)
-        {
-            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, error);
-        }
-
-        if (!TryParseReport(fields.GetValueOrDefault("ip"), fields.GetValueOrDefault("categories"), fields.GetValueOrDefault("comment"),
-                fields.GetValueOrDefault("timestamp"), http.Connection.RemoteIpAddress?.ToString(), out var submission, out error))
+        if (!TryParseReport(fields.Get("ip"), fields.Get("categories"), fields.Get("comment"),
+                fields.Get("timestamp"), http.Connection.RemoteIpAddress?.ToString(), out var submission, out var error))
         {
             return ReportedIpResults.Error(StatusCodes.Status400BadRequest, error!);
         }
@@ -188,44 +193,44 @@ public static class ReportedIpApi
             ReportOutcomeKind.QuotaExceeded => ReportedIpResults.TooManyRequests(QuotaDay.SecondsUntilReset(batch.Quota.ResetsAt.AddTicks(-1))),
             _ => ReportedIpResults.Ok(new ReportedIpReportData(result.Address!, result.Report!.Id,
                     result.Outcome == ReportOutcomeKind.Duplicate ? "duplicate" : "accepted", result.Score, ReportedIpMapper.Categories(result.Report)),
-                ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpReportData),
+                ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpReportData),
         };
     }
 
     /// <summary>
     /// Positive feedback (<c>{ipAddress, reason}</c>, form or JSON): recorded in the audit trail with its reason, and the
-    /// caller's own reports of the address are withdrawn so they stop counting. Not charged.
+    /// caller's own reports of the address are withdrawn so they stop counting. Charged one unit of the report quota (429 once
+    /// it is exhausted), so feedback is metered like reports.
     /// </summary>
-    public static async Task<IResult> Whitelist(HttpContext http, ReportService reports, ReputationIndex index)
+    public static async Task<IResult> Whitelist(HttpContext http, ReportService reports, ReputationIndex index, IQuotaCounter quotas, IClock clock)
     {
         var access = AccessContext.From(http);
-        var body = await RequestBodyReader.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
-        if (body is null)
+        var fields = await RequestFields.ReadAsync(http.Request, MaxReportBodyBytes, http.RequestAborted);
+        if (fields.Error is not null)
         {
-            return ReportedIpResults.Error(StatusCodes.Status413PayloadTooLarge, $"Request body is larger than {MaxReportBodyBytes / 1024} KB.");
+            return ReportedIpResults.Error(fields.Status, fields.Error);
         }
 
-        var fields = AbuseIpdbReportReader.Read(http.Request, body, out var error);
-        if (error is not null)
-        {
-            return ReportedIpResults.Error(StatusCodes.Status400BadRequest, error);
-        }
-
-        var ip = (fields.GetValueOrDefault("ipAddress") ?? fields.GetValueOrDefault("ip"))?.Trim();
+        var ip = (fields.Get("ipAddress") ?? fields.Get("ip"))?.Trim();
         if (string.IsNullOrEmpty(ip))
         {
             return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Parameter 'ipAddress' is required.");
         }
 
-        var reason = fields.GetValueOrDefault("reason");
+        var reason = fields.Get("reason");
         if (reason is { Length: > ReportLimits.MaxCommentLength })
         {
             return ReportedIpResults.Error(StatusCodes.Status400BadRequest, $"Parameter 'reason' is longer than {ReportLimits.MaxCommentLength} characters.");
         }
 
-        if (!IpAddressParser.TryParse(ip, out var address, out error))
+        if (!IpAddressParser.TryParse(ip, out var address, out var error))
         {
             return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Invalid IP address: " + error);
+        }
+
+        if (await ChargeAsync(ReportedIpCaller.From(http), QuotaFamily.Report, 1, quotas, clock) is { } refused)
+        {
+            return refused;
         }
 
         var (withdrawn, refusal) = await reports.ClearAsync(access.Key, address.Text, "positive-feedback", reason, http.RequestAborted);
@@ -235,7 +240,7 @@ public static class ReportedIpApi
         }
 
         return ReportedIpResults.Ok(new ReportedIpWhitelistData(address.Text, "recorded", withdrawn, index.Score(address.Text).Score),
-            ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpWhitelistData);
+            ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpWhitelistData);
     }
 
     public static async Task<IResult> BulkCheck(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
@@ -272,7 +277,7 @@ public static class ReportedIpApi
         }
 
         var results = valid.Select(a => ReportedIpMapper.Check(index.Check(a, CheckQuery.Default), Geo(http, a.Address), false)).ToList();
-        return ReportedIpResults.Ok(new ReportedIpBulkCheckData(items.Count, results, invalid), ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpBulkCheckData);
+        return ReportedIpResults.Ok(new ReportedIpBulkCheckData(items.Count, results, invalid), ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpBulkCheckData);
     }
 
     public static async Task<IResult> BulkReport(HttpContext http, ReportService reports)
@@ -365,7 +370,7 @@ public static class ReportedIpApi
 
             errors.Sort((a, b) => a.Index.CompareTo(b.Index));
             return ReportedIpResults.Ok(new ReportedIpBulkReportData(accepted, duplicates, errors.Count, errors),
-                ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpBulkReportData);
+                ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpBulkReportData);
         }
     }
 
@@ -380,7 +385,7 @@ public static class ReportedIpApi
         var data = new ReportedIpVerifyKeyData(true, key.Key.Name, ReportedIpRoles.RoleName(key.Tier), permissions,
             new ReportedIpLimits(checks.Limit ?? -1, checks.Remaining ?? -1, canReport ? reportsQuota.Limit ?? -1 : 0, canReport ? reportsQuota.Remaining ?? -1 : 0),
             permissions);
-        return ReportedIpResults.Ok(data, ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpVerifyKeyData);
+        return ReportedIpResults.Ok(data, ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpVerifyKeyData);
     }
 
     /// <summary>ReportedIP report fields → a submission: <c>categories</c> is a comma list of ReportedIP ids 1–58.</summary>

@@ -69,6 +69,14 @@ internal static class ReportedIpBlacklist
         }
 
         var selection = engine.Select(query);
+        // The WordPress plugin caches the list and revalidates it: an unchanged list is 304 and costs nothing.
+        var etag = selection.ETag[..^1] + "-reportedip-" + (format.Length == 0 ? "json" : format) + "\"";
+        if (EntityTags.Matches(http.Request, etag))
+        {
+            http.Response.Headers.ETag = etag;
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
         var decision = await BlocklistQuota.ChargeAsync(access, selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {
@@ -76,6 +84,12 @@ internal static class ReportedIpBlacklist
         }
 
         var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
+        if (served.Count == selection.Count)
+        {
+            // A list cut at the quota is not the list: only whole lists get a tag to revalidate.
+            http.Response.Headers.ETag = etag;
+        }
+
         var rendered = format switch
         {
             "txt" => engine.Render(served, BlocklistFormat.Plaintext),

@@ -15,9 +15,9 @@ internal static class ReportedIpResults
 
     public static IResult Error(int status, string message)
         => TypedResults.Json(new ReportedIpEnvelope<object>(new ReportedIpMeta(false, status, message), null),
-            ReportedIpJsonContext.Default.ReportedIpEnvelopeObject, statusCode: status);
+            ReportedIpJsonContext.Api.ReportedIpEnvelopeObject, statusCode: status);
 
     public static IResult TooManyRequests(long retryAfterSeconds)
         => TypedResults.Json(new ReportedIpEnvelope<ReportedIpRetry>(new ReportedIpMeta(false, StatusCodes.Status429TooManyRequests, RateLimited),
-            new ReportedIpRetry(retryAfterSeconds)), ReportedIpJsonContext.Default.ReportedIpEnvelopeReportedIpRetry, statusCode: StatusCodes.Status429TooManyRequests);
+            new ReportedIpRetry(retryAfterSeconds)), ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpRetry, statusCode: StatusCodes.Status429TooManyRequests);
 }

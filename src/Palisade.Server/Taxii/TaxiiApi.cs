@@ -286,7 +286,8 @@ public static class TaxiiApi
                 if (kept.Count == 0)
                 {
                     return TaxiiErrors.Error(StatusCodes.Status429TooManyRequests, "Quota exhausted",
-                        $"The daily TAXII quota of {decision.Limit} indicators is used up; it resets at midnight UTC.", "quota_exceeded");
+                        $"The daily TAXII quota of {decision.Limit} indicators is used up; it resets at midnight UTC.", "quota_exceeded",
+                        withErrorField: http.GetEndpoint()?.Metadata.GetMetadata<TaxiiRoot>()?.SikkerCompatible == true);
                 }
 
                 page = kept;

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Palisade.Server.Access;
 
@@ -11,39 +10,7 @@ namespace Palisade.Server.Taxii;
 /// </summary>
 public static class TaxiiCredentials
 {
-    public static string? Read(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            var encoded = authorization[6..].Trim();
-            if (encoded.Length > 1024)
-            {
-                return encoded; // refused as invalid by the key ring
-            }
-
-            string decoded;
-            try
-            {
-                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
-            }
-            catch (FormatException)
-            {
-                return encoded;
-            }
-
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0)
-            {
-                return decoded;
-            }
-
-            var password = decoded[(colon + 1)..];
-            return password.Length > 0 ? password : decoded[..colon];
-        }
-
-        return ApiKeyReader.Read(request);
-    }
+    public static string? Read(HttpRequest request) => ApiKeyReader.Read(request);
 
     /// <summary>Whether the request carries credentials at all.</summary>
     public static bool Present(HttpRequest request) => !string.IsNullOrEmpty(Read(request));

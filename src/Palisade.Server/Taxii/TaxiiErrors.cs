@@ -6,9 +6,15 @@ namespace Palisade.Server.Taxii;
 /// <summary>TAXII 2.1 error message resources; <c>http_status</c> always equals the response status.</summary>
 internal static class TaxiiErrors
 {
-    public static TaxiiResult Error(int status, string title, string description, string errorCode)
+    public static TaxiiResult Error(int status, string title, string description, string errorCode, bool withErrorField = false)
         => new(status, TaxiiJson.Object(writer =>
         {
+            if (withErrorField)
+            {
+                // SikkerAPI's client prints a 429's "error" (else only "rate limited"); its paths add it to the resource.
+                writer.WriteString("error", description);
+            }
+
             writer.WriteString("title", title);
             writer.WriteString("description", description);
             writer.WriteString("error_code", errorCode);

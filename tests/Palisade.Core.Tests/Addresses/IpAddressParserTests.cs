@@ -170,7 +170,7 @@ public sealed class IpAddressParserTests
     [InlineData("::", AddressKind.Unspecified)]
     [InlineData("::1", AddressKind.Loopback)]
     [InlineData("::2", AddressKind.Reserved)]
-    [InlineData("::1.2.3.4", AddressKind.Reserved)]
+    [InlineData("::1.2.3.4", AddressKind.Public)] // IPv4-compatible: classified as 1.2.3.4
     [InlineData("ff::1", AddressKind.Reserved)]
     [InlineData("::ffff:127.0.0.1", AddressKind.Loopback)]
     [InlineData("::ffff:1.1.1.1", AddressKind.Public)]
@@ -188,7 +188,9 @@ public sealed class IpAddressParserTests
     [InlineData("2001:db8::", AddressKind.Documentation)]
     [InlineData("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", AddressKind.Documentation)]
     [InlineData("2001:db9::1", AddressKind.Public)]
-    [InlineData("2002:c000:204::1", AddressKind.Public)]
+    [InlineData("2002:c000:204::1", AddressKind.Documentation)] // 6to4 of 192.0.2.4
+    [InlineData("2002:808:808::1", AddressKind.Public)]
+    [InlineData("2001:0:4136:e378:8000:63bf:f7f7:f7f7", AddressKind.Public)] // Teredo client 8.8.8.8
     [InlineData("2001:4860:4860::8888", AddressKind.Public)]
     [InlineData("3ffe:ffff::1", AddressKind.Public)]
     [InlineData("3fff::1", AddressKind.Documentation)]

@@ -28,7 +28,7 @@ public sealed class AlertApiTests : IAsyncLifetime
     public async Task Create_list_get_update_and_delete_an_ip_alert()
     {
         var created = await AlertTesting.CreateAlertAsync(_client, new { ip = "45.33.32.9", label = "web server", minScore = 20, categories = new[] { 16, 4 } });
-        var id = created.GetProperty("id").GetInt64();
+        var id = created.AlertId();
         Assert.Equal("45.33.32.9", created.GetProperty("ip").GetString());
         Assert.Equal("ip", created.GetProperty("type").GetString());
         Assert.True(created.GetProperty("enabled").GetBoolean());
@@ -38,7 +38,7 @@ public sealed class AlertApiTests : IAsyncLifetime
         Assert.False(created.TryGetProperty("webhookSecret", out _));
 
         var listed = Assert.Single(await ListAsync());
-        Assert.Equal(id, listed.GetProperty("id").GetInt64());
+        Assert.Equal(id, listed.AlertId());
 
         var patch = await _client.PatchAsync($"/v1/key/alerts/{id}", JsonContent("""{"label":null,"enabled":false,"cooldownSeconds":60}"""));
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
@@ -93,7 +93,7 @@ public sealed class AlertApiTests : IAsyncLifetime
     [Fact]
     public async Task Updates_are_validated_and_cannot_change_the_target()
     {
-        var id = (await AlertTesting.CreateAlertAsync(_client, new { ip = "45.33.32.9" })).GetProperty("id").GetInt64();
+        var id = (await AlertTesting.CreateAlertAsync(_client, new { ip = "45.33.32.9" })).AlertId();
         foreach (var (body, message) in new[] { ("""{"ip":"45.33.32.10"}""", "cannot be changed"), ("""{"minScore":-5}""", "minScore"), ("""{"x":1}""", "Unknown field") })
         {
             var response = await _client.PatchAsync($"/v1/key/alerts/{id}", JsonContent(body));
@@ -111,7 +111,7 @@ public sealed class AlertApiTests : IAsyncLifetime
     [Fact]
     public async Task Alerts_are_private_to_their_key()
     {
-        var id = (await AlertTesting.CreateAlertAsync(_client, new { ip = "45.33.32.9" })).GetProperty("id").GetInt64();
+        var id = (await AlertTesting.CreateAlertAsync(_client, new { ip = "45.33.32.9" })).AlertId();
         using var other = _host.ClientWithKey(await _host.CreateKeyAsync());
         Assert.Empty((await (await other.GetAsync("/v1/key/alerts")).JsonAsync()).GetProperty("alerts").EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/v1/key/alerts/{id}")).StatusCode);
@@ -128,7 +128,7 @@ public sealed class AlertApiTests : IAsyncLifetime
         Assert.Equal("45.33.32.0", range.GetProperty("networkAddress").GetString());
         Assert.Equal(28, range.GetProperty("prefixLength").GetInt32());
         var second = await _client.PostJsonAsync("/v1/key/alerts", new { cidr = "45.33.33.0/28" });
-        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Contains("allows 1 cidr alert", (await second.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
 
         for (var i = 1; i <= 5; i++)
@@ -136,7 +136,7 @@ public sealed class AlertApiTests : IAsyncLifetime
             await AlertTesting.CreateAlertAsync(_client, new { ip = $"45.33.34.{i}" });
         }
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await _client.PostJsonAsync("/v1/key/alerts", new { ip = "45.33.34.99" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _client.PostJsonAsync("/v1/key/alerts", new { ip = "45.33.34.99" })).StatusCode);
         await AlertTesting.CreateAlertAsync(_client, new { username = "admin" });
 
         var status = await (await _client.GetAsync("/v1/key/status")).JsonAsync();

@@ -24,7 +24,7 @@ public sealed class AlertDeliveryTests
         {
             cidr = "45.33.32.0/28", label = "office range", notifyEmail = "ops@example.org", webhookUrl = hook.Url,
         });
-        var id = created.GetProperty("id").GetInt64();
+        var id = created.AlertId();
         var secret = created.GetProperty("webhookSecret").GetString()!;
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
 
@@ -68,8 +68,7 @@ public sealed class AlertDeliveryTests
         AlertTesting.ConfigureDelivery(host);
         using var client = host.ClientWithKey(await host.CreateKeyAsync());
         using var reporter = host.ClientWithKey(await host.CreateKeyAsync("contributor"));
-        var id = (await AlertTesting.CreateAlertAsync(client, new { cidr = "45.33.32.0/28", webhookUrl = hook.Url, cooldownSeconds = 3600 }))
-            .GetProperty("id").GetInt64();
+        var id = (await AlertTesting.CreateAlertAsync(client, new { cidr = "45.33.32.0/28", webhookUrl = hook.Url, cooldownSeconds = 3600 })).AlertId();
 
         await AlertTesting.ReportAsync(reporter, "45.33.32.1");
         await AlertTesting.WaitUntilAsync(() => hook.Received.Count == 1, "the first delivery");
@@ -99,7 +98,7 @@ public sealed class AlertDeliveryTests
         using var client = host.ClientWithKey(await host.CreateKeyAsync());
         using var reporter = host.ClientWithKey(await host.CreateKeyAsync("contributor"));
         var created = await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.9", webhookUrl = $"http://127.0.0.1:{port}/hook", cooldownSeconds = 0 });
-        var id = created.GetProperty("id").GetInt64();
+        var id = created.AlertId();
 
         await AlertTesting.ReportAsync(reporter, "45.33.32.9");
         // Nobody listens: the delivery stays pending, with failed attempts and the reason recorded.
@@ -125,8 +124,7 @@ public sealed class AlertDeliveryTests
         AlertTesting.ConfigureDelivery(host);
         using var client = host.ClientWithKey(await host.CreateKeyAsync());
         using var reporter = host.ClientWithKey(await host.CreateKeyAsync("contributor"));
-        var id = (await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.9", webhookUrl = $"http://127.0.0.1:{hook.Port}/moved" }))
-            .GetProperty("id").GetInt64();
+        var id = (await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.9", webhookUrl = $"http://127.0.0.1:{hook.Port}/moved" })).AlertId();
 
         await AlertTesting.ReportAsync(reporter, "45.33.32.9");
         await AlertTesting.WaitUntilAsync(async () => Deliveries(await AlertAsync(client, id)) is [var d] && d.GetProperty("attempts").GetInt32() >= 1,
@@ -143,10 +141,9 @@ public sealed class AlertDeliveryTests
         AlertTesting.ConfigureDelivery(host);
         using var client = host.ClientWithKey(await host.CreateKeyAsync("contributor"));
         using var reporter = host.ClientWithKey(await host.CreateKeyAsync("contributor"));
-        var email = (await AlertTesting.CreateAlertAsync(client, new { email = "Victim@Example.org", webhookUrl = hook.Url })).GetProperty("id").GetInt64();
-        var user = (await AlertTesting.CreateAlertAsync(client, new { username = "backup-admin", webhookUrl = hook.Url })).GetProperty("id").GetInt64();
-        var filtered = (await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.50", webhookUrl = hook.Url, categories = new[] { 6 } }))
-            .GetProperty("id").GetInt64();
+        var email = (await AlertTesting.CreateAlertAsync(client, new { email = "Victim@Example.org", webhookUrl = hook.Url })).AlertId();
+        var user = (await AlertTesting.CreateAlertAsync(client, new { username = "backup-admin", webhookUrl = hook.Url })).AlertId();
+        var filtered = (await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.50", webhookUrl = hook.Url, categories = new[] { 6 } })).AlertId();
 
         await AlertTesting.ReportAsync(reporter, "45.33.32.40", category: 6, comment: "phishing mail to victim@example.org from this host");
         await AlertTesting.ReportAsync(reporter, "45.33.32.41", category: 1, username: "backup-admin");
@@ -181,7 +178,7 @@ public sealed class AlertDeliveryTests
             using var client = first.ClientWithKey(await first.CreateKeyAsync(name: "owner"));
             using var reporter = first.ClientWithKey(await first.CreateKeyAsync("contributor"));
             var created = await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.9", webhookUrl = $"http://127.0.0.1:{port}/hook" });
-            id = created.GetProperty("id").GetInt64();
+            id = created.AlertId();
             secret = created.GetProperty("webhookSecret").GetString()!;
             await AlertTesting.ReportAsync(reporter, "45.33.32.9");
             await AlertTesting.WaitUntilAsync(async () => Deliveries(await AlertAsync(client, id)) is [var d] && d.GetProperty("attempts").GetInt32() >= 1,

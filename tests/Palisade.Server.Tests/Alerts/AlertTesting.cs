@@ -29,6 +29,14 @@ internal static class AlertTesting
         }
     }
 
+    /// <summary>An alert's id as the API writes it: a JSON string of digits (SikkerAPI's client decodes it as a string).</summary>
+    public static long AlertId(this JsonElement alert)
+    {
+        var id = alert.GetProperty("id");
+        Assert.True(id.ValueKind == JsonValueKind.String, $"id is a JSON string: {alert}");
+        return long.Parse(id.GetString()!, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static async Task<JsonElement> CreateAlertAsync(HttpClient client, object body)
     {
         var response = await client.PostJsonAsync("/v1/key/alerts", body);

@@ -39,7 +39,7 @@ public sealed class SikkerAlertPathTests : IAsyncLifetime
         var response = await _client.PostJsonAsync($"/v1/key/{path}", new Dictionary<string, string> { [field] = target, ["label"] = "office" });
         var created = await response.JsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, created.ToString());
-        var id = created.GetProperty("id").GetInt64();
+        var id = created.AlertId();
         Assert.Equal($"/v1/key/{path}/{id}", response.Headers.Location?.ToString());
 
         // What sikker-cli decodes: id, the target field, label, enabled, emailNotifications, lastAlertedAt, totalAlerts, matchCount, createdAt.
@@ -64,12 +64,12 @@ public sealed class SikkerAlertPathTests : IAsyncLifetime
         }
 
         var listed = Assert.Single(await ListAsync($"/v1/key/{path}"));
-        Assert.Equal(id, listed.GetProperty("id").GetInt64());
+        Assert.Equal(id, listed.AlertId());
         Assert.Equal(stored, listed.GetProperty(field).GetString());
 
         // One store: the alert is the same one on the generic path.
         var generic = Assert.Single(await ListAsync("/v1/key/alerts"));
-        Assert.Equal(id, generic.GetProperty("id").GetInt64());
+        Assert.Equal(id, generic.AlertId());
         Assert.Equal(field, generic.GetProperty("type").GetString());
         var fetched = await _client.GetAsync($"/v1/key/alerts/{id}");
         Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
@@ -79,7 +79,7 @@ public sealed class SikkerAlertPathTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         var answer = await deleted.JsonAsync();
         Assert.True(answer.GetProperty("success").GetBoolean());
-        Assert.Equal(id, answer.GetProperty("id").GetInt64());
+        Assert.Equal(id, answer.AlertId());
         Assert.Empty(await ListAsync($"/v1/key/{path}"));
         Assert.Empty(await ListAsync("/v1/key/alerts"));
         Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/v1/key/{path}/{id}")).StatusCode);
@@ -88,15 +88,15 @@ public sealed class SikkerAlertPathTests : IAsyncLifetime
     [Fact]
     public async Task Each_kind_path_lists_finds_and_deletes_only_its_own_kind()
     {
-        var ip = (await AlertTesting.CreateAlertAsync(_client, new { ip = "45.33.32.9" })).GetProperty("id").GetInt64();
-        var range = (await AlertTesting.CreateAlertAsync(_client, new { cidr = "45.33.32.0/28" })).GetProperty("id").GetInt64();
-        var username = (await AlertTesting.CreateAlertAsync(_client, new { username = "root" })).GetProperty("id").GetInt64();
-        var email = (await AlertTesting.CreateAlertAsync(_client, new { email = "ops@example.org" })).GetProperty("id").GetInt64();
+        var ip = (await AlertTesting.CreateAlertAsync(_client, new { ip = "45.33.32.9" })).AlertId();
+        var range = (await AlertTesting.CreateAlertAsync(_client, new { cidr = "45.33.32.0/28" })).AlertId();
+        var username = (await AlertTesting.CreateAlertAsync(_client, new { username = "root" })).AlertId();
+        var email = (await AlertTesting.CreateAlertAsync(_client, new { email = "ops@example.org" })).AlertId();
 
-        Assert.Equal([ip], (await ListAsync("/v1/key/ip-alerts")).Select(a => a.GetProperty("id").GetInt64()));
-        Assert.Equal([range], (await ListAsync("/v1/key/range-alerts")).Select(a => a.GetProperty("id").GetInt64()));
-        Assert.Equal([username], (await ListAsync("/v1/key/username-alerts")).Select(a => a.GetProperty("id").GetInt64()));
-        Assert.Equal([email], (await ListAsync("/v1/key/email-alerts")).Select(a => a.GetProperty("id").GetInt64()));
+        Assert.Equal([ip], (await ListAsync("/v1/key/ip-alerts")).Select(a => a.AlertId()));
+        Assert.Equal([range], (await ListAsync("/v1/key/range-alerts")).Select(a => a.AlertId()));
+        Assert.Equal([username], (await ListAsync("/v1/key/username-alerts")).Select(a => a.AlertId()));
+        Assert.Equal([email], (await ListAsync("/v1/key/email-alerts")).Select(a => a.AlertId()));
 
         // Another kind's id on a kind path is not there (404, as an unknown id), and stays where it is.
         Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/v1/key/ip-alerts/{range}")).StatusCode);
@@ -141,9 +141,9 @@ public sealed class SikkerAlertPathTests : IAsyncLifetime
         using var free = _host.ClientWithKey(await _host.CreateKeyAsync());
         Assert.Equal(HttpStatusCode.Created, (await free.PostJsonAsync("/v1/key/range-alerts", new { cidr = "45.33.32.0/28" })).StatusCode);
         var second = await free.PostJsonAsync("/v1/key/alerts", new { cidr = "45.33.33.0/28" });
-        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         var third = await free.PostJsonAsync("/v1/key/range-alerts", new { cidr = "45.33.34.0/28" });
-        Assert.Equal(HttpStatusCode.Forbidden, third.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
         Assert.Contains("allows 1 cidr alert", (await third.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Single((await (await free.GetAsync("/v1/key/alerts")).JsonAsync()).GetProperty("alerts").EnumerateArray());
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Palisade.Server.Tests.Alerts;
 using Palisade.Server.Tests.Infrastructure;
 
 namespace Palisade.Server.Tests.Cli;
@@ -42,7 +43,7 @@ public sealed class AlertCommandTests : IAsyncLifetime
         var added = await RunAsync(command, "add", target, "--label", "office");
         Assert.True(added.ExitCode == 0, added.Stderr);
         var stored = Assert.Single(await ApiListAsync($"/v1/key/{path}"));
-        var id = stored.GetProperty("id").GetInt64();
+        var id = stored.AlertId();
         Assert.Equal(target, stored.GetProperty(field).GetString());
         Assert.Equal("office", stored.GetProperty("label").GetString());
         Assert.Equal($"Alert #{id} \"office\" created: watching {field} {target}.", added.Stdout.Trim());
@@ -57,7 +58,7 @@ public sealed class AlertCommandTests : IAsyncLifetime
         var json = await RunAsync(command, "list", "--json");
         Assert.True(json.ExitCode == 0, json.Stderr);
         var alert = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.GetProperty("alerts").EnumerateArray());
-        Assert.Equal(id, alert.GetProperty("id").GetInt64());
+        Assert.Equal(id, alert.AlertId());
 
         var deleted = await RunAsync(command, "delete", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(deleted.ExitCode == 0, deleted.Stderr);
@@ -84,7 +85,7 @@ public sealed class AlertCommandTests : IAsyncLifetime
         Assert.Empty(JsonDocument.Parse(ips.Stdout).RootElement.GetProperty("alerts").EnumerateArray());
 
         // A range alert's id is not an IP alert: the server says so and nothing is deleted.
-        var id = created.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var id = created.AlertId().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var wrongKind = await RunAsync("ip-alert", "delete", id);
         Assert.Equal(1, wrongKind.ExitCode);
         Assert.Contains("No alert with this id", wrongKind.Stderr, StringComparison.Ordinal);
@@ -127,7 +128,8 @@ public sealed class AlertCommandTests : IAsyncLifetime
         Assert.Contains("widest IPv4 range is /28", tooWide.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, (await RunWithKeyAsync(free, "cidr-alert", "add", "45.33.32.0/28")).ExitCode);
         var overLimit = await RunWithKeyAsync(free, "cidr-alert", "add", "45.33.33.0/28");
-        Assert.Equal(3, overLimit.ExitCode);
+        Assert.Equal(1, overLimit.ExitCode);
+        Assert.Contains("HTTP 409", overLimit.Stderr, StringComparison.Ordinal);
         Assert.Contains("allows 1 cidr alert", overLimit.Stderr, StringComparison.Ordinal);
 
         var badKey = await RunWithKeyAsync("sk_free_not_a_key", "ip-alert", "list");

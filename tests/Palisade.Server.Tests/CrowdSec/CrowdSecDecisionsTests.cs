@@ -138,4 +138,75 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(long.Parse(refused.Header("Retry-After")) >= 1);
     }
+    [Fact]
+    public async Task Startup_stream_is_gzipped_for_clients_that_accept_it_and_says_the_same()
+    {
+        await ListAsync("45.33.93.1");
+        await ListAsync("2a01:4f8:93::1");
+        var plain = await _bouncer.GetAsync("/v1/decisions/stream?startup=true");
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        var plainText = await plain.Content.ReadAsStringAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/decisions/stream?startup=true");
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        var gzipped = await _bouncer.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, gzipped.StatusCode);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        await using var unzip = new System.IO.Compression.GZipStream(await gzipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(unzip);
+        var unzipped = await reader.ReadToEndAsync();
+
+        using var a = JsonDocument.Parse(plainText);
+        using var b = JsonDocument.Parse(unzipped);
+        Assert.Equal(JsonValueKind.Null, b.RootElement.GetProperty("deleted").ValueKind);
+        Assert.Equal(a.RootElement.GetProperty("new").GetRawText(), b.RootElement.GetProperty("new").GetRawText());
+        var values = Values(b.RootElement.GetProperty("new"));
+        Assert.Contains("45.33.93.1", values);
+        Assert.Contains("2a01:4f8:93::1", values);
+        foreach (var decision in b.RootElement.GetProperty("new").EnumerateArray())
+        {
+            Assert.Matches(@"^\d+h\d+m\d+s$", decision.GetProperty("duration").GetString());
+            Assert.StartsWith("palisade/", decision.GetProperty("scenario").GetString(), StringComparison.Ordinal);
+            Assert.False(decision.GetProperty("simulated").GetBoolean());
+        }
+
+        // Field for field (names, order, values) what the live lookup answers for the same address, bar the duration's clock.
+        var streamed = b.RootElement.GetProperty("new").EnumerateArray().Single(d => d.GetProperty("value").GetString() == "45.33.93.1");
+        var live = (await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.93.1")).JsonAsync())[0];
+        Assert.Equal(live.EnumerateObject().Select(p => p.Name), streamed.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(live.EnumerateObject().Where(p => p.Name != "duration").Select(p => p.Value.GetRawText()),
+            streamed.EnumerateObject().Where(p => p.Name != "duration").Select(p => p.Value.GetRawText()));
+    }
+
+    [Fact]
+    public async Task Range_answers_are_charged_per_decision_to_the_blacklist_quota_and_bounded_by_plan()
+    {
+        await ListAsync("45.33.94.1");
+        await ListAsync("45.33.94.2");
+        var bouncer = Bouncer(await _host.CreateKeyAsync("professional", new Dictionary<QuotaFamily, long> { [QuotaFamily.Blacklist] = 3 }));
+
+        var both = await bouncer.GetAsync("/v1/decisions?range=45.33.94.0/24&contains=false");
+        Assert.Equal(HttpStatusCode.OK, both.StatusCode);
+        Assert.Equal(["45.33.94.1", "45.33.94.2"], Values(await both.JsonAsync()).Order(StringComparer.Ordinal));
+        Assert.Equal("1", both.Header("X-Blacklist-Remaining"));
+
+        // Cut at what remains, as the stream is; then refused.
+        var cut = await bouncer.GetAsync("/v1/decisions?range=45.33.94.0/24&contains=false");
+        Assert.Single(Values(await cut.JsonAsync()));
+        Assert.Equal("0", cut.Header("X-Blacklist-Remaining"));
+        var refused = await bouncer.GetAsync("/v1/decisions?range=45.33.94.0/24&contains=false");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+
+        // A live lookup is a check, not a piece of the list: still answered.
+        Assert.Equal(["45.33.94.1"], Values(await (await bouncer.GetAsync("/v1/decisions?ip=45.33.94.1")).JsonAsync()));
+
+        // Wider than the plan allows: refused before any work, nothing charged.
+        var free = Bouncer(await _host.CreateKeyAsync("free"));
+        var wide = await free.GetAsync("/v1/decisions?range=45.33.0.0/16&contains=false");
+        Assert.Equal(HttpStatusCode.BadRequest, wide.StatusCode);
+        Assert.Contains("/24", (await wide.JsonAsync()).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await bouncer.GetAsync("/v1/decisions?range=0.0.0.0/0&contains=false")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _bouncer.GetAsync("/v1/decisions?range=45.33.0.0/16&contains=false")).StatusCode);
+    }
 }

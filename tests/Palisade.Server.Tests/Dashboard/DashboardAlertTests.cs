@@ -8,9 +8,9 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardAlertTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
-    private PalisadeHost _host = null!;
+    private ConfiguredPalisadeHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await PalisadeHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -18,7 +18,7 @@ public sealed class DashboardAlertTests : IAsyncLifetime
     public async Task Alerts_are_created_listed_validated_and_deleted_only_by_their_owner()
     {
         using var alice = new DashboardClient(_host.BaseAddress);
-        await alice.SignUpAsync("alice@example.org", Password);
+        await alice.SignUpAsync(_host, "alice@example.org", Password);
         var (keyId, secret) = await alice.CreateKeyAsync("alerts-key");
         var key = keyId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -39,7 +39,7 @@ public sealed class DashboardAlertTests : IAsyncLifetime
         var alertId = (await _host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None)).Single().Id;
 
         using var mallory = new DashboardClient(_host.BaseAddress);
-        await mallory.SignUpAsync("mallory@example.org", Password);
+        await mallory.SignUpAsync(_host, "mallory@example.org", Password);
         Assert.DoesNotContain("45.33.32.9", await mallory.PageAsync("/dashboard/alerts"), StringComparison.Ordinal);
         var stolen = await mallory.SubmitAsync("/dashboard/alerts", $"/dashboard/alerts/{alertId}/delete", []);
         Assert.Equal(HttpStatusCode.NotFound, stolen.StatusCode);
@@ -59,7 +59,7 @@ public sealed class DashboardAlertTests : IAsyncLifetime
         Assert.Equal("/dashboard/signin", redirect.Headers.Location?.OriginalString);
 
         using var user = new DashboardClient(_host.BaseAddress);
-        await user.SignUpAsync("viewer@example.org", Password);
+        await user.SignUpAsync(_host, "viewer@example.org", Password);
         var bad = await user.GetAsync("/dashboard/ip/999.1.1.1");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var unknown = await user.PageAsync("/dashboard/ip/45.33.32.10");

@@ -8,12 +8,12 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private const string Address = "45.33.32.77";
-    private PalisadeHost _host = null!;
+    private ConfiguredPalisadeHost _host = null!;
     private DashboardBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await PalisadeHost.StartAsync();
+        _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
         _browser = await DashboardBrowser.LaunchAsync(_host.BaseAddress);
     }
 
@@ -36,8 +36,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             }
         };
 
-        // Sign up.
-        await page.GotoAsync("/dashboard/signup");
+        // Sign up through the operator's invitation link.
+        await page.GotoAsync(await _host.InviteAsync());
         await page.FillAsync("#email", "ops@example.org");
         await page.FillAsync("#password", "a long enough password");
         await page.FillAsync("#confirm", "a long enough password");
@@ -80,7 +80,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.GotoAsync("/dashboard/blacklist?scoreMinimum=0");
         var bucket = page.Locator($"#score-histogram rect.bar").Nth(Math.Min(9, score / 10));
         Assert.Equal("1", await bucket.GetAttributeAsync("data-value"));
-        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#downloads a[data-format='plaintext']"));
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#downloads button[data-format='plaintext']"));
         var path = await download.PathAsync();
         Assert.Contains(Address, (await File.ReadAllTextAsync(path)).Split('\n', StringSplitOptions.TrimEntries));
         await page.GotoAsync("/dashboard");

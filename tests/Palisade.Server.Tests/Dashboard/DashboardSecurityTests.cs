@@ -7,9 +7,9 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardSecurityTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
-    private PalisadeHost _host = null!;
+    private ConfiguredPalisadeHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await PalisadeHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -26,7 +26,7 @@ public sealed class DashboardSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
 
         using var user = new DashboardClient(_host.BaseAddress);
-        await user.SignUpAsync("owner@example.org", Password);
+        await user.SignUpAsync(_host, "owner@example.org", Password);
         var create = await user.PostWithoutTokenAsync("/dashboard/keys", new() { ["name"] = "forged-key" });
         Assert.Equal(HttpStatusCode.BadRequest, create.StatusCode);
         var overview = await user.PageAsync("/dashboard");
@@ -38,7 +38,7 @@ public sealed class DashboardSecurityTests : IAsyncLifetime
     public async Task Wrong_password_is_refused_and_repeated_failures_are_limited_per_address()
     {
         using var owner = new DashboardClient(_host.BaseAddress);
-        await owner.SignUpAsync("alice@example.org", Password);
+        await owner.SignUpAsync(_host, "alice@example.org", Password);
 
         using var guesser = new DashboardClient(_host.BaseAddress);
         var wrong = await guesser.SubmitAsync("/dashboard/signin", "/dashboard/signin", new() { ["email"] = "alice@example.org", ["password"] = "not the password" });
@@ -103,8 +103,12 @@ public sealed class DashboardSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
         Assert.Contains("DOMContentLoaded", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var signUp = await client.SubmitAsync("/dashboard/signup", "/dashboard/signup",
-            new() { ["email"] = "headers@example.org", ["password"] = Password, ["confirm"] = Password });
+        var invite = await _host.InviteAsync();
+        var signUp = await client.SubmitAsync(invite, "/dashboard/signup", new()
+        {
+            ["invite"] = invite[(invite.IndexOf('=', StringComparison.Ordinal) + 1)..], ["email"] = "headers@example.org", ["password"] = Password,
+            ["confirm"] = Password,
+        });
         var session = signUp.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("palisade_session=", StringComparison.Ordinal)).ToLowerInvariant();
         Assert.Contains("httponly", session, StringComparison.Ordinal);
         Assert.Contains("samesite=lax", session, StringComparison.Ordinal);
@@ -116,11 +120,11 @@ public sealed class DashboardSecurityTests : IAsyncLifetime
     public async Task One_user_cannot_see_or_revoke_another_users_keys()
     {
         using var alice = new DashboardClient(_host.BaseAddress);
-        await alice.SignUpAsync("alice@example.org", Password);
+        await alice.SignUpAsync(_host, "alice@example.org", Password);
         var (aliceKeyId, aliceSecret) = await alice.CreateKeyAsync("alice-web-01");
 
         using var mallory = new DashboardClient(_host.BaseAddress);
-        await mallory.SignUpAsync("mallory@example.org", Password);
+        await mallory.SignUpAsync(_host, "mallory@example.org", Password);
         var overview = await mallory.PageAsync("/dashboard");
         Assert.DoesNotContain("alice-web-01", overview, StringComparison.Ordinal);
         Assert.DoesNotContain(aliceSecret, overview, StringComparison.Ordinal);
@@ -129,7 +133,7 @@ public sealed class DashboardSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, revoke.StatusCode);
         using var api = _host.ClientWithKey(aliceSecret);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/v1/key/status")).StatusCode);
-        var download = await mallory.GetAsync($"/dashboard/blacklist/download?key={aliceKeyId}&format=plaintext");
+        var download = await mallory.SubmitAsync("/dashboard/blacklist", $"/dashboard/blacklist/download?key={aliceKeyId}&format=plaintext", []);
         Assert.Equal(HttpStatusCode.NotFound, download.StatusCode);
 
         // Alice can revoke it, and the API refuses the key at once.

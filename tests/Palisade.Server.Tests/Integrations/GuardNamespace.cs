@@ -34,16 +34,17 @@ internal sealed class GuardNamespace : IAsyncDisposable
 
     public string AllowPath => Path.Combine(Scratch, "allow.txt");
 
-    private string NetworkNamespace => $"--net=/proc/{_holder.Id}/ns/net";
+    /// <summary>nsenter's argument that enters the namespace (for tests that start their own processes in it).</summary>
+    public string NetworkNamespace => $"--net=/proc/{_holder.Id}/ns/net";
 
     private string DataDirectory => Path.Combine(Scratch, "data");
 
     private static string Dll => Path.Combine(AppContext.BaseDirectory, "palisade.dll");
 
-    public static async Task<GuardNamespace> StartAsync()
+    public static async Task<GuardNamespace> StartAsync(string tier = "enterprise")
     {
         var scratch = TempDirectory.Create();
-        var key = await CreateKeyAsync(Path.Combine(scratch, "data"));
+        var key = await CreateKeyAsync(Path.Combine(scratch, "data"), tier);
         var holder = Process.Start(new ProcessStartInfo("unshare", ["-n", "sleep", "infinity"]) { UseShellExecute = false })!;
         var space = new GuardNamespace(holder, scratch, key);
         try
@@ -256,11 +257,11 @@ internal sealed class GuardNamespace : IAsyncDisposable
         }
     }
 
-    private static async Task<string> CreateKeyAsync(string data)
+    private static async Task<string> CreateKeyAsync(string data, string tier)
     {
         // Run directly rather than through PalisadeProcess: on the PostgreSQL pass that would point the key at the
         // shared database, which the server inside the namespace cannot reach.
-        var (code, stdout, stderr) = await ToolRunner.RunAsync("dotnet", [Dll, "keys", "create", "--data", data, "--tier", "enterprise", "--name", "guard"],
+        var (code, stdout, stderr) = await ToolRunner.RunAsync("dotnet", [Dll, "keys", "create", "--data", data, "--tier", tier, "--name", "guard"],
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
         Assert.True(code == 0, stderr);
         return stdout.Trim();

@@ -47,6 +47,34 @@ public sealed class ReportedIpBlacklistTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/wp-json/reportedip/v2/blacklist?format=xml")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("?format=txt")]
+    public async Task An_unchanged_list_revalidates_with_304_without_being_charged(string query)
+    {
+        var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Key", await _host.CreateKeyAsync("professional", new Dictionary<Palisade.Core.Keys.QuotaFamily, long>
+        {
+            [Palisade.Core.Keys.QuotaFamily.Blacklist] = 2,
+        }));
+        var first = await client.GetAsync("/wp-json/reportedip/v2/blacklist" + query);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/wp-json/reportedip/v2/blacklist" + query);
+            request.Headers.IfNoneMatch.Add(etag!);
+            var again = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+            Assert.Equal(etag, again.Headers.ETag);
+        }
+
+        // One address per full list against a quota of two: the 304s were free, so a second full list still fits.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/wp-json/reportedip/v2/blacklist" + query)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/wp-json/reportedip/v2/blacklist" + query)).StatusCode);
+    }
+
     [Fact]
     public async Task An_address_observed_for_less_than_48_hours_is_not_listed_yet()
     {

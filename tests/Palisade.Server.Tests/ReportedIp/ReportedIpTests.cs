@@ -52,6 +52,68 @@ public sealed class ReportedIpTests : IAsyncLifetime
         => new(fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
 
     [Fact]
+    public async Task Multipart_json_and_query_reports_are_accepted_like_a_form()
+    {
+        var client = await KeyedAsync("contributor");
+        using var multipart = new MultipartFormDataContent
+        {
+            { new StringContent("45.33.70.11"), "ip" },
+            { new StringContent("31,18"), "categories" },
+            { new StringContent("wp-login \u00d7 5"), "comment" },
+        };
+        var report = await OkDataAsync(await client.PostAsync(Base + "/report", multipart));
+        Assert.Equal("accepted", report.GetProperty("status").GetString());
+        Assert.Equal([31, 18], report.GetProperty("categories").EnumerateArray().Select(c => c.GetInt32()));
+
+        Assert.Equal("accepted", (await OkDataAsync(await client.PostAsync(Base + "/report",
+            new StringContent("""{"ip":"45.33.70.12","categories":[31]}""", System.Text.Encoding.UTF8, "application/json")))).GetProperty("status").GetString());
+        Assert.Equal("accepted", (await OkDataAsync(await client.PostAsync(Base + "/report?ip=45.33.70.13&categories=31", null))).GetProperty("status").GetString());
+        foreach (var ip in (string[])["45.33.70.11", "45.33.70.12", "45.33.70.13"])
+        {
+            Assert.Equal(1, (await OkDataAsync(await client.GetAsync(Base + "/check?ip=" + ip))).GetProperty("totalReports").GetInt64());
+        }
+
+        // A body over the limit is refused in the envelope, and nothing is stored.
+        using var huge = new MultipartFormDataContent { { new StringContent("45.33.70.14"), "ip" }, { new StringContent(new string('x', 70_000)), "comment" } };
+        await AssertErrorAsync(await client.PostAsync(Base + "/report", huge), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(0, (await OkDataAsync(await client.GetAsync(Base + "/check?ip=45.33.70.14"))).GetProperty("totalReports").GetInt64());
+    }
+
+    [Fact]
+    public async Task Check_sends_an_etag_and_an_unchanged_answer_is_304_without_being_charged()
+    {
+        var reporter = await KeyedAsync("contributor");
+        Assert.Equal(HttpStatusCode.OK, (await reporter.PostAsync(Base + "/report", Form(("ip", "45.33.70.21"), ("categories", "18")))).StatusCode);
+        var client = await KeyedAsync("free", new Dictionary<QuotaFamily, long> { [QuotaFamily.Check] = 2 });
+        var first = await client.GetAsync(Base + "/check?ip=45.33.70.21");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Base + "/check?ip=45.33.70.21");
+            request.Headers.IfNoneMatch.Add(etag!);
+            var again = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+            Assert.Equal(etag, again.Headers.ETag);
+        }
+
+        // A new report changes the answer: the old tag no longer matches and the full answer (charged) comes back.
+        var second = await KeyedAsync("contributor");
+        Assert.Equal(HttpStatusCode.OK, (await second.PostAsync(Base + "/report", Form(("ip", "45.33.70.21"), ("categories", "31")))).StatusCode);
+        using (var changed = new HttpRequestMessage(HttpMethod.Get, Base + "/check?ip=45.33.70.21"))
+        {
+            changed.Headers.IfNoneMatch.Add(etag!);
+            var fresh = await client.SendAsync(changed);
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+            Assert.NotEqual(etag, fresh.Headers.ETag);
+        }
+
+        // Two charged answers against a quota of two: the 304s were free.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync(Base + "/check?ip=45.33.70.21")).StatusCode);
+    }
+
+    [Fact]
     public async Task Form_report_then_check_answers_in_reportedip_ids()
     {
         var client = await KeyedAsync();

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue 15): single reports, POST /v1/key/report, at 16 and 64 connections.
+#
+#   bench/ingest/run.sh                       # SQLite, 2 rounds of 10 s per connection count
+#   ROUNDS=3 DURATION=15 bench/ingest/run.sh
+#   BACKEND=postgres bench/ingest/run.sh      # PostgreSQL + Redis from scripts/test-services.sh (PALISADE_TEST_PG_PORT,
+#                                             # PALISADE_TEST_REDIS_PORT)
+#   PALISADE_DLL=/other/tree/.../palisade.dll bench/ingest/run.sh   # another build (before/after)
+#
+# Starts `palisade serve` with its published default configuration (no setting changed) pinned to core 0, creates an
+# enterprise key with a report quota no run can exhaust, and drives it with wrk pinned to core 1 (report.lua: every
+# request reports a new address, so each one is validated, charged, committed and indexed before its 200). Prints
+# requests/s, p99 and non-2xx/socket errors per run, the medians, the server CPU per report, and (when the server
+# exports it) how many reports shared one store transaction. Needs: dotnet, wrk, taskset, curl, awk.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/bench/ingest"
+ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+BACKEND=${BACKEND:-sqlite}
+DLL=${PALISADE_DLL:-$ROOT/src/Palisade.Cli/bin/Release/net10.0/palisade.dll}
+for tool in dotnet wrk taskset curl awk; do
+  command -v "$tool" >/dev/null || { echo "bench/ingest: '$tool' is required" >&2; exit 2; }
+done
+if [[ -z "${PALISADE_DLL:-}" ]]; then
+  dotnet build "$ROOT/src/Palisade.Cli" -c Release -v quiet -nologo >/dev/null
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-ingest.XXXXXX")
+SERVER_PID=""
+BENCH_DB=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [[ -n "$BENCH_DB" ]]; then
+    psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+STORE_ARGS=()
+SERVE_ARGS=()
+if [[ "$BACKEND" == postgres ]]; then
+  BENCH_DB="bench_ingest_$(date +%s)"
+  psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
+  STORE_ARGS=(--postgres "Host=127.0.0.1;Port=${PALISADE_TEST_PG_PORT:-55432};Username=postgres;Database=$BENCH_DB")
+  SERVE_ARGS=(--redis "127.0.0.1:${PALISADE_TEST_REDIS_PORT:-56379}")
+  export PALISADE_Palisade__RedisKeyPrefix="bench:$BENCH_DB:"
+fi
+
+KEY=$(dotnet "$DLL" keys create --data "$WORK/data" "${STORE_ARGS[@]}" --tier enterprise --name bench-ingest --limit report=1000000000)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+BASE="http://127.0.0.1:$PORT"
+log "starting palisade serve on $BASE (core $SERVER_CPU, default configuration, $BACKEND)"
+taskset -c "$SERVER_CPU" dotnet "$DLL" serve --urls "$BASE" --data "$WORK/data" "${STORE_ARGS[@]}" "${SERVE_ARGS[@]}" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 300); do
+  curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fs "$BASE/healthz" >/dev/null || { echo "server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
+metric() { curl -fs "$BASE/metrics" 2>/dev/null | awk -v m="$1" '$1 == m { print $2 }' | head -n1; }
+accepted() { curl -fs "$BASE/metrics" 2>/dev/null | awk '$1 == "palisade_reports_total{outcome=\"accepted\"}" { print $2 }'; }
+
+OCTET=60
+# One wrk run; prints "requests_per_s p99_ms errors cpu_us_per_request reports_per_commit".
+run_wrk() {
+  local connections=$1 seconds=$2 out="$WORK/wrk.out" before after c0 c1 a0 a1
+  OCTET=$((OCTET + 1))
+  before=$(cpu_ticks); c0=$(metric palisade_report_commits_total); a0=$(accepted)
+  BENCH_KEY=$KEY BENCH_OCTET=$OCTET taskset -c "$CLIENT_CPU" \
+    wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s --latency -s "$HERE/report.lua" "$BASE" >"$out" 2>&1
+  after=$(cpu_ticks); c1=$(metric palisade_report_commits_total); a1=$(accepted)
+  awk -v ticks=$((after - before)) -v hz="$CLK_TCK" -v c0="${c0:-}" -v c1="${c1:-}" -v a0="${a0:-0}" -v a1="${a1:-0}" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /requests in/ { requests = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { errors += $NF }
+    /Socket errors/ { n = split($0, f, /[ ,]+/); for (i = 1; i <= n; i++) if (f[i] ~ /^[0-9]+$/) errors += f[i] }
+    END {
+      group = (c0 != "" && c1 != "" && c1 > c0) ? sprintf("%.1f", (a1 - a0) / (c1 - c0)) : "n/a"
+      printf "%.0f %.2f %d %.1f %s\n", rps, p99, errors, requests ? ticks / hz * 1e6 / requests : 0, group }' "$out"
+}
+
+log "warming up (${WARMUP}s)"
+run_wrk 16 "$WARMUP" >/dev/null
+for connections in 16 64; do
+  : >"$WORK/c$connections.txt"
+  for round in $(seq 1 "$ROUNDS"); do
+    line=$(run_wrk "$connections" "$DURATION")
+    echo "$line" >>"$WORK/c$connections.txt"
+    log "$connections connections, round $round: $(echo "$line" | awk '{ printf "%s req/s, p99 %s ms, %s errors, %s us CPU/report, %s reports/commit", $1, $2, $3, $4, $5 }') (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  done
+done
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo
+echo "Ingest benchmark ($BACKEND, $DLL): single POST /v1/key/report, new address per request, ${ROUNDS} rounds of ${DURATION}s, medians"
+echo "machine: $(nproc) cores; server on core $SERVER_CPU, wrk on core $CLIENT_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-12s %12s %10s %10s %16s %16s\n' connections requests/s "p99 ms" errors "CPU us/report" "reports/commit"
+for connections in 16 64; do
+  f="$WORK/c$connections.txt"
+  printf '%-12s %12s %10s %10s %16s %16s\n' "$connections" "$(awk '{print $1}' "$f" | median)" "$(awk '{print $2}' "$f" | median)" \
+    "$(awk '{ e += $3 } END { print e + 0 }' "$f")" "$(awk '{print $4}' "$f" | median)" "$(awk '{print $5}' "$f" | tail -n1)"
+done
+echo "target (issue 15): >= 10,000 req/s at 64 connections, p99 <= 20 ms, no errors"

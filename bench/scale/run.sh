@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue 15): N addresses, one report each, loaded through the bulk API; memory, restart and disk.
+#
+#   bench/scale/run.sh 100000          # N addresses (default 100,000)
+#   bench/scale/run.sh 1000000         # the issue's 1M figure: slow on a shared 2-core machine (tens of minutes)
+#   PALISADE_DLL=/other/tree/.../palisade.dll bench/scale/run.sh 100000
+#
+# Starts `palisade serve` (SQLite, published default configuration) pinned to core 0, loads N addresses with 10,000-row
+# bulk-report uploads (enterprise key), then prints: load time, resident memory (RSS) after loading, the time a restart
+# takes until /healthz answers and until the first check of a loaded address answers, RSS after the restart, the
+# database's size on disk, and each per address. Needs: dotnet, curl, awk, taskset.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+COUNT=${1:-100000}
+SERVER_CPU=${SERVER_CPU:-0}
+DLL=${PALISADE_DLL:-$ROOT/src/Palisade.Cli/bin/Release/net10.0/palisade.dll}
+if [[ -z "${PALISADE_DLL:-}" ]]; then
+  dotnet build "$ROOT/src/Palisade.Cli" -c Release -v quiet -nologo >/dev/null
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-scale.XXXXXX")
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+KEY=$(dotnet "$DLL" keys create --data "$WORK/data" --tier enterprise --name bench-scale --limit report=1000000000 --limit check=1000000000)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+BASE="http://127.0.0.1:$PORT"
+start_server() {
+  taskset -c "$SERVER_CPU" dotnet "$DLL" serve --urls "$BASE" --data "$WORK/data" >>"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  until curl -fs "$BASE/healthz" >/dev/null 2>&1; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+check_loaded() { curl -fs -H "Authorization: Bearer $KEY" "$BASE/v1/key/check/45.0.0.1" | grep -q '"found":true'; }
+
+log "starting palisade serve on $BASE (core $SERVER_CPU)"
+start_server
+log "loading $COUNT addresses (bulk-report, 10,000 rows per upload)"
+loaded_at=$(now)
+for ((from = 0; from < COUNT; from += 10000)); do
+  to=$((from + 10000 > COUNT ? COUNT : from + 10000))
+  awk -v octet=45 -v from="$from" -v to="$to" -f "$ROOT/bench/check/reports.awk" >"$WORK/reports.json"
+  answer=$(curl -sS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "@$WORK/reports.json" "$BASE/v1/key/bulk-report")
+  [[ "$answer" == *"\"accepted\":$((to - from)),"* ]] || { echo "bulk-report refused rows $from..$to: ${answer:0:300}" >&2; exit 1; }
+  if (( to % 100000 == 0 )); then log "  $to loaded, RSS $(rss_mb) MB"; fi
+done
+load_s=$(since "$loaded_at")
+check_loaded || { echo "45.0.0.1 is not found after loading" >&2; exit 1; }
+sleep 5
+rss_loaded=$(rss_mb)
+
+log "restarting"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+restart_at=$(now)
+start_server
+healthy_s=$(since "$restart_at")
+until check_loaded; do sleep 0.05; done
+serving_s=$(since "$restart_at")
+sleep 5
+rss_restarted=$(rss_mb)
+db_bytes=$(du -cb "$WORK/data"/palisade.db* | tail -n1 | cut -f1)
+
+per() { awk -v v="$1" -v n="$COUNT" -v unit="$2" 'BEGIN { printf "%.0f %s", v / n, unit }'; }
+echo
+echo "Scale benchmark ($DLL): $COUNT addresses, one report each, SQLite, default configuration"
+echo "machine: $(nproc) cores; server on core $SERVER_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load through bulk-report:       ${load_s} s ($(awk -v s="$load_s" -v n="$COUNT" 'BEGIN { printf "%.0f", n / s }') reports/s)"
+echo "RSS after loading (+5 s):       ${rss_loaded} MB = $(per $((rss_loaded * 1048576)) "B per address")"
+echo "restart until /healthz answers: ${healthy_s} s; until a loaded address is found: ${serving_s} s"
+echo "RSS after the restart (+5 s):   ${rss_restarted} MB = $(per $((rss_restarted * 1048576)) "B per address")"
+echo "database on disk (with WAL):    $(awk -v b="$db_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$db_bytes" "B per address")"
+echo "targets (issue 15): <= 300 B per address in memory and on disk; restart <= 3 s at 1M"

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Palisade.Core.Reputation;
+using Palisade.Core.Storage;
+using Palisade.Core.Time;
+using Palisade.Core.Whitelisting;
+
+namespace Palisade.Server.Trust;
+
+/// <summary>
+/// Keeps reporter standings current: stores the networks reporters were newly seen in (every few seconds), re-reads
+/// those other nodes stored, and recomputes every reporter's corroboration record and trust every
+/// <see cref="TrustOptions.RecomputeInterval"/>.
+/// </summary>
+internal sealed class ReporterStandingService(ReporterBook book, ReputationIndex index, WhitelistProvider whitelist, IKeyStore keys, TrustOptions options,
+    IClock clock, ILogger<ReporterStandingService> logger) : BackgroundService
+{
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before requests are served: reports already loaded must count in their network groups from the first check.
+        book.LoadNetworks(await keys.LoadReporterNetworksAsync(cancellationToken));
+        book.Recompute(index, whitelist, clock.UtcNow);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        var lastRecompute = clock.UtcNow;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await FlushAsync(stoppingToken);
+                    if (clock.UtcNow - lastRecompute >= options.RecomputeInterval)
+                    {
+                        lastRecompute = clock.UtcNow;
+                        book.LoadNetworks(await keys.LoadReporterNetworksAsync(stoppingToken));
+                        book.Recompute(index, whitelist, clock.UtcNow);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Reporter standings could not be updated; retrying");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Reporter networks could not be stored at shutdown");
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var pending = book.TakePendingNetworks();
+        if (pending.Count > 0)
+        {
+            await keys.AddReporterNetworksAsync(pending, clock.UtcNow, cancellationToken);
+        }
+    }
+}
