@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or stops) a throw-away PostgreSQL 15 cluster and Redis 7 on 127.0.0.1 for the PostgreSQL + Redis test run.
-# Usage: scripts/test-services.sh start|stop|stop-postgres|start-postgres|stop-redis|start-redis
+# Usage: scripts/test-services.sh start|stop|stop-postgres|start-postgres|stop-redis|start-redis|running
+# (running prints which of "postgres" and "redis" are up on their ports, one a line)
 # Prints nothing on success; the suite finds them through PALISADE_TEST_POSTGRES / PALISADE_TEST_REDIS.
 set -euo pipefail
 PG_PORT="${PALISADE_TEST_PG_PORT:-55432}"
@@ -39,6 +40,11 @@ stop_redis() {
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
 
+running() {
+  if as_postgres "$PGBIN/pg_ctl -D $ROOT/pg status >/dev/null 2>&1"; then echo postgres; fi
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then echo redis; fi
+}
+
 case "${1:-start}" in
   start) start_postgres; start_redis ;;
   stop) stop_postgres; stop_redis ;;
@@ -46,5 +52,6 @@ case "${1:-start}" in
   stop-postgres) stop_postgres ;;
   start-redis) start_redis ;;
   stop-redis) stop_redis ;;
-  *) echo "usage: $0 start|stop|start-postgres|stop-postgres|start-redis|stop-redis" >&2; exit 2 ;;
+  running) running ;;
+  *) echo "usage: $0 start|stop|start-postgres|stop-postgres|start-redis|stop-redis|running" >&2; exit 2 ;;
 esac

@@ -9,6 +9,9 @@ public sealed class PalisadeOptions
     /// <summary>Folder holding the embedded database.</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>Folder of the geolocation data; empty means <c>&lt;DataDirectory&gt;/geo</c> (where <c>palisade geo install</c> puts it).</summary>
+    public string? GeoDirectory { get; set; }
+
     /// <summary>PostgreSQL connection string; when set, the shared PostgreSQL store is used instead of SQLite.</summary>
     public string? Postgres { get; set; }
 
@@ -38,6 +41,13 @@ public sealed class PalisadeOptions
 
     /// <summary>Overrides of the default tiers, by tier id.</summary>
     public Dictionary<string, TierSettings> Tiers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The address clients reach this server at (e.g. <c>https://palisade.example.com</c>), used for absolute links
+    /// in answers such as AbuseIPDB's <c>nextPageUrl</c>. Never taken from the request's Host header; when empty, the
+    /// address the connection arrived on is used.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 
     /// <summary>Maps <c>/bench/bare</c>, the baseline of bench/check; off in production.</summary>
     public bool BenchmarkEndpoints { get; set; }

@@ -17,6 +17,7 @@ using Scalar.AspNetCore;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Server.Engine;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.Native;
 using Palisade.Server.Operations;
 using Palisade.Server.Proxies;
@@ -47,7 +48,8 @@ public static class PalisadeServer
         var options = new PalisadeOptions();
         builder.Configuration.GetSection("Palisade").Bind(options);
         configure?.Invoke(options);
-        var maxBody = builder.Configuration.GetValue<long?>("Palisade:MaxRequestBodyBytes") ?? new PalisadeOptions().MaxRequestBodyBytes;
+        PalisadeOptionsValidator.ThrowIfInvalid(options);
+        var maxBody = options.MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -72,7 +74,8 @@ public static class PalisadeServer
         app.UsePalisadeForwardedHeaders();
         app.UsePalisadeAccessLog();
         app.UsePalisadeMetrics();
-        app.UseExceptionHandler(errors => errors.Run(WriteUnhandledError));
+        app.UseExceptionHandler(errors => errors.Run(FaceErrorHandler.WriteAsync));
+        app.Use(RequestFraming.GuardAsync);
         app.Use(CollapseLeadingSlashes);
         app.UseRouting();
         app.MapHealthApi();
@@ -107,25 +110,5 @@ public static class PalisadeServer
         }
 
         return next(context);
-    }
-
-    private static async Task WriteUnhandledError(HttpContext context)
-    {
-        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, message) = error switch
-        {
-            StoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The database is unavailable; retry shortly."),
-            QuotaUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The quota service is unavailable; retry shortly."),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body is too large."),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request: " + bad.Message),
-            _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
-        };
-        context.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable)
-        {
-            context.Response.Headers.RetryAfter = "5";
-        }
-
-        await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = message });
     }
 }

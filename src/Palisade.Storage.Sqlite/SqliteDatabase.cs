@@ -17,7 +17,7 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
     public SqliteDatabase(SqliteOptions options)
     {
         _options = options;
-        Directory.CreateDirectory(options.DataDirectory);
+        DataDirectoryFiles.PrepareFolder(options.DataDirectory);
         FilePath = Path.GetFullPath(Path.Combine(options.DataDirectory, "palisade.db"));
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -56,10 +56,16 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
     async Task<System.Data.Common.DbConnection> IConnectionFactory.OpenConnectionAsync(CancellationToken cancellationToken)
         => await OpenAsync(cancellationToken);
 
-    /// <summary>Creates the file if needed, switches it to WAL and applies pending migrations.</summary>
+    /// <summary>The server's exclusive hold on the data folder (see <see cref="DataDirectoryLock"/>).</summary>
+    public DataDirectoryLock AcquireServerLock() => DataDirectoryLock.Acquire(_options.DataDirectory);
+
+    /// <summary>Creates the file if needed (refusing one that exists but is not a database), switches it to WAL and
+    /// applies pending migrations.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        DataDirectoryFiles.CheckDatabase(FilePath);
         await using var connection = await OpenAsync(cancellationToken);
+        DataDirectoryFiles.TightenDatabase(FilePath);
         using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode=WAL;";
@@ -67,8 +73,31 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
         }
 
         await SqliteMigrations.ApplyAsync(connection, cancellationToken);
+        DataDirectoryFiles.TightenDatabase(FilePath);
     }
 
+    /// <summary>Writes (and removes) a small file next to palisade.db: SQLite needs that much room to append to its WAL.</summary>
+    private bool CanWrite()
+    {
+        var probe = Path.Combine(Path.GetDirectoryName(FilePath)!, ".palisade-write-probe");
+        try
+        {
+            using (var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.DeleteOnClose))
+            {
+                file.Write(new byte[64 * 1024]);
+                file.Flush();
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Ready means the database answers and its folder takes writes: with the disk full every report would
+    /// get 503, so the node must leave the load balancer's rotation (and come back by itself when space returns).</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(FilePath))
@@ -82,7 +111,7 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT count(*) FROM schema_version";
             await command.ExecuteScalarAsync(cancellationToken);
-            return true;
+            return CanWrite();
         }
         catch (Exception ex) when (ex is SqliteException or StoreUnavailableException or IOException)
         {

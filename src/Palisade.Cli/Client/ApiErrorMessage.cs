@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Palisade.Core.Text;
 
 namespace Palisade.Cli.Client;
 
@@ -8,7 +9,10 @@ internal static class ApiErrorMessage
 {
     private const int MaxRawLength = 300;
 
-    public static string From(byte[] body)
+    /// <summary>The message, with control characters stripped: it is printed to a terminal.</summary>
+    public static string From(byte[] body) => ControlCharacters.Strip(Read(body));
+
+    private static string Read(byte[] body)
     {
         if (body.Length == 0)
         {

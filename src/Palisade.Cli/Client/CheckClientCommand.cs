@@ -121,7 +121,7 @@ internal static class CheckClientCommand
                 text.AppendLine("  Latest reports:");
                 foreach (var report in reports.Take(10))
                 {
-                    var categories = string.Join(",", report.Items("categories").Select(c => c.GetString()));
+                    var categories = string.Join(",", report.Items("categories").Select(c => c.Safe()));
                     var protocol = report.Text("protocol") is { } p ? $" {p}" + (report.Number("port") is { } port ? $"/{port}" : "") : "";
                     var comment = report.Text("comment") is { } c ? $" — {c}" : "";
                     text.AppendLine($"    {report.Text("reportedAt")} {categories}{protocol} ({report.Text("source")}){comment}");

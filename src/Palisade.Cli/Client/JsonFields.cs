@@ -1,15 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
+using Palisade.Core.Text;
 
 namespace Palisade.Cli.Client;
 
-/// <summary>Lenient reads of answer fields for human output: a missing or null field is simply not shown.</summary>
+/// <summary>Lenient reads of answer fields for human output: a missing or null field is simply not shown. Text is
+/// other people's (comments, usernames, labels): control characters are stripped before it reaches a terminal, where
+/// an escape sequence could retitle the window or forge lines.</summary>
 internal static class JsonFields
 {
     public static string? Text(this JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            ? ControlCharacters.Strip(value.GetString()!)
             : null;
+
+    /// <summary>A string array item as safe text (see <see cref="Text"/>).</summary>
+    public static string? Safe(this JsonElement item) => item.ValueKind == JsonValueKind.String ? ControlCharacters.Strip(item.GetString()!) : null;
 
     public static long? Number(this JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number &&

@@ -176,7 +176,7 @@ internal static class TaxiiClientCommand
         var start = pattern.IndexOf('\'', StringComparison.Ordinal);
         var end = pattern.LastIndexOf('\'');
         var value = start >= 0 && end > start ? pattern[(start + 1)..end] : pattern;
-        var labels = string.Join(",", stix.Items("labels").Select(l => l.GetString()));
+        var labels = string.Join(",", stix.Items("labels").Select(l => l.Safe()));
         var revoked = stix.Flag("revoked") ? "  REVOKED" : "";
         return $"{value,-39} {stix.Number("confidence"),3}  {labels}  until {stix.Text("valid_until")}  {stix.Text("id")}{revoked}";
     }

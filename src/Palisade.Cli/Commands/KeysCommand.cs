@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Palisade.Core.Keys;
+using Palisade.Core.Text;
 
 namespace Palisade.Cli.Commands;
 
@@ -112,7 +113,9 @@ internal static class KeysCommand
             Console.WriteLine($"{"ID",-5} {"NAME",-24} {"TIER",-13} {"PREFIX",-20} {"REPORTER",-20} {"CREATED",-20} STATE");
             foreach (var k in keys)
             {
-                Console.WriteLine($"{k.Id,-5} {k.Name,-24} {k.TierId,-13} {k.Prefix + "…",-20} {k.Reporter,-20} {k.CreatedAt:yyyy-MM-dd HH:mm,-20} {(k.IsRevoked ? "revoked" : "active")}");
+                // Alignment before format ({x,-20:fmt}): the other order put ",-20" into the date. Names can come from
+                // the dashboard: control characters are stripped before they reach a terminal.
+                Console.WriteLine($"{k.Id,-5} {ControlCharacters.Strip(k.Name),-24} {k.TierId,-13} {k.Prefix + "…",-20} {ControlCharacters.Strip(k.Reporter ?? ""),-20} {k.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm} {(k.IsRevoked ? "revoked" : "active")}");
             }
 
             return 0;

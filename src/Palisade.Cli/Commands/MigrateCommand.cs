@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Palisade.Core.Text;
 using Palisade.Core.Reports;
 using Palisade.Storage;
 using Palisade.Storage.Postgres;
@@ -79,7 +80,13 @@ internal static class MigrateCommand
             var batch = new List<StoredReport>(BatchSize);
             await foreach (var report in source.LoadAfterIdAsync(resumeAfter, cancellationToken))
             {
-                batch.Add(report);
+                // Rows stored before NUL was removed on input would abort PostgreSQL's COPY: cleaned the same way.
+                batch.Add(report with
+                {
+                    Comment = StoredText.WithoutNul(report.Comment),
+                    Username = StoredText.WithoutNul(report.Username),
+                    Protocol = StoredText.WithoutNul(report.Protocol),
+                });
                 if (batch.Count == BatchSize)
                 {
                     await importer.ImportReportsAsync(batch, cancellationToken);

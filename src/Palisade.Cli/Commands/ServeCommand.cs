@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Palisade.Server;
+using Palisade.Storage.Sqlite;
 
 namespace Palisade.Cli.Commands;
 
@@ -32,7 +33,17 @@ internal static class ServeCommand
                 configFile: parse.GetValue(config));
             // Ctrl+C / SIGTERM arrive as cancellation: stop gracefully so quota counters are flushed.
             using var stop = cancellationToken.Register(app.Lifetime.StopApplication);
-            await app.RunAsync();
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (DataDirectoryException ex)
+            {
+                // A refusal the operator must act on (another server on the folder, an empty palisade.db): say it plainly.
+                await Console.Error.WriteLineAsync("palisade serve: " + ex.Message);
+                return 1;
+            }
+
             return 0;
         });
         return command;

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Palisade.Core.Categories;
+using Palisade.Core.Text;
 
 namespace Palisade.Core.Blocklists;
 
@@ -215,8 +216,14 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
             w.Ascii(",");
             w.Int(entry.Sessions);
             w.Ascii(",");
-            // Protocols and categories are validated names ([a-z0-9_.-]), joined by ';' so no quoting is needed.
+            // Protocols and categories are validated names ([a-z0-9_.-]), joined by ';' so no quoting is needed; a cell
+            // starting with '-' is a formula to a spreadsheet, so it gets the guard's quote.
             var protocols = entry.ProtocolSpan;
+            if (protocols.Length > 0 && CsvFormulaGuard.Needs(protocols[0]))
+            {
+                w.Ascii("'");
+            }
+
             for (var p = 0; p < protocols.Length; p++)
             {
                 if (p > 0)

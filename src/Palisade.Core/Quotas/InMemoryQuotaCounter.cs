@@ -5,17 +5,44 @@ namespace Palisade.Core.Quotas;
 /// <summary>
 /// Single-node quota counters held in memory and updated with compare-and-swap, so charging costs no database write.
 /// <see cref="Snapshot"/> hands dirty counters to a flusher that persists them (every second by default): a crash
-/// can forget at most the charges of the last flush interval, never grant a fresh quota.
+/// can forget at most the charges of the last flush interval, never grant a fresh quota: the charge that uses a quota
+/// up is written to the store before it is answered, so a kill -9 right after finds the quota still used up.
 /// </summary>
-public sealed class InMemoryQuotaCounter : IQuotaCounter, IQuotaJournal
+public sealed class InMemoryQuotaCounter(IQuotaStore? store = null) : IQuotaCounter, IQuotaJournal
 {
     private readonly QuotaCells _cells = new();
 
     public ValueTask<QuotaDecision> TryConsumeAsync(long keyId, QuotaFamily family, long units, long? limit, DateTimeOffset now)
-        => ValueTask.FromResult(Charge(keyId, family, units, limit, now, partial: false));
+        => Persisted(keyId, now, Charge(keyId, family, units, limit, now, partial: false));
 
     public ValueTask<QuotaDecision> ConsumeUpToAsync(long keyId, QuotaFamily family, long units, long? limit, DateTimeOffset now)
-        => ValueTask.FromResult(Charge(keyId, family, units, limit, now, partial: true));
+        => Persisted(keyId, now, Charge(keyId, family, units, limit, now, partial: true));
+
+    /// <summary>Once per exhaustion (the charge that reaches the limit), the counter goes to the store synchronously.
+    /// A failed write is left to the periodic flush (the cell stays dirty).</summary>
+    private ValueTask<QuotaDecision> Persisted(long keyId, DateTimeOffset now, QuotaDecision decision)
+    {
+        if (store is null || decision.Granted == 0 || decision.Limit is not { } limit || decision.Used < limit || decision.Used - decision.Granted >= limit)
+        {
+            return ValueTask.FromResult(decision);
+        }
+
+        return SaveAsync(new QuotaUsage(keyId, decision.Family, QuotaDay.Of(now), decision.Used), decision);
+    }
+
+    private async ValueTask<QuotaDecision> SaveAsync(QuotaUsage usage, QuotaDecision decision)
+    {
+        try
+        {
+            await store!.SaveAsync([usage], CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store is unavailable: the periodic flush retries; the answer itself does not depend on it.
+        }
+
+        return decision;
+    }
 
     public ValueTask RefundAsync(long keyId, QuotaFamily family, long units, DateTimeOffset now)
     {

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Palisade.Core.Addresses;
+using Palisade.Core.Text;
 
 namespace Palisade.Core.Reports;
 
-/// <summary>Removes personal data from free-text comments before they are stored: e-mail addresses, and the
-/// reporter's own address where it is known.</summary>
+/// <summary>Removes personal data from free-text comments before they are stored: e-mail addresses (also written
+/// <c>%40</c>, with a fullwidth <c>＠</c>, or as <c>"Name" &lt;x@y&gt;</c> with the name), and the reporter's own address
+/// where it is known.</summary>
 /// <remarks>The reporter's address is found in any textual form ("2001:DB8:0::1", "::ffff:192.0.2.1" for an IPv4
 /// reporter, "192.0.2.1:22" with a port) by parsing every address-like token and comparing addresses, not text. A
 /// token is only replaced whole, so 192.0.2.1 is never cut out of 192.0.2.10 or 1.192.0.2.1.</remarks>
@@ -16,13 +18,14 @@ public static partial class CommentScrubber
 
     public static string? Scrub(string? comment, string? reporterAddress)
     {
+        comment = StoredText.WithoutNul(comment);
         if (string.IsNullOrEmpty(comment))
         {
             return comment;
         }
 
-        var scrubbed = comment.Contains('@', StringComparison.Ordinal)
-            ? EmailPattern().Replace(comment, EmailPlaceholder)
+        var scrubbed = MayHoldEmail(comment)
+            ? EmailPattern().Replace(NamedEmailPattern().Replace(comment, EmailPlaceholder), EmailPlaceholder)
             : comment;
 
         if (reporterAddress is null || !IpAddressParser.TryParse(reporterAddress, out var reporter, out _))
@@ -56,9 +59,20 @@ public static partial class CommentScrubber
     private static bool IsReporter(string text, IPAddress reporter)
         => IpAddressParser.TryParse(text, out var address, out _) && address.Address.Equals(reporter);
 
+    // '@' in every form a mail address is written in: plain, percent-encoded (%40, from a logged URL), fullwidth and small.
+    private static bool MayHoldEmail(string comment)
+        => comment.AsSpan().IndexOfAny('@', '\uFF20', '\uFE6B') >= 0 || comment.Contains("%40", StringComparison.Ordinal);
+
+    private const string Email = @"[\w.%+\-]+(?:@|\uFF20|\uFE6B|%40)(?:[\w\-]+\.)+\p{L}{2,}";
+
     // Linear (non-backtracking engine): comments are attacker-influenced text.
-    [GeneratedRegex(@"[\w.%+\-]+@(?:[\w\-]+\.)+\p{L}{2,}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(Email, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
+
+    // A mailbox with its owner's name ("Jane Doe" <jane@example.org>, Jane Doe <jane@…>): the name goes too.
+    [GeneratedRegex(@"(?:""[^""\r\n]{0,128}""|(?:\p{Lu}[\p{L}\p{M}'.\-]*[ \t]+){0,3}\p{Lu}[\p{L}\p{M}'.\-]*)[ \t]*<[ \t]*" + Email + @"[ \t]*>",
+        RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex NamedEmailPattern();
 
     // A maximal run of address characters not glued to a word; the atomic group keeps it linear.
     [GeneratedRegex(@"(?<![0-9A-Za-z:.])(?>[0-9A-Fa-f:.]{2,})(?![0-9A-Za-z])", RegexOptions.CultureInvariant)]

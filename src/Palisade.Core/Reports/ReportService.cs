@@ -6,6 +6,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Reputation;
 using Palisade.Core.Scoring;
 using Palisade.Core.Storage;
+using Palisade.Core.Text;
 using Palisade.Core.Time;
 
 namespace Palisade.Core.Reports;
@@ -462,7 +463,7 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             return (null, address.Text, $"Comment is longer than {ReportLimits.MaxCommentLength} characters.");
         }
 
-        var username = string.IsNullOrEmpty(submission.Username) ? null : submission.Username;
+        var username = string.IsNullOrEmpty(submission.Username) ? null : StoredText.WithoutNul(submission.Username);
         if (username is { Length: > ReportLimits.MaxUsernameLength })
         {
             return (null, address.Text, $"Username is longer than {ReportLimits.MaxUsernameLength} characters.");

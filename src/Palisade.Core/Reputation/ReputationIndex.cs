@@ -26,6 +26,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <summary>Addresses of one /64 read for its roll-up at most (a /64 spraying millions stays answerable).</summary>
     public const int PrefixMembersRead = 1000;
 
+    /// <summary>How long a /64 roll-up is reused while nothing in the index changed: a busy /64 (thousands of reports)
+    /// then costs one computation per change instead of one per check; decay over this span is negligible.</summary>
+    public static readonly TimeSpan PrefixRollupReuse = TimeSpan.FromSeconds(30);
+
+    private sealed record PrefixRollup(long Version, DateTimeOffset At, WhitelistEntry? Whitelist, PrefixReputation? Value);
+
+    private readonly ConcurrentDictionary<string, PrefixRollup> _prefixRollups = new(StringComparer.Ordinal);
+
     private sealed class UsernameCell
     {
         public readonly Lock Gate = new();
@@ -184,6 +192,26 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var now = clock.UtcNow;
+        var version = Version;
+        var whitelisted = MatchWhitelist(address, now);
+        if (_prefixRollups.TryGetValue(prefix, out var cached) && cached.Version == version && cached.Whitelist == whitelisted
+            && now >= cached.At && now - cached.At < PrefixRollupReuse)
+        {
+            return cached.Value;
+        }
+
+        var rollup = ComputePrefix64(prefix, members, now, whitelisted);
+        if (_prefixRollups.Count > 100_000)
+        {
+            _prefixRollups.Clear();
+        }
+
+        _prefixRollups[prefix] = new PrefixRollup(version, now, whitelisted, rollup);
+        return rollup;
+    }
+
+    private PrefixReputation? ComputePrefix64(string prefix, ConcurrentDictionary<string, byte> members, DateTimeOffset now, WhitelistEntry? whitelisted)
+    {
         var evidence = new List<Evidence>();
         int addresses = 0;
         long reports = 0;
@@ -224,8 +252,50 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return null;
         }
 
-        var score = calculator.Calculate([.. evidence], now, MatchWhitelist(address, now));
+        var score = calculator.Calculate([.. evidence], now, whitelisted);
         return new PrefixReputation(prefix, addresses, reports, score.Score, score.RawScore, first, last);
+    }
+
+    /// <summary>
+    /// The one range query every face uses: the addresses with evidence inside <paramref name="network"/>, at most
+    /// <paramref name="max"/>. Small blocks probe each candidate, blocks inside one IPv6 /64 read that /64's members,
+    /// and wider blocks scan the index once; each address is parsed at most once.
+    /// </summary>
+    public IReadOnlyList<AddressReputation> InRange(System.Net.IPNetwork network, int max = int.MaxValue)
+    {
+        var range = AddressRange.Of(network);
+        var found = new List<AddressReputation>();
+        if (range.LastOffset < (UInt128)Math.Min(_addresses.Count, 4096))
+        {
+            for (UInt128 offset = 0; offset <= range.LastOffset && found.Count < max; offset++)
+            {
+                if (_addresses.TryGetValue(IpAddressParser.Normalize(range.At(offset)).Text, out var entry))
+                {
+                    found.Add(entry);
+                }
+            }
+
+            return found;
+        }
+
+        IEnumerable<string> candidates = range.IsIPv6 && range.PrefixLength >= 64
+            ? _prefixes.TryGetValue(AddressRange.FromInteger(range.First & ~((UInt128.One << 64) - 1), true) + "/64", out var members)
+                ? members.Keys
+                : []
+            : _addresses.Keys;
+        foreach (var address in candidates)
+        {
+            if (range.Contains(address) && _addresses.TryGetValue(address, out var entry))
+            {
+                found.Add(entry);
+                if (found.Count >= max)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
     }
 
     /// <summary>"2001:db8:1:2::/64" for an IPv6 address in canonical text, null for IPv4.</summary>

@@ -16,6 +16,7 @@ using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Server.AbuseIpdb.Contracts;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 
 namespace Palisade.Server.AbuseIpdb;
 
@@ -40,12 +41,12 @@ public static class AbuseIpdbApi
     public static IEndpointRouteBuilder MapAbuseIpdbApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v2").WithTags("AbuseIPDB");
-        api.MapGet("/check", Check).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/reports", Reports).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/check-block", CheckBlock).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Check, Feature.Check));
-        api.MapPost("/report", Report).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.Report));
-        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.BulkReport));
-        api.MapDelete("/clear-address", ClearAddress).AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Report, Feature.Report));
+        api.MapGet("/check", Check).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/reports", Reports).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/check-block", CheckBlock).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapPost("/report", Report).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
+        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Report, Feature.BulkReport));
+        api.MapDelete("/clear-address", ClearAddress).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
         app.MapAbuseIpdbBlacklist();
         return app;
     }
@@ -124,7 +125,8 @@ public static class AbuseIpdbApi
         var all = await ReportsInWindowAsync(store, address!.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
         var lastPage = Math.Max(1, (all.Count + perPage - 1) / perPage);
         var results = all.Skip((page - 1) * perPage).Take(perPage).Select(r => AbuseIpdbMapper.Report(r, index.Reporters)).ToList();
-        string PageUrl(int number) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/v2/reports?" +
+        var baseUrl = PublicBase.Of(http);
+        string PageUrl(int number) => $"{baseUrl}/api/v2/reports?" +
             $"ipAddress={Uri.EscapeDataString(address!.Text)}&maxAgeInDays={maxAgeDays}&perPage={perPage}&page={number}";
         var data = new AbuseIpdbReportsPage(all.Count, page, results.Count, perPage, lastPage,
             page < lastPage ? PageUrl(page + 1) : null,
@@ -175,10 +177,9 @@ public static class AbuseIpdbApi
         var now = clock.UtcNow;
         var window = TimeSpan.FromDays(maxAgeDays);
         var reported = new List<AbuseIpdbBlockAddress>();
-        foreach (var entry in index.Addresses)
+        foreach (var entry in index.InRange(network))
         {
-            if (!IPAddress.TryParse(entry.Address, out var ip) || !network.Contains(ip) || now - entry.LastSeen > window ||
-                !IpAddressParser.TryParse(entry.Address, out var parsed, out _))
+            if (now - entry.LastSeen > window || !IpAddressParser.TryParse(entry.Address, out var parsed, out _))
             {
                 continue;
             }
@@ -187,25 +188,24 @@ public static class AbuseIpdbApi
             if (result.Found)
             {
                 reported.Add(new AbuseIpdbBlockAddress(parsed.Text, result.TotalSessions, AbuseIpdbMapper.Time(result.LastSeen), index.Score(entry).Score,
-                    geo.Lookup(ip)?.CountryCode));
+                    (parsed.IsPublic ? geo.Lookup(parsed.Address)?.CountryCode : null)));
             }
         }
 
         reported.Sort((a, b) => b.AbuseConfidenceScore != a.AbuseConfidenceScore
             ? b.AbuseConfidenceScore.CompareTo(a.AbuseConfidenceScore)
             : string.CompareOrdinal(a.IpAddress, b.IpAddress));
-        var bits = v6 ? 128 : 32;
-        var size = (decimal)Math.Pow(2, bits - network.PrefixLength);
+        // Exact 128-bit arithmetic: a /64 holds 18446744073709551616 addresses, which no double represents.
+        var range = AddressRange.Of(network);
         var first = network.BaseAddress;
-        var last = Offset(first, size - 1);
         // IPv4 blocks of /30 and wider lose the network and broadcast addresses, as AbuseIPDB counts them.
         var trims = !v6 && network.PrefixLength <= 30;
         var data = new AbuseIpdbCheckBlockData(
             first.ToString(),
             Netmask(network.PrefixLength, v6),
-            (trims ? Offset(first, 1) : first).ToString(),
-            (trims ? Offset(first, size - 2) : last).ToString(),
-            trims ? size - 2 : size,
+            range.At(trims ? UInt128.One : UInt128.Zero).ToString(),
+            range.At(trims ? range.LastOffset - 1 : range.LastOffset).ToString(),
+            trims ? range.Size - 2 : range.Size,
             SpaceDescription(IpAddressParser.Classify(first)),
             reported);
         return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>(data), AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbCheckBlockData);
@@ -513,9 +513,8 @@ public static class AbuseIpdbApi
 
     private static async Task<IResult?> ChargeCheckAsync(AccessContext access, IQuotaCounter quotas, IClock clock, QuotaFamily family = QuotaFamily.Check)
     {
-        var limit = access.Key.LimitFor(family);
-        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, family, 1, limit, clock.UtcNow);
-        return access.Decision.Value.Allowed ? null : AbuseIpdbResults.RateLimited(limit);
+        var decision = await access.ChargeAsync(1, quotas, clock, family);
+        return decision.Allowed ? null : AbuseIpdbResults.RateLimited(decision.Limit);
     }
 
     /// <summary>
@@ -570,20 +569,6 @@ public static class AbuseIpdbApi
     /// <summary>AbuseIPDB treats <c>verbose</c> as a flag: present (even empty) means on, unless it says false.</summary>
     private static bool Flag(IQueryCollection query, string name)
         => query.TryGetValue(name, out var value) && value.ToString().ToLowerInvariant() is not ("false" or "0" or "no");
-
-    private static IPAddress Offset(IPAddress start, decimal offset)
-    {
-        var bytes = start.GetAddressBytes();
-        var carry = offset;
-        for (var i = bytes.Length - 1; i >= 0 && carry > 0; i--)
-        {
-            var sum = bytes[i] + (carry % 256);
-            bytes[i] = (byte)(sum % 256);
-            carry = Math.Floor(carry / 256) + Math.Floor(sum / 256);
-        }
-
-        return new IPAddress(bytes);
-    }
 
     private static string Netmask(int prefix, bool v6)
     {

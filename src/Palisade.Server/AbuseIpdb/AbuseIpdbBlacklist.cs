@@ -8,6 +8,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 
 namespace Palisade.Server.AbuseIpdb;
 
@@ -24,7 +25,7 @@ internal static class AbuseIpdbBlacklist
     public static IEndpointRouteBuilder MapAbuseIpdbBlacklist(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v2/blacklist", Blacklist).WithTags("AbuseIPDB")
-            .AddEndpointFilter(new AbuseIpdbAccessFilter(QuotaFamily.Blacklist, Feature.Blacklist));
+            .AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
         return app;
     }
 
@@ -85,7 +86,7 @@ internal static class AbuseIpdbBlacklist
         var plaintext = q.ContainsKey("plaintext") && q["plaintext"].ToString().ToLowerInvariant() is not ("false" or "0")
             || http.Request.Headers.Accept.ToString().Contains("text/plain", StringComparison.OrdinalIgnoreCase);
         var selection = engine.Select(query);
-        var decision = await BlocklistQuota.ChargeAsync(access, selection.Count, quotas, clock);
+        var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {
             return AbuseIpdbResults.RateLimited(decision.Limit);

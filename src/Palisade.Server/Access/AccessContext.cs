@@ -15,6 +15,9 @@ public sealed class AccessContext(AuthenticatedKey key, QuotaFamily family)
 
     public QuotaDecision? Decision { get; set; }
 
+    /// <summary>The face answering the request (decides when quota headers carry <c>Retry-After</c>).</summary>
+    public Faces.Shared.FaceDialect? Dialect { get; init; }
+
     public void Attach(HttpContext context) => context.Items[ItemKey] = this;
 
     public static AccessContext From(HttpContext context)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Palisade.Core.Alerts;
 using Palisade.Core.Time;
 using Palisade.Server.Native;
+using Palisade.Server.Faces.Shared;
 
 namespace Palisade.Server.Alerts;
 
@@ -42,7 +43,7 @@ public sealed class AlertKindRoutes
 
     internal string MissingTargetMessage { get; }
 
-    internal void Map(IEndpointRouteBuilder app, NativeAccessFilter access)
+    internal void Map(IEndpointRouteBuilder app, FaceAccessFilter access)
     {
         var api = app.MapGroup(Path).WithTags("Native");
         api.MapGet("", List).AddEndpointFilter(access);

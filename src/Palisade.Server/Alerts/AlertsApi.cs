@@ -8,6 +8,7 @@ using Palisade.Core.Alerts;
 using Palisade.Core.Keys;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.Native;
 
 namespace Palisade.Server.Alerts;
@@ -25,7 +26,7 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/key/alerts").WithTags("Native");
-        var access = new NativeAccessFilter(QuotaFamily.Check, Feature.Alerts);
+        var access = NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Alerts);
         api.MapGet("", List).AddEndpointFilter(access);
         api.MapPost("", Create).AddEndpointFilter(access);
         api.MapGet("/{id}", Get).AddEndpointFilter(access);

@@ -33,10 +33,12 @@ internal sealed class WebhookAlertDispatcher : IAlertDispatcher, IDisposable
             {
                 var host = context.DnsEndPoint.Host;
                 var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+                // Every resolved address is checked, at delivery time (DNS may have changed since the alert was saved):
+                // one private answer among public ones refuses the delivery rather than trusting the connect order.
                 var allowed = addresses.Where(policy.IsAllowed).ToArray();
-                if (allowed.Length == 0)
+                if (allowed.Length == 0 || allowed.Length != addresses.Length)
                 {
-                    throw new HttpRequestException($"{host} resolves only to private, loopback or reserved addresses, which this server does not deliver to.");
+                    throw new HttpRequestException($"{host} resolves to a private, loopback or reserved address, which this server does not deliver to.");
                 }
 
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -12,6 +12,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.CrowdSec.Contracts;
 
 namespace Palisade.Server.CrowdSec;
@@ -41,13 +42,13 @@ public static class CrowdSecApi
         var decisions = new CrowdSecDecisions(query);
         app.MapGet("/v1/decisions/stream", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
                 => Stream(http, engine, quotas, clock, query, cursors, decisions))
-            .WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Blacklist));
+            .WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
         app.MapGet("/v1/decisions", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
                 => Decisions(http, engine, quotas, clock, decisions))
-            .WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Check));
+            .WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Check, Feature.Blacklist));
         // The real LAPI registers HEAD on both; the bouncer libraries probe it to check the key (200, or 403 from the filter).
-        app.MapMethods("/v1/decisions/stream", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Blacklist));
-        app.MapMethods("/v1/decisions", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(new CrowdSecAccessFilter(QuotaFamily.Check));
+        app.MapMethods("/v1/decisions/stream", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
+        app.MapMethods("/v1/decisions", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Check, Feature.Blacklist));
         return app;
     }
 
@@ -66,11 +67,10 @@ public static class CrowdSecApi
 
         var keyId = access.Key.Key.Id;
         var now = clock.UtcNow;
-        var limit = access.Key.LimitFor(QuotaFamily.Blacklist);
         if (startupText == "true" || !cursors.TryGetValue(keyId, out var cursorText) || !BlocklistCursor.TryParse(cursorText, out var cursor, out _))
         {
             var selection = decisions.Current(engine);
-            var decision = await ChargeAsync(access, quotas, selection.Count, limit, now);
+            var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
             if (selection.Count > 0 && decision.Granted == 0)
             {
                 return QuotaExhausted(decision);
@@ -94,7 +94,7 @@ public static class CrowdSecApi
         }
 
         var changes = engine.Changes(query, cursor);
-        var charged = await ChargeAsync(access, quotas, changes.Added.Count, limit, now);
+        var charged = await access.ChargeUpToAsync(changes.Added.Count, quotas, clock);
         if (changes.Added.Count > 0 && charged.Granted == 0)
         {
             return QuotaExhausted(charged);
@@ -169,10 +169,10 @@ public static class CrowdSecApi
         if (address is not null)
         {
             // The live path (nginx bouncer, one lookup per client request): one check unit, one dictionary probe.
-            access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, access.Key.LimitFor(QuotaFamily.Check), now);
-            if (!access.Decision.Value.Allowed)
+            var checkCharge = await access.ChargeAsync(1, quotas, clock, QuotaFamily.Check);
+            if (!checkCharge.Allowed)
             {
-                return QuotaExhausted(access.Decision.Value);
+                return QuotaExhausted(checkCharge);
             }
 
             return !none && decisions.TryFind(engine, address, out var entry)
@@ -207,7 +207,7 @@ public static class CrowdSecApi
 
         // A range answer is a piece of the list: charged to the blacklist family per decision returned, cut at what remains
         // (as the stream is). contains=true on a wider range asks for decisions covering the whole range: none does.
-        var charged = await ChargeAsync(access, quotas, found.Count, access.Key.LimitFor(QuotaFamily.Blacklist), now);
+        var charged = await access.ChargeUpToAsync(found.Count, quotas, clock);
         if (found.Count > 0 && charged.Granted == 0)
         {
             return QuotaExhausted(charged);
@@ -220,15 +220,6 @@ public static class CrowdSecApi
         }
 
         return answer.Count == 0 ? NullResult() : TypedResults.Json<IReadOnlyList<CrowdSecDecision>>(answer, CrowdSecJsonContext.Api.IReadOnlyListCrowdSecDecision);
-    }
-
-    private static async Task<QuotaDecision> ChargeAsync(AccessContext access, IQuotaCounter quotas, int units, long? limit, DateTimeOffset now)
-    {
-        var decision = units == 0
-            ? await quotas.PeekAsync(access.Key.Key.Id, QuotaFamily.Blacklist, limit, now)
-            : await quotas.ConsumeUpToAsync(access.Key.Key.Id, QuotaFamily.Blacklist, units, limit, now);
-        access.Decision = decision;
-        return decision;
     }
 
     private static IResult QuotaExhausted(QuotaDecision decision)

@@ -158,13 +158,13 @@ public static class DashboardKeyPages
         ApiKey key;
         try
         {
-            // Every key of an account is one reporter (docs/scoring.md "Reporters"), self-service, grouped with the network it was made from.
+            // Every key of an account is one reporter (docs/scoring.md "Reporters"), self-service, grouped with the network the account was made from.
             key = await keyStore.CreateAsync(new ApiKey(0, storedName, tier.Id, ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), clock.UtcNow,
                 null, new Dictionary<QuotaFamily, long>())
             {
                 Reporter = "account-" + user.Id.ToString(CultureInfo.InvariantCulture),
                 SelfService = true,
-                Network = ReporterBook.NetworkOf(http.Connection.RemoteIpAddress?.ToString()),
+                Network = user.SignUpNetwork ?? ReporterBook.NetworkOf(http.Connection.RemoteIpAddress?.ToString()),
             }, http.RequestAborted);
         }
         catch (System.Data.Common.DbException)

@@ -48,7 +48,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new ScoreCalculator(sp.GetRequiredService<PalisadeOptions>().Scoring));
         services.AddSingleton(sp => sp.GetRequiredService<PalisadeOptions>().Reputation);
         services.AddSingleton<ReputationIndex>();
-        Native.BlacklistServices.AddPalisadeGeoAndBlocklists(services);
+        services.AddPalisadeGeoAndBlocklists();
         services.AddSingleton<ReportService>();
         services.AddSingleton<RetentionJob>();
 

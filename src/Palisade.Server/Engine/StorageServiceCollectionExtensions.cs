@@ -24,6 +24,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IQuotaStore, SqliteQuotaStore>();
         services.AddSingleton<IWhitelistStore, SqlWhitelistStore>();
         services.AddSingleton<IChangeSignal, SqlChangeSignal>();
+        // Registered before the engine loader (hosted services start in order): one server per data folder.
+        services.AddHostedService<Operations.DataDirectoryGuard>();
         return services;
     }
 

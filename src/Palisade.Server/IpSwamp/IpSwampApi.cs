@@ -13,6 +13,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.IpSwamp.Contracts;
 
 namespace Palisade.Server.IpSwamp;
@@ -31,11 +32,11 @@ public static class IpSwampApi
     public static IEndpointRouteBuilder MapIpSwampApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("IPSwamp");
-        api.MapGet("/checkIP", CheckIp).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
-        api.MapPost("/checkIP/bulk", CheckBulk).AddEndpointFilter(new IpSwampAccessFilter(Feature.BulkCheck));
-        api.MapGet("/checkSubnet", CheckSubnet).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
-        api.MapGet("/test-key", TestKey).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
-        api.MapGet("/account", Account).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
+        api.MapGet("/checkIP", CheckIp).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapPost("/checkIP/bulk", CheckBulk).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.BulkCheck));
+        api.MapGet("/checkSubnet", CheckSubnet).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/test-key", TestKey).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/account", Account).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
         IpSwampExport.Map(api);
         return app;
     }
@@ -155,34 +156,29 @@ public static class IpSwampApi
             return IpSwampResults.Error(StatusCodes.Status400BadRequest, $"Maximum subnet size is /24 (256 addresses; /{bits - 8} for IPv6)");
         }
 
-        var results = new List<IpSwampThreat>();
-        var baseBytes = network.BaseAddress.GetAddressBytes();
         var size = 1 << (bits - network.PrefixLength);
-        for (var i = 0; i < size; i++)
+        var found = new List<(UInt128 Order, IpSwampThreat Threat)>();
+        foreach (var entry in index.InRange(network))
         {
-            var bytes = (byte[])baseBytes.Clone();
-            bytes[^1] = (byte)(bytes[^1] + i);
-            if (IpAddressParser.TryParse(new IPAddress(bytes).ToString(), out var address, out _) && index.Find(address.Text) is not null)
+            if (IpAddressParser.TryParse(entry.Address, out var address, out _) && index.Check(address, CheckQuery.Default) is { Found: true } result)
             {
-                var result = index.Check(address, CheckQuery.Default);
-                if (result.Found)
-                {
-                    results.Add(Threat(result));
-                }
+                found.Add((AddressRange.ToInteger(address.Address), Threat(result)));
             }
         }
 
+        // In address order, as IPSwamp lists a block.
+        found.Sort((a, b) => a.Order.CompareTo(b.Order));
+        var results = found.ConvertAll(f => f.Threat);
         if (results.Count > 0 && await ChargeAsync(access, results.Count, quotas, clock) is { } refused)
         {
             return refused;
         }
 
-        var last = (byte[])baseBytes.Clone();
-        last[^1] = (byte)(last[^1] + size - 1);
+        var last = AddressRange.Of(network).At((UInt128)(size - 1));
         var malicious = results.Count(r => r.Score >= MaliciousScore);
         var summary = new IpSwampSubnetSummary(size, malicious, size - malicious,
             results.Count == 0 ? 0 : Math.Round(results.Average(r => r.Score), 2), results.Count);
-        return TypedResults.Json(new IpSwampSubnetResponse(network.ToString(), network.BaseAddress.ToString(), new IPAddress(last).ToString(), size, results, summary),
+        return TypedResults.Json(new IpSwampSubnetResponse(network.ToString(), network.BaseAddress.ToString(), last.ToString(), size, results, summary),
             IpSwampJsonContext.Api.IpSwampSubnetResponse);
     }
 
@@ -208,8 +204,8 @@ public static class IpSwampApi
 
     private static async Task<IResult?> ChargeAsync(AccessContext access, long units, IQuotaCounter quotas, IClock clock)
     {
-        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, units, access.Key.LimitFor(QuotaFamily.Check), clock.UtcNow);
-        return access.Decision.Value.Allowed ? null : IpSwampResults.Error(StatusCodes.Status403Forbidden, IpSwampResults.UsageExceeded);
+        var decision = await access.ChargeAsync(units, quotas, clock, QuotaFamily.Check);
+        return decision.Allowed ? null : IpSwampResults.Error(StatusCodes.Status403Forbidden, IpSwampResults.UsageExceeded);
     }
 
     private static IpSwampKeyInfo KeyInfo(AuthenticatedKey key, QuotaDecision usage)

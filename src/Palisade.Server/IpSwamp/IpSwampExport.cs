@@ -10,6 +10,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 
 namespace Palisade.Server.IpSwamp;
 
@@ -21,7 +22,7 @@ namespace Palisade.Server.IpSwamp;
 internal static class IpSwampExport
 {
     public static void Map(RouteGroupBuilder api)
-        => api.MapGet("/export", Export).AddEndpointFilter(new IpSwampAccessFilter(Feature.Blacklist, QuotaFamily.Blacklist));
+        => api.MapGet("/export", Export).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
 
     public static async Task<IResult> Export(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
     {
@@ -55,7 +56,7 @@ internal static class IpSwampExport
         }
 
         var selection = engine.Select(query);
-        var decision = await BlocklistQuota.ChargeAsync(access, selection.Count, quotas, clock);
+        var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {
             return IpSwampResults.Error(StatusCodes.Status403Forbidden, IpSwampResults.UsageExceeded);

@@ -30,10 +30,10 @@ public static class IpSwampHoneypotApi
     public static IEndpointRouteBuilder MapIpSwampHoneypotApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("IPSwamp");
-        api.MapGet("/ping", Ping).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
-        api.MapPost("/honeypot/heartbeat", Heartbeat).AddEndpointFilter(new IpSwampAccessFilter(Feature.Report, QuotaFamily.Report));
-        api.MapPost("/honeypot/report-ip", ReportIp).AddEndpointFilter(new IpSwampAccessFilter(Feature.Report, QuotaFamily.Report));
-        api.MapGet("/get", Get).AddEndpointFilter(new IpSwampAccessFilter(Feature.Check));
+        api.MapGet("/ping", Ping).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapPost("/honeypot/heartbeat", Heartbeat).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
+        api.MapPost("/honeypot/report-ip", ReportIp).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
+        api.MapGet("/get", Get).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
         return app;
     }
 

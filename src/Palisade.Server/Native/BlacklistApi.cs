@@ -11,6 +11,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.Native.Contracts;
 
 namespace Palisade.Server.Native;
@@ -31,7 +32,7 @@ public static class BlacklistApi
     public static IEndpointRouteBuilder MapNativeBlacklistApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/key/blacklist", Blacklist).WithTags("Native")
-            .AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Blacklist, Feature.Blacklist));
+            .AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
         return app;
     }
 
@@ -64,11 +65,7 @@ public static class BlacklistApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var key = access.Key;
-        var decision = selection.Count == 0
-            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
-            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, selection.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
-        access.Decision = decision;
+        var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {
             return NativeResults.Error(StatusCodes.Status429TooManyRequests,
@@ -101,11 +98,7 @@ public static class BlacklistApi
         BlocklistQuery query, BlocklistCursor since)
     {
         var changes = engine.Changes(query, since);
-        var key = access.Key;
-        var decision = changes.Added.Count == 0
-            ? await quotas.PeekAsync(key.Key.Id, QuotaFamily.Blacklist, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow)
-            : await quotas.ConsumeUpToAsync(key.Key.Id, QuotaFamily.Blacklist, changes.Added.Count, key.LimitFor(QuotaFamily.Blacklist), clock.UtcNow);
-        access.Decision = decision;
+        var decision = await access.ChargeUpToAsync(changes.Added.Count, quotas, clock);
         if (changes.Added.Count > 0 && decision.Granted == 0)
         {
             return NativeResults.Error(StatusCodes.Status429TooManyRequests,

@@ -13,6 +13,7 @@ using Palisade.Core.Reports.Bulk;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.Native.Contracts;
 
 namespace Palisade.Server.Native;
@@ -32,8 +33,8 @@ public static class BulkApi
     public static IEndpointRouteBuilder MapNativeBulkApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/key").WithTags("Native");
-        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Report, Feature.BulkReport));
-        api.MapPost("/bulk-check-inline", BulkCheck).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Check, Feature.BulkCheck));
+        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.BulkReport));
+        api.MapPost("/bulk-check-inline", BulkCheck).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.BulkCheck));
         return app;
     }
 
@@ -118,8 +119,7 @@ public static class BulkApi
             return NativeResults.Error(StatusCodes.Status400BadRequest, "The body holds no addresses; send one IP address per line.");
         }
 
-        var decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, addresses.Count, access.Key.LimitFor(QuotaFamily.Check), clock.UtcNow);
-        access.Decision = decision;
+        var decision = await access.ChargeAsync(addresses.Count, quotas, clock);
         if (!decision.Allowed)
         {
             return NativeResults.Error(StatusCodes.Status429TooManyRequests,

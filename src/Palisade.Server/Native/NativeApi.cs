@@ -14,6 +14,7 @@ using Palisade.Core.Reports;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.Native.Contracts;
 
 namespace Palisade.Server.Native;
@@ -26,10 +27,10 @@ public static class NativeApi
     public static IEndpointRouteBuilder MapNativeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/key").WithTags("Native");
-        api.MapGet("/check/{ip}", Check).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Check, Feature.Check));
-        api.MapPost("/report", Report).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Report, Feature.Report));
-        api.MapGet("/status", Status).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/username/{username}", Username).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/check/{ip}", Check).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
+        api.MapGet("/status", Status).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/username/{username}", Username).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
         return app;
     }
 
@@ -47,8 +48,7 @@ public static class NativeApi
             return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
         }
 
-        var decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, access.Key.LimitFor(QuotaFamily.Check), clock.UtcNow);
-        access.Decision = decision;
+        var decision = await access.ChargeAsync(1, quotas, clock);
         if (!decision.Allowed)
         {
             return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));
@@ -176,8 +176,7 @@ public static class NativeApi
             return NativeResults.Error(StatusCodes.Status400BadRequest, $"A username is 1 to {ReportLimits.MaxUsernameLength} characters.");
         }
 
-        var decision = await quotas.TryConsumeAsync(access.Key.Key.Id, QuotaFamily.Check, 1, access.Key.LimitFor(QuotaFamily.Check), clock.UtcNow);
-        access.Decision = decision;
+        var decision = await access.ChargeAsync(1, quotas, clock);
         if (!decision.Allowed)
         {
             return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));

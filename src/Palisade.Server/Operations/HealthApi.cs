@@ -1,20 +1,56 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Palisade.Core.Geo;
 using Palisade.Core.Reputation;
 using Palisade.Core.Storage;
 
 namespace Palisade.Server.Operations;
 
-/// <summary><c>/healthz</c>: the process is up and the engine loaded. <c>/readyz</c>: the store answers right now.</summary>
+/// <summary><c>/healthz</c>: the process is up and the engine loaded. <c>/readyz</c>: the store answers and can write
+/// right now, and the dashboard's data protection keys can be read (a corrupt key file would make every dashboard page
+/// fail); that key problem is also logged as an error at start.</summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", Healthz).WithTags("Operations");
         app.MapGet("/readyz", Readyz).WithTags("Operations");
+        var services = app.ServiceProvider;
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
+        {
+            if (DashboardKeysProblem(services) is { } problem)
+            {
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("Palisade.Health").LogError("{Problem}", problem);
+            }
+        });
         return app;
+    }
+
+    /// <summary>Null when the dashboard's keys protect and unprotect a value; otherwise what is wrong, for the operator.</summary>
+    public static string? DashboardKeysProblem(IServiceProvider services)
+    {
+        if (services.GetService<IDataProtectionProvider>() is not { } provider)
+        {
+            return null;
+        }
+
+        try
+        {
+            var protector = provider.CreateProtector("Palisade.Readiness");
+            protector.Unprotect(protector.Protect("ready"u8.ToArray()));
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // Whatever the key ring throws (malformed XML, an unreadable file, a key it cannot decrypt) is the answer.
+            var folder = Path.Combine(Path.GetFullPath(services.GetRequiredService<PalisadeOptions>().DataDirectory), "dashboard-keys");
+            return $"The dashboard's keys in {folder} cannot be read ({ex.GetType().Name}: {ex.Message}); dashboard sign-in and forms fail until the bad file is restored or removed.";
+        }
     }
 
     /// <summary>Also says which geo data answers and when it was built (it goes stale: re-run <c>palisade geo install</c>).</summary>
@@ -33,6 +69,11 @@ public static class HealthApi
 
     public static async Task<IResult> Readyz(IStoreHealth store, HttpContext http)
     {
+        if (DashboardKeysProblem(http.RequestServices) is { } problem)
+        {
+            return TypedResults.Json(new { status = "unavailable", error = problem }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         var ok = false;
@@ -46,6 +87,6 @@ public static class HealthApi
 
         return ok
             ? TypedResults.Json(new { status = "ready" })
-            : TypedResults.Json(new { status = "unavailable", error = "The database cannot be reached." }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            : TypedResults.Json(new { status = "unavailable", error = "The database cannot be reached, or its disk takes no writes." }, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

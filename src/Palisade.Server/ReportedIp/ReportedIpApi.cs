@@ -15,6 +15,7 @@ using Palisade.Core.Reports;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 using Palisade.Server.ReportedIp.Contracts;
 
 namespace Palisade.Server.ReportedIp;
@@ -36,19 +37,20 @@ public static class ReportedIpApi
     {
         // A Redis-backed counter registered in DI (several nodes) takes over from the in-memory one.
         var publicQuota = app.ServiceProvider.GetService<IPublicQuotaCounter>() ?? new PublicQuotaCounter();
+        var publicAccess = new ReportedIpPublicAccess(publicQuota);
         var statistics = new ReportedIpStatistics();
         var api = app.MapGroup("/wp-json/reportedip/v2").WithTags("ReportedIP");
-        api.MapGet("/check", Check).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.Check, null));
-        api.MapGet("/check-public", Check).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.Check, publicQuota));
-        api.MapGet("/search-public", Search).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.Check, publicQuota));
+        api.MapGet("/check", Check).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check));
+        api.MapGet("/check-public", Check).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check, publicAccess));
+        api.MapGet("/search-public", Search).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check, publicAccess));
         api.MapGet("/stats-public", (HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock) => Stats(http, index, quotas, clock, statistics))
-            .AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, null, publicQuota));
-        api.MapGet("/categories", Categories).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, null, publicQuota));
-        api.MapPost("/report", Report).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Report, ReportedIpPermission.Report, null));
-        api.MapPost("/bulk-check", BulkCheck).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.BulkCheck, null));
-        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Report, ReportedIpPermission.BulkReport, null));
-        api.MapPost("/whitelist", Whitelist).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Report, ReportedIpPermission.Report, null));
-        api.MapGet("/verify-key", VerifyKey).AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Check, ReportedIpPermission.Verify, null));
+            .AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, null, publicAccess));
+        api.MapGet("/categories", Categories).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, null, publicAccess));
+        api.MapPost("/report", Report).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report));
+        api.MapPost("/bulk-check", BulkCheck).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.BulkCheck));
+        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.BulkReport));
+        api.MapPost("/whitelist", Whitelist).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report));
+        api.MapGet("/verify-key", VerifyKey).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Verify));
         ReportedIpBlacklist.Map(api);
         return app;
     }
@@ -139,8 +141,7 @@ public static class ReportedIpApi
             return refused;
         }
 
-        var hits = index.Addresses
-            .Where(e => IPAddress.TryParse(e.Address, out var ip) && network.Contains(ip))
+        var hits = index.InRange(network)
             .Select(e => new ReportedIpSearchHit(e.Address, index.Score(e).Score, e.TotalReports, WireTime.Rfc3339(e.LastSeen)))
             .OrderByDescending(h => h.AbuseConfidencePercentage).ThenBy(h => h.Ip, StringComparer.Ordinal)
             .ToList();
@@ -505,9 +506,8 @@ public static class ReportedIpApi
             return null;
         }
 
-        var now = clock.UtcNow;
-        access.Decision = await quotas.TryConsumeAsync(access.Key.Key.Id, family, units, access.Key.LimitFor(family), now);
-        return access.Decision.Value.Allowed ? null : ReportedIpResults.TooManyRequests(QuotaDay.SecondsUntilReset(now));
+        var decision = await access.ChargeAsync(units, quotas, clock, family);
+        return decision.Allowed ? null : ReportedIpResults.TooManyRequests(QuotaDay.SecondsUntilReset(clock.UtcNow));
     }
 
     private static GeoInfo? Geo(HttpContext http, IPAddress address) => http.RequestServices.GetService<IGeoLookup>()?.Lookup(address);

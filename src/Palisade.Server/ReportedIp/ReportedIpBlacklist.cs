@@ -9,6 +9,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 
 namespace Palisade.Server.ReportedIp;
 
@@ -24,7 +25,7 @@ internal static class ReportedIpBlacklist
 
     public static void Map(RouteGroupBuilder api)
         => api.MapGet("/blacklist", Blacklist)
-            .AddEndpointFilter(new ReportedIpAccessFilter(QuotaFamily.Blacklist, ReportedIpPermission.Blacklist, null));
+            .AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Blacklist, ReportedIpPermission.Blacklist));
 
     public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
     {
@@ -77,7 +78,7 @@ internal static class ReportedIpBlacklist
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var decision = await BlocklistQuota.ChargeAsync(access, selection.Count, quotas, clock);
+        var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {
             return ReportedIpResults.TooManyRequests(QuotaDay.SecondsUntilReset(clock.UtcNow));

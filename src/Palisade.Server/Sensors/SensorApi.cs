@@ -26,7 +26,7 @@ public static class SensorApi
     public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/key").WithTags("Native")
-            .MapPost("/sensor/heartbeat", Heartbeat).AddEndpointFilter(new NativeAccessFilter(QuotaFamily.Report, Feature.Report));
+            .MapPost("/sensor/heartbeat", Heartbeat).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
         return app;
     }
 

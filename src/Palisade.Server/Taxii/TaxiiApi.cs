@@ -8,6 +8,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Stix;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
 
 namespace Palisade.Server.Taxii;
 
@@ -23,8 +24,8 @@ public static class TaxiiApi
 
     public static IEndpointRouteBuilder MapTaxiiApi(this IEndpointRouteBuilder app)
     {
-        var open = new TaxiiAccessFilter(requireKey: false);
-        var keyed = new TaxiiAccessFilter(requireKey: true);
+        var open = new FaceAccessFilter(TaxiiDialect.Instance, QuotaFamily.Taxii, Feature.Taxii) { Keyless = OpenKeylessAccess.Instance, Metered = false };
+        var keyed = TaxiiDialect.Instance.Access(QuotaFamily.Taxii, Feature.Taxii);
         app.MapGet("/taxii2/", Discovery).AddEndpointFilter(open).WithMetadata(TaxiiRoot.Sikker);
 
         var standard = app.MapGroup("/taxii2/palisade").WithMetadata(TaxiiRoot.Standard);
@@ -39,7 +40,7 @@ public static class TaxiiApi
         return app;
     }
 
-    private static void MapCollections(RouteGroupBuilder root, TaxiiAccessFilter open, TaxiiAccessFilter keyed)
+    private static void MapCollections(RouteGroupBuilder root, FaceAccessFilter open, FaceAccessFilter keyed)
     {
         root.MapGet("/collections/", Collections).AddEndpointFilter(open);
         root.MapGet("/collections/{collectionId}/", Collection).AddEndpointFilter(open);
@@ -262,8 +263,7 @@ public static class TaxiiApi
         if (indicators > 0)
         {
             var access = AccessContext.From(http);
-            var decision = await quotas.ConsumeUpToAsync(access.Key.Key.Id, QuotaFamily.Taxii, indicators, access.Key.LimitFor(QuotaFamily.Taxii), clock.UtcNow);
-            access.Decision = decision;
+            var decision = await access.ChargeUpToAsync(indicators, quotas, clock, QuotaFamily.Taxii);
             if (decision.Granted < indicators)
             {
                 var granted = decision.Granted;

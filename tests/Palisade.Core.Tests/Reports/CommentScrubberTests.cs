@@ -24,6 +24,11 @@ public sealed class CommentScrubberTests
     [InlineData("me@example.com on 198.51.100.7", "198.51.100.7", "[email] on [reporter]")]
     [InlineData("seen by 198.51.100.7", "not an address", "seen by 198.51.100.7")]
     [InlineData("seen by 198.51.100.7", "", "seen by 198.51.100.7")]
+    [InlineData("GET /reset?user=jane.doe%40example.org HTTP/1.1", null, "GET /reset?user=[email] HTTP/1.1")]
+    [InlineData("mail jane\uFF20example.org or bob\uFE6Bexample.net", null, "mail [email] or [email]")]
+    [InlineData("From: \"Jane Doe\" <jane@example.org> sent it", null, "From: [email] sent it")]
+    [InlineData("From: Jane Doe <jane@example.org>", null, "From: [email]")]
+    [InlineData("to \"x\"<j.d+1@mail.example.co.uk>, cc ops@example.com", null, "to [email], cc [email]")]
     public void Scrubs(string? comment, string? reporter, string? expected)
         => Assert.Equal(expected, CommentScrubber.Scrub(comment, reporter));
 

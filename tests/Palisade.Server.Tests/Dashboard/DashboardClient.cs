@@ -64,11 +64,14 @@ public sealed partial class DashboardClient : IDisposable
         => _http.PostAsync(action, new FormUrlEncodedContent(fields));
 
     /// <summary>Signs up through an operator invitation (the host runs with sign-up by invitation) and stays signed in.</summary>
-    public async Task SignUpAsync(ConfiguredPalisadeHost host, string email, string password)
+    public Task SignUpAsync(ConfiguredPalisadeHost host, string email, string password) => SignUpAsync(host.InviteAsync, email, password);
+
+    /// <summary>Signs up through an invitation from <paramref name="invite"/> (a host running with sign-up by invitation).</summary>
+    public async Task SignUpAsync(Func<string?, Task<string>> invite, string email, string password)
     {
-        var invite = await host.InviteAsync();
-        var response = await SubmitAsync(invite, "/dashboard/signup",
-            new() { ["invite"] = invite[(invite.IndexOf('=', StringComparison.Ordinal) + 1)..], ["email"] = email, ["password"] = password, ["confirm"] = password });
+        var link = await invite(null);
+        var response = await SubmitAsync(link, "/dashboard/signup",
+            new() { ["invite"] = link[(link.IndexOf('=', StringComparison.Ordinal) + 1)..], ["email"] = email, ["password"] = password, ["confirm"] = password });
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
     }
 

@@ -36,11 +36,13 @@ public sealed class PalisadeHost : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<PalisadeHost> StartAsync(string? dataDirectory = null, IClock? clock = null, Action<PalisadeOptions>? configure = null)
+    /// <param name="map">Extra endpoints mapped before the server starts (e.g. one that fails, to see the error handler).</param>
+    public static async Task<PalisadeHost> StartAsync(string? dataDirectory = null, IClock? clock = null, Action<PalisadeOptions>? configure = null,
+        Action<WebApplication>? map = null, string[]? args = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= TempDirectory.Create();
-        var app = PalisadeServer.Build([], options =>
+        var app = PalisadeServer.Build(args ?? [], options =>
         {
             options.DataDirectory = dataDirectory;
             options.ChangePollInterval = TimeSpan.FromMilliseconds(200);
@@ -53,6 +55,7 @@ public sealed class PalisadeHost : IAsyncDisposable
 
             configure?.Invoke(options);
         }, clock, ["http://127.0.0.1:0"]);
+        map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new PalisadeHost(app, dataDirectory, new Uri(address), owns);
@@ -67,6 +70,12 @@ public sealed class PalisadeHost : IAsyncDisposable
             limits ?? new Dictionary<QuotaFamily, long>()), CancellationToken.None);
         return secret;
     }
+
+    /// <summary>An invitation link (path and query), issued the way <c>palisade accounts invite</c> issues it (the host must
+    /// run with sign-up by invitation: <c>args: [ConfiguredPalisadeHost.InviteSignUp]</c>).</summary>
+    public Task<string> InviteAsync(string? email = null)
+        => Palisade.Server.Dashboard.DashboardInvites.IssueAsync(Service<Palisade.Storage.SqlDashboardUserStore>(), email,
+            Palisade.Server.Dashboard.DashboardInvites.DefaultLifetime, Service<IClock>().UtcNow, CancellationToken.None);
 
     public HttpClient ClientWithKey(string key)
     {

@@ -19,13 +19,24 @@ public sealed class PoisoningTests : IAsyncLifetime
 {
     private const string Target = "45.77.1.2";
 
-    private PalisadeHost _host = null!;
+    // Sign-up by invitation: the accounts are real dashboard accounts, made as a stranger would make them.
+    private ConfiguredPalisadeHost _host = null!;
     private HttpClient _reader = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await PalisadeHost.StartAsync();
-        _reader = _host.ClientWithKey(await _host.CreateKeyAsync("professional"));
+        _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+        _reader = _host.ClientWithKey(await CreateKeyAsync("professional"));
+    }
+
+    /// <summary>An operator key, as <c>palisade keys create</c> makes it.</summary>
+    private async Task<string> CreateKeyAsync(string tier, IReadOnlyDictionary<QuotaFamily, long>? limits = null)
+    {
+        var secret = ApiKeySecrets.Generate(tier);
+        await _host.Service<Palisade.Core.Storage.IKeyStore>().CreateAsync(new ApiKey(0, "key-" + Guid.NewGuid().ToString("N")[..8], tier,
+            ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), _host.Service<IClock>().UtcNow, null,
+            limits ?? new Dictionary<QuotaFamily, long>()), CancellationToken.None);
+        return secret;
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -66,7 +77,7 @@ public sealed class PoisoningTests : IAsyncLifetime
     private async Task<List<HttpClient>> AccountKeysAsync(string email, int keys)
     {
         using var browser = new DashboardClient(_host.BaseAddress);
-        await browser.SignUpAsync(email, "correct horse battery staple");
+        await browser.SignUpAsync(_host, email, "correct horse battery");
         var clients = new List<HttpClient>();
         for (var i = 0; i < keys; i++)
         {
@@ -85,7 +96,7 @@ public sealed class PoisoningTests : IAsyncLifetime
     [Fact]
     public async Task One_account_with_20_keys_and_160_reports_lists_nothing_while_three_private_servers_do()
     {
-        foreach (var key in await AccountKeysAsync("mallory@example.com", 20))
+        foreach (var key in await AccountKeysAsync("mallory@example.org", 20))
         {
             for (var i = 0; i < 8; i++)
             {
@@ -106,7 +117,7 @@ public sealed class PoisoningTests : IAsyncLifetime
         var servers = new List<HttpClient>();
         for (var i = 0; i < 3; i++)
         {
-            servers.Add(_host.ClientWithKey(await _host.CreateKeyAsync("private")));
+            servers.Add(_host.ClientWithKey(await CreateKeyAsync("private")));
         }
 
         await ReportAsync(servers[0], "45.77.1.9", "brute_force");
@@ -123,11 +134,11 @@ public sealed class PoisoningTests : IAsyncLifetime
         var accounts = new List<List<HttpClient>>();
         for (var a = 0; a < 10; a++)
         {
-            accounts.Add(await AccountKeysAsync($"sybil{a}@example.com", 2));
+            accounts.Add(await AccountKeysAsync($"sybil{a}@example.org", 2));
         }
 
         // Each account earns its standing honestly first: three addresses an operator's server also saw.
-        var witness = _host.ClientWithKey(await _host.CreateKeyAsync("contributor"));
+        var witness = _host.ClientWithKey(await CreateKeyAsync("contributor"));
         for (var i = 1; i <= 3; i++)
         {
             await ReportAsync(witness, $"45.77.2.{i}", "brute_force");
@@ -160,7 +171,7 @@ public sealed class PoisoningTests : IAsyncLifetime
     [Fact]
     public async Task A_withdrawal_flood_is_refused_after_the_limit_and_the_audit_table_stops_growing()
     {
-        var secret = await _host.CreateKeyAsync("free", new Dictionary<QuotaFamily, long> { [QuotaFamily.Report] = 20 });
+        var secret = await CreateKeyAsync("free", new Dictionary<QuotaFamily, long> { [QuotaFamily.Report] = 20 });
         var key = _host.ClientWithKey(secret);
         var abuseIpdb = new HttpClient { BaseAddress = _host.BaseAddress };
         abuseIpdb.DefaultRequestHeaders.Add("Key", secret);
@@ -222,7 +233,7 @@ public sealed class PoisoningTests : IAsyncLifetime
     [InlineData("2001:0:4136:e378:8000:63bf:f7f7:f7f7")]
     public async Task Every_form_of_a_whitelisted_resolver_stays_whitelisted(string form)
     {
-        var sensor = _host.ClientWithKey(await _host.CreateKeyAsync("honeypot"));
+        var sensor = _host.ClientWithKey(await CreateKeyAsync("honeypot"));
         var response = await sensor.PostJsonAsync("/v1/key/report",
             new { ip = form, categories = new[] { "exploited_host", "malware", "brute_force", "ddos" }, protocol = "ssh" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -238,7 +249,7 @@ public sealed class PoisoningTests : IAsyncLifetime
     [Fact]
     public async Task A_local_use_NAT64_address_whose_host_cannot_be_known_is_refused_with_a_reason()
     {
-        var key = _host.ClientWithKey(await _host.CreateKeyAsync("contributor"));
+        var key = _host.ClientWithKey(await CreateKeyAsync("contributor"));
         var response = await key.PostJsonAsync("/v1/key/report", new { ip = "64:ff9b:1:808:8:800::", category = "brute_force" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("reserved", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);

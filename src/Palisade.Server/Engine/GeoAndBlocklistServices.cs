@@ -1,23 +1,22 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Blocklists;
 using Palisade.Core.Geo;
 
-namespace Palisade.Server.Native;
+namespace Palisade.Server.Engine;
 
 /// <summary>
 /// Registers the geo lookup (<see cref="IGeoLookup"/>) and the blocklist engine (<see cref="BlocklistEngine"/>) that
-/// every face shares. Geo data is read from <c>Palisade:GeoDirectory</c>, by default <c>&lt;DataDirectory&gt;/geo</c>.
+/// every face shares. Geo data is read from <see cref="PalisadeOptions.GeoDirectory"/>, by default <c>&lt;DataDirectory&gt;/geo</c>.
 /// </summary>
-public static class BlacklistServices
+internal static class GeoAndBlocklistServices
 {
     public static IServiceCollection AddPalisadeGeoAndBlocklists(this IServiceCollection services)
     {
         services.AddSingleton<IGeoLookup>(sp =>
         {
-            var configured = sp.GetService<IConfiguration>()?["Palisade:GeoDirectory"];
-            var folder = string.IsNullOrWhiteSpace(configured) ? GeoDataFiles.FolderOf(sp.GetRequiredService<PalisadeOptions>().DataDirectory) : configured;
+            var options = sp.GetRequiredService<PalisadeOptions>();
+            var folder = string.IsNullOrWhiteSpace(options.GeoDirectory) ? GeoDataFiles.FolderOf(options.DataDirectory) : options.GeoDirectory;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Palisade.Geo");
             try
             {

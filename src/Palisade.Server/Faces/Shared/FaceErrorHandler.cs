@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Palisade.Core.Quotas;
+using Palisade.Core.Storage;
+
+namespace Palisade.Server.Faces.Shared;
+
+/// <summary>
+/// The global exception handler: every error that escapes a handler is answered in the shape of the face the request
+/// was for — 503 while the store or the quota counters are unreachable, 400 for a body that is not valid JSON
+/// (wherever it was parsed), 413 for an oversized body, 500 (without the exception's text) for anything else.
+/// </summary>
+public static class FaceErrorHandler
+{
+    public static async Task WriteAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var failure = context.Features.Get<IExceptionHandlerPathFeature>();
+        var dialect = FaceDialects.For(context, failure?.Endpoint);
+        var (status, message) = Describe(failure?.Error, dialect);
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+
+        await dialect.Error(status, message).ExecuteAsync(context);
+    }
+
+    private static (int Status, string Message) Describe(Exception? error, FaceDialect dialect) => error switch
+    {
+        StoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, dialect.StoreUnavailable),
+        QuotaUnavailableException => (StatusCodes.Status503ServiceUnavailable, dialect.QuotaUnavailable),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body is too large."),
+        BadHttpRequestException { InnerException: { } inner } when IsMalformedJson(inner) => (StatusCodes.Status400BadRequest, dialect.MalformedJson(inner.Message)),
+        BadHttpRequestException bad => (bad.StatusCode, "Bad request: " + bad.Message),
+        not null when IsMalformedJson(error) => (StatusCodes.Status400BadRequest, dialect.MalformedJson(error.Message)),
+        _ => (StatusCodes.Status500InternalServerError, dialect.InternalError),
+    };
+
+    /// <summary>
+    /// Whether reading a JSON body failed on the client's input: a syntax error, or text the reader refuses when a
+    /// value is read (a lone UTF-16 surrogate such as <c>"\ud800"</c>, a number where a string belongs).
+    /// </summary>
+    public static bool IsMalformedJson(Exception error)
+        => error is JsonException
+            || (error is InvalidOperationException or FormatException && error.Source is { } source
+                && source.StartsWith("System.Text.Json", StringComparison.Ordinal));
+}

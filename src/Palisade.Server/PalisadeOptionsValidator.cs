@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+
+namespace Palisade.Server;
+
+/// <summary>
+/// Checks <see cref="PalisadeOptions"/> when the server is built, before it listens: every message names the setting
+/// (as it is written in configuration) and says what it accepts.
+/// </summary>
+public sealed class PalisadeOptionsValidator : IValidateOptions<PalisadeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PalisadeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            failures.Add("Palisade:DataDirectory must name a folder.");
+        }
+
+        if (options.MaxRequestBodyBytes is < 1024 or > 1L << 30)
+        {
+            failures.Add($"Palisade:MaxRequestBodyBytes must be 1024 to {1L << 30} bytes (got {options.MaxRequestBodyBytes}).");
+        }
+
+        Positive(failures, "Palisade:QuotaFlushInterval", options.QuotaFlushInterval);
+        Positive(failures, "Palisade:ChangePollInterval", options.ChangePollInterval);
+        Positive(failures, "Palisade:RetentionInterval", options.RetentionInterval);
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"Palisade:PublicBaseUrl must be an absolute http or https URL (got \"{options.PublicBaseUrl}\").");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> listing every invalid setting.</summary>
+    public static void ThrowIfInvalid(PalisadeOptions options)
+    {
+        var result = new PalisadeOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(PalisadeOptions), result.Failures);
+        }
+    }
+
+    private static void Positive(List<string> failures, string setting, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{setting} must be a positive duration such as 00:00:01 (got {value}).");
+        }
+    }
+}
