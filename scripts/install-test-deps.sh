@@ -2,7 +2,7 @@
 # Installs what the test suite needs beyond the .NET SDK, from Debian's packages. Idempotent; quiet when all present.
 # The firewall bouncer recommends crowdsec, whose setup needs the internet: --no-install-recommends.
 set -euo pipefail
-packages=(sqlite3 ipset nftables iptables nginx-light fail2ban crowdsec-firewall-bouncer postgresql redis-server wrk iproute2 procps util-linux prometheus python3-aiosmtpd chromium sshpass openssh-client busybox netcat-openbsd)
+packages=(sqlite3 ipset nftables iptables nginx-light fail2ban crowdsec-firewall-bouncer postgresql redis-server wrk iproute2 procps util-linux prometheus python3-aiosmtpd chromium sshpass openssh-client busybox netcat-openbsd dpkg-dev file lintian systemd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+# Started from inside another dotnet process (the release tests), its MSBuild variables would steer this build.
+unset MSBuildExtensionsPath MSBuildSDKsPath MSBUILD_EXE_PATH MSBuildLoadMicrosoftTargetsReadOnly
+
 version="${1:-0.1.0-dev}"
 if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]]; then
   echo "release.sh: VERSION must look like 1.2.3 or 1.2.3-rc.1 (got '$version')" >&2
@@ -34,8 +37,8 @@ rm -rf "$build"
 mkdir -p "$dist" "$build"
 rm -f "$dist"/palisade-*.tar.gz "$dist"/palisade_*.deb "$dist/SHA256SUMS"
 
-# publish RID OUT: self-contained, single file, untrimmed (trimming saved 40% but the app reflects over its types:
-# Dapper row mapping, System.Text.Json without source generation; docs/deploy.md has the figures).
+# publish RID OUT: self-contained, single file, untrimmed: the app reflects over its types (Dapper row mapping,
+# System.Text.Json without source generation: 16 IL2026 trim warnings), so a trimmed build could fail at run time.
 publish() {
   local rid=$1 out=$2 started=$SECONDS
   dotnet publish src/Palisade.Cli -c Release -r "$rid" --self-contained --nologo -v quiet \
@@ -65,7 +68,7 @@ deb() {
   install -m 0644 "$published/libe_sqlite3.so" "$stage/usr/lib/palisade/libe_sqlite3.so"
   # The runtime finds libe_sqlite3.so beside the real file (/proc/self/exe), not beside the link.
   ln -s ../lib/palisade/palisade "$stage/usr/bin/palisade"
-  install -m 0640 packaging/palisade.json "$stage/etc/palisade/palisade.json"
+  install -m 0644 packaging/palisade.json "$stage/etc/palisade/palisade.json"
   install -m 0644 packaging/palisade.service packaging/palisade-sensor.service "$stage/lib/systemd/system/"
   gzip -9n < packaging/palisade.1 > "$stage/usr/share/man/man1/palisade.1.gz"
   install -m 0644 packaging/copyright "$stage/usr/share/doc/palisade/copyright"
