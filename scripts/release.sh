@@ -46,10 +46,11 @@ publish() {
     -p:PublishSingleFile=true -p:PublishTrimmed=false -p:DebugType=none -p:GenerateDocumentationFile=false \
     -p:IncludeNativeLibrariesForSelfExtract=false -p:ContinuousIntegrationBuild=true \
     -p:Version="$version" -p:SourceRevisionId="$commit"
-  # Exactly the binary and SQLite's native library beside it (found there at run time; nothing is extracted).
+  # Exactly the binary and SQLite's native library beside it (found there at run time; nothing is extracted), plus the
+  # appsettings.json of the production log levels, which is not shipped: the same levels are built into the binary.
   local files
   files=$(cd "$out" && ls | sort | tr '\n' ' ')
-  if [ "$files" != "libe_sqlite3.so palisade " ]; then
+  if [ "$files" != "appsettings.json libe_sqlite3.so palisade " ]; then
     echo "release.sh: unexpected publish output for $rid: $files" >&2
     exit 1
   fi

@@ -14,7 +14,8 @@ internal static class ClusterEnvironment
     public static async Task<string> FreshDatabaseAsync()
     {
         var name = "c_" + Guid.NewGuid().ToString("N")[..16];
-        await using var admin = new Npgsql.NpgsqlConnection(PostgresAdmin);
+        // Unpooled: the fault tests restart PostgreSQL, which leaves pooled connections dead (57P01 on first use).
+        await using var admin = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(PostgresAdmin) { Pooling = false }.ToString());
         await admin.OpenAsync();
         await using (var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin))
         {

@@ -40,6 +40,6 @@ public sealed class ClientOutputTests : IDisposable
         Assert.Equal(0, code);
         var row = stdout.Split('\n').Single(l => l.Contains("dated", StringComparison.Ordinal));
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Matches(new Regex(@"^\d+\s+dated\s+free\s+sk_free_\S+\s+" + today + @" \d\d:\d\d\s+active\s*$"), row);
+        Assert.Matches(new Regex(@"^\d+\s+dated\s+free\s+sk_free_\S+\s+\S+\s+" + today + @" \d\d:\d\d\s+active\s*$"), row);
     }
 }
