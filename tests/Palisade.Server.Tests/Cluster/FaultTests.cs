@@ -57,7 +57,7 @@ public sealed class FaultTests : IAsyncLifetime
         watch.Stop();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.False(string.IsNullOrEmpty((await refused.JsonAsync()).GetProperty("error").GetString()));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"503 took {watch.ElapsedMilliseconds} ms");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"503 took {watch.ElapsedMilliseconds} ms");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/readyz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         // Reads are served from memory and keep working.
@@ -90,7 +90,7 @@ public sealed class FaultTests : IAsyncLifetime
         var refused = await client.GetAsync("/v1/key/check/45.33.71.1");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Contains("quota", (await refused.JsonAsync()).GetProperty("error").GetString());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"503 took {watch.ElapsedMilliseconds} ms");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"503 took {watch.ElapsedMilliseconds} ms");
 
         // Redis comes back empty (no persistence in the test server): the counter is seeded from what was counted.
         await ClusterEnvironment.StartRedisAsync();
