@@ -70,6 +70,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <summary>Raised after reports of an address were applied (on the writer's thread: keep handlers cheap).</summary>
     public event Action<AddressReputation>? Changed;
 
+    /// <summary>Raised by <see cref="Purge"/> for each address it dropped or thinned (after the purge, outside its locks),
+    /// so a feed can revoke or re-version it now rather than at its next full rescan. Not counted as a change by
+    /// <see cref="Version"/> readers: a purge is one version step however many addresses it touches.</summary>
+    public event Action<AddressReputation>? Purged;
+
     public IEnumerable<AddressReputation> Addresses => _addresses.Values;
 
     public void Apply(StoredReport report)
@@ -555,6 +560,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public (int Facts, int Addresses) Purge(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore)
     {
         int droppedFacts = 0, droppedAddresses = 0;
+        var touched = Purged is null ? null : new List<AddressReputation>();
         foreach (var (key, entry) in _addresses)
         {
             lock (entry.Gate)
@@ -566,12 +572,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     entry.Recent.Clear();
                     _addresses.TryRemove(key, out _);
                     droppedAddresses++;
+                    touched?.Add(entry);
                     continue;
                 }
 
                 var removed = entry.Facts.RemoveAll(f => f.At < reportsBefore);
                 if (removed > 0)
                 {
+                    touched?.Add(entry);
                     droppedFacts += removed;
                     entry.Recent.RemoveAll(r => r.ReportedAt < reportsBefore);
                     entry.TotalReports = entry.Facts.Select(f => f.ReportId).Distinct().LongCount();
@@ -601,6 +609,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         if (droppedFacts > 0 || droppedAddresses > 0)
         {
             Interlocked.Increment(ref _version);
+        }
+
+        foreach (var entry in touched ?? [])
+        {
+            Purged?.Invoke(entry);
         }
 
         return (droppedFacts, droppedAddresses);

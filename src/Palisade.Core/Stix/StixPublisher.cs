@@ -79,6 +79,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             if (!_started)
             {
                 index.Changed += OnChanged;
+                index.Purged += OnChanged; // a purged address is revoked now, not at the next rescan
                 _started = true;
             }
         }
@@ -155,6 +156,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         if (_started)
         {
             index.Changed -= OnChanged;
+            index.Purged -= OnChanged;
         }
 
         _writer.Dispose();

@@ -188,8 +188,7 @@ public sealed class AlertDeliveryTests
         try
         {
             await using var hook = await WebhookReceiver.StartAsync(port);
-            await using var second = await PalisadeHost.StartAsync(dataDirectory);
-            AlertTesting.ConfigureDelivery(second);
+            await using var second = await PalisadeHost.StartAsync(dataDirectory, args: AlertTesting.DeliveryArgs);
             await AlertTesting.WaitUntilAsync(() => !hook.Received.IsEmpty, "the delivery after the restart");
             var webhook = Assert.Single(hook.Received);
             AlertTesting.AssertSigned(webhook, secret);

@@ -10,6 +10,16 @@ namespace Palisade.Server.Tests.Alerts;
 /// <summary>Shared steps of the alert tests: delivery settings for a test host, reports, polling with a deadline, signatures.</summary>
 internal static class AlertTesting
 {
+    /// <summary>The settings of <see cref="ConfigureDelivery"/> as command-line configuration, for a host whose delivery
+    /// service must run with them from its first pass (a restart test: a pass with the defaults would block the private
+    /// webhook and wait 30 s before the next try).</summary>
+    public static readonly string[] DeliveryArgs =
+    [
+        "--Palisade:Alerts:AllowPrivateWebhooks=true", "--Palisade:Alerts:PollInterval=00:00:00.100",
+        "--Palisade:Alerts:RetryBaseDelay=00:00:00.200", "--Palisade:Alerts:MaxRetryDelay=00:00:01",
+        "--Palisade:Alerts:WebhookTimeout=00:00:05",
+    ];
+
     /// <summary>What an operator would put under Palisade:Alerts / Palisade:Smtp, set on the running host's options.</summary>
     public static void ConfigureDelivery(PalisadeHost host, int? smtpPort = null)
     {
