@@ -31,7 +31,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// then costs one computation per change instead of one per check; decay over this span is negligible.</summary>
     public static readonly TimeSpan PrefixRollupReuse = TimeSpan.FromSeconds(30);
 
-    private sealed record PrefixRollup(long Version, DateTimeOffset At, WhitelistEntry? Whitelist, PrefixReputation? Value);
+    // A roll-up stays valid while its own /64 gets no report, no purge runs and no trust input changes (reports
+    // elsewhere do not count: under a steady report stream a global version would recompute it on every check).
+    private sealed record PrefixRollup((long Changes, long Purges, long Inputs) Version, DateTimeOffset At, WhitelistEntry? Whitelist,
+        PrefixReputation? Value);
+
+    private readonly ConcurrentDictionary<string, long> _prefixChanges = new(StringComparer.Ordinal);
+    private long _purges;
+    private long _prefixRollupsComputed;
 
     private readonly ConcurrentDictionary<string, PrefixRollup> _prefixRollups = new(StringComparer.Ordinal);
 
@@ -89,9 +96,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public void Apply(StoredReport report)
     {
         var entry = _addresses.GetOrAdd(report.Address, static a => new AddressReputation(a));
-        if (entry.Facts.Count == 0 && Prefix64Of(report.Address) is { } prefix)
+        if (Prefix64Of(report.Address) is { } prefix)
         {
-            _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(report.Address, 0);
+            if (entry.Facts.Count == 0)
+            {
+                _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(report.Address, 0);
+            }
+
+            _prefixChanges.AddOrUpdate(prefix, 1, static (_, v) => v + 1);
         }
 
         lock (entry.Gate)
@@ -190,6 +202,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             RebuildIdentities();
         }
 
+        if (Prefix64Of(address) is { } changed)
+        {
+            _prefixChanges.AddOrUpdate(changed, 1, static (_, v) => v + 1);
+        }
+
         Interlocked.Increment(ref _version);
     }
 
@@ -236,7 +253,12 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
 
-    /// <summary>The roll-up of the /64 an IPv6 address belongs to, or null (IPv4, or no reports in that /64).</summary>
+    /// <summary>How many /64 roll-ups were computed rather than reused (how well the reuse works).</summary>
+    public long PrefixRollupsComputed => Interlocked.Read(ref _prefixRollupsComputed);
+
+    /// <summary>The roll-up of the /64 an IPv6 address belongs to, or null (IPv4, or no reports in that /64). Its work is
+    /// bounded twice: at most <see cref="PrefixMembersRead"/> members are read, and the result is reused for
+    /// <see cref="PrefixRollupReuse"/> while nothing in that /64 (or a purge, or reporter trust) changes.</summary>
     public PrefixReputation? Prefix64(string address)
     {
         if (Prefix64Of(address) is not { } prefix || !_prefixes.TryGetValue(prefix, out var members))
@@ -245,7 +267,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var now = clock.UtcNow;
-        var version = Version;
+        var version = (_prefixChanges.GetValueOrDefault(prefix), Interlocked.Read(ref _purges), InputsVersion);
         var whitelisted = MatchWhitelist(address, now);
         if (_prefixRollups.TryGetValue(prefix, out var cached) && cached.Version == version && cached.Whitelist == whitelisted
             && now >= cached.At && now - cached.At < PrefixRollupReuse)
@@ -254,6 +276,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var rollup = ComputePrefix64(prefix, members, now, whitelisted);
+        Interlocked.Increment(ref _prefixRollupsComputed);
         if (_prefixRollups.Count > 100_000)
         {
             _prefixRollups.Clear();
@@ -665,12 +688,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             if (members.IsEmpty)
             {
                 _prefixes.TryRemove(prefix, out _);
+                _prefixChanges.TryRemove(prefix, out _);
             }
         }
 
         if (droppedFacts > 0 || droppedAddresses > 0)
         {
             Interlocked.Increment(ref _version);
+            Interlocked.Increment(ref _purges);
         }
 
         foreach (var entry in touched ?? [])

@@ -285,6 +285,7 @@ public static class NativeApi
 
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static string QuotaMessage(string unit, QuotaDecision decision)
+    /// <summary>The native 429 message: which daily quota ran out and when it resets.</summary>
+    internal static string QuotaMessage(string unit, QuotaDecision decision)
         => $"Daily {unit} quota of {decision.Limit} exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).";
 }
