@@ -19,6 +19,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     private readonly ConcurrentDictionary<string, AddressReputation> _addresses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UsernameCell> _usernames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, EmailCell> _emails = new(StringComparer.Ordinal);
 
     // IPv6 addresses by /64 (the roll-up): members are pruned lazily, when an address is gone from _addresses.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _prefixes = new(StringComparer.Ordinal);
@@ -46,6 +47,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         public readonly Lock Gate = new();
         public long Sessions;
         public readonly Dictionary<string, long> Protocols = new(StringComparer.Ordinal);
+        public DateTimeOffset First = DateTimeOffset.MaxValue;
+        public DateTimeOffset Last = DateTimeOffset.MinValue;
+    }
+
+    private sealed class EmailCell
+    {
+        public readonly Lock Gate = new();
+        public long Messages;
         public DateTimeOffset First = DateTimeOffset.MaxValue;
         public DateTimeOffset Last = DateTimeOffset.MinValue;
     }
@@ -124,6 +133,22 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 }
             }
         }
+
+        if (report.Email is { Length: > 0 } email)
+        {
+            CountEmail(email, report.ReportedAt);
+        }
+    }
+
+    private void CountEmail(string email, DateTimeOffset at)
+    {
+        var cell = _emails.GetOrAdd(email, static _ => new EmailCell());
+        lock (cell.Gate)
+        {
+            cell.Messages++;
+            cell.First = at < cell.First ? at : cell.First;
+            cell.Last = at > cell.Last ? at : cell.Last;
+        }
     }
 
     /// <summary>Applies a report another node stored, unless it is already here (notifications and syncs may overlap).</summary>
@@ -151,6 +176,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public void Reload(string address, IReadOnlyList<StoredReport> reports)
     {
         NoteWithdrawals(address, reports);
+        var identitiesWithdrawn = WithdrawsIdentities(address, reports);
         if (reports.Count == 0)
         {
             _addresses.TryRemove(address, out _);
@@ -170,12 +196,34 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
         }
 
+        if (identitiesWithdrawn)
+        {
+            // A withdrawn report's username and e-mail address stop being answered with it (the e-mail is personal data).
+            RebuildIdentities();
+        }
+
         if (Prefix64Of(address) is { } changed)
         {
             _prefixChanges.AddOrUpdate(changed, 1, static (_, v) => v + 1);
         }
 
         Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>Whether reports of the address that carry a username or e-mail address are missing from <paramref name="remaining"/>
+    /// (only then the username and e-mail views need a rebuild, which reads every fact).</summary>
+    private bool WithdrawsIdentities(string address, IReadOnlyList<StoredReport> remaining)
+    {
+        if (!_addresses.TryGetValue(address, out var old))
+        {
+            return false;
+        }
+
+        var kept = new HashSet<long>(remaining.Select(r => r.Id));
+        lock (old.Gate)
+        {
+            return old.Facts.Exists(f => (f.Username is not null || f.Email is not null) && !kept.Contains(f.ReportId));
+        }
     }
 
     /// <summary>Reports of the address that are gone from <paramref name="remaining"/> were withdrawn by their reporters:
@@ -563,6 +611,20 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
+    /// <summary>Reports naming this e-mail address (normalised: trimmed, lower-case), or null when no retained report does.</summary>
+    public EmailActivity? FindEmail(string email)
+    {
+        if (!_emails.TryGetValue(email, out var cell))
+        {
+            return null;
+        }
+
+        lock (cell.Gate)
+        {
+            return cell.Messages == 0 ? null : new EmailActivity(email, cell.Messages, cell.First, cell.Last);
+        }
+    }
+
     public UsernameActivity? FindUsername(string username)
     {
         if (!_usernames.TryGetValue(username, out var cell))
@@ -612,7 +674,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
         }
 
-        RebuildUsernames();
+        RebuildIdentities();
         foreach (var (prefix, members) in _prefixes)
         {
             foreach (var member in members.Keys)
@@ -646,13 +708,21 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public ReputationOptions Options => options;
 
-    private void RebuildUsernames()
+    /// <summary>Recounts usernames and e-mail addresses from the retained facts (after a purge or a withdrawal dropped some).</summary>
+    private void RebuildIdentities()
     {
         _usernames.Clear();
+        _emails.Clear();
         foreach (var entry in _addresses.Values)
         {
             lock (entry.Gate)
             {
+                foreach (var group in entry.Facts.Where(f => f.Email is not null).GroupBy(f => f.ReportId))
+                {
+                    var fact = group.First();
+                    CountEmail(fact.Email!, fact.At);
+                }
+
                 foreach (var group in entry.Facts.Where(f => f.Username is not null).GroupBy(f => f.ReportId))
                 {
                     var fact = group.First();

@@ -31,6 +31,8 @@ public static class NativeApi
         api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
         api.MapGet("/status", Status).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
         api.MapGet("/username/{username}", Username).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        api.MapGet("/email/{email}", Email).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("NativeEmail").WithSummary("How many retained reports named an e-mail address, and when (first and last, epoch ms).");
         return app;
     }
 
@@ -191,6 +193,33 @@ public static class NativeApi
         var counts = JsonSerializer.Serialize(new Dictionary<string, long>(activity.ProtocolCounts), NativeJsonContext.Api.DictionaryStringInt64);
         return TypedResults.Json(new NativeUsernameResponse(activity.Username, activity.TotalSessions, counts,
             activity.FirstSeen.ToUnixTimeMilliseconds(), activity.LastSeen.ToUnixTimeMilliseconds()), NativeJsonContext.Api.NativeUsernameResponse);
+    }
+
+    /// <summary><c>GET /v1/key/email/{email}</c>: e-mail intelligence from reports' structured <c>email</c> field, looked up
+    /// normalised (trimmed, lower-case). Charged as a lookup, like a username; 404 when no retained report names it.</summary>
+    public static async Task<IResult> Email(string email, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        if (!AlertTargets.TryNormalizeEmail(email.Trim(), out var normalized))
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest,
+                $"Not an e-mail address: give one such as name@example.org, at most {AlertTargets.MaxEmailLength} characters.");
+        }
+
+        var decision = await access.ChargeAsync(1, quotas, clock);
+        if (!decision.Allowed)
+        {
+            return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));
+        }
+
+        var activity = index.FindEmail(normalized);
+        if (activity is null)
+        {
+            return NativeResults.Error(StatusCodes.Status404NotFound, "This e-mail address has not been seen in any retained report.");
+        }
+
+        return TypedResults.Json(new NativeEmailResponse(activity.Email, activity.TotalMessages, activity.FirstSeen.ToUnixTimeMilliseconds(),
+            activity.LastSeen.ToUnixTimeMilliseconds()), NativeJsonContext.Api.NativeEmailResponse);
     }
 
     private static bool TryParseCheckQuery(IQueryCollection query, out CheckQuery checkQuery, out bool verbose, out IReadOnlyList<string> exclude, out string? error)
