@@ -13,9 +13,22 @@ public sealed class RedisConnection : IAsyncDisposable
         Options = options;
         var configuration = ConfigurationOptions.Parse(options.Configuration);
         configuration.AbortOnConnectFail = false;
-        configuration.ConnectTimeout = options.TimeoutMilliseconds;
-        configuration.SyncTimeout = options.TimeoutMilliseconds;
-        configuration.AsyncTimeout = options.TimeoutMilliseconds;
+        // Timeouts written in the configuration string are the operator's choice and win over the short default.
+        var written = options.Configuration.ToLowerInvariant();
+        if (!written.Contains("connecttimeout=", StringComparison.Ordinal))
+        {
+            configuration.ConnectTimeout = options.TimeoutMilliseconds;
+        }
+
+        if (!written.Contains("synctimeout=", StringComparison.Ordinal))
+        {
+            configuration.SyncTimeout = options.TimeoutMilliseconds;
+        }
+
+        if (!written.Contains("asynctimeout=", StringComparison.Ordinal))
+        {
+            configuration.AsyncTimeout = options.TimeoutMilliseconds;
+        }
         configuration.ConnectRetry = 1;
         _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
     }

@@ -64,6 +64,8 @@ public sealed class QuotaTests
         await using var host = await PalisadeHost.StartAsync();
         var client = host.ClientWithKey(await host.CreateKeyAsync(limits: Limit(QuotaFamily.Check, 37)));
         var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => client.GetAsync("/v1/key/check/45.33.32.156")));
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests,
+            $"{(int)r.StatusCode}: {r.Content.ReadAsStringAsync().Result}"));
         Assert.Equal(37, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(163, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
     }

@@ -66,6 +66,8 @@ public sealed class PalisadeProcess : IDisposable
         {
             if (process.HasExited)
             {
+                // Waiting again lets the asynchronous readers deliver the last lines (the reason it stopped).
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException("palisade serve exited early:\n" + server.Output);
             }
 

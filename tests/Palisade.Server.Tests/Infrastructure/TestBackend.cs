@@ -14,7 +14,11 @@ public static class TestBackend
 {
     public static string? PostgresAdmin { get; } = Environment.GetEnvironmentVariable("PALISADE_TEST_POSTGRES");
 
-    public static string? Redis { get; } = Environment.GetEnvironmentVariable("PALISADE_TEST_REDIS");
+    /// <summary>The Redis configuration string, with timeouts long enough for a loaded CI machine (the product's 2 s
+    /// default answers 503 there when the test process is starved, which is not what these tests are about).</summary>
+    public static string? Redis { get; } = Environment.GetEnvironmentVariable("PALISADE_TEST_REDIS") is { Length: > 0 } redis
+        ? redis + ",connectTimeout=15000,syncTimeout=15000,asyncTimeout=15000"
+        : null;
 
     public static bool IsPostgres => !string.IsNullOrEmpty(PostgresAdmin);
 
@@ -41,7 +45,8 @@ public static class TestBackend
             }
         }
 
-        return new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name }.ToString();
+        // A long connect timeout (the product's default is 3 s): on a loaded CI machine opening a backend can take longer.
+        return new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name, Timeout = 30 }.ToString();
     }
 
     /// <summary>Makes the store unreachable until the returned handle is disposed.</summary>
