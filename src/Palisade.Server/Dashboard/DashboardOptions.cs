@@ -18,6 +18,7 @@ public enum DashboardSignUpMode
 /// <summary>Configuration section <c>Palisade:Dashboard</c>, validated at start.</summary>
 public sealed class DashboardOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string Section = "Palisade:Dashboard";
 
     /// <summary>"closed" (default), "invite" or "open"; "open" needs Palisade:Smtp:Host and <see cref="PublicUrl"/>.</summary>
@@ -53,8 +54,10 @@ public sealed class DashboardOptions
     /// <summary>Address pages (<c>/dashboard/ip/…</c>) one account may view per UTC day.</summary>
     public int IpLookupsPerDay { get; set; } = 200;
 
+    /// <summary>The sign-up mode <see cref="SignUp"/> names (closed when it names none).</summary>
     public DashboardSignUpMode Mode => Enum.TryParse<DashboardSignUpMode>(SignUp, ignoreCase: true, out var mode) ? mode : DashboardSignUpMode.Closed;
 
+    /// <summary>Whether anyone may create an account (by invitation or openly).</summary>
     public bool SignUpOpen => Mode != DashboardSignUpMode.Closed;
 
     /// <summary>Problems with these settings (each names its setting); empty when they are usable.</summary>
