@@ -38,7 +38,6 @@ public static class IpSwampApi
             .Produces<IpSwampCheckResponse>();
         api.MapPost("/checkIP/bulk", CheckBulk).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.BulkCheck))
             .WithName("IpSwampCheckBulk").WithSummary("IPSwamp bulk check: up to 100 addresses.")
-            .Accepts<IpSwampBulkRequest>("application/json")
             .Produces<IpSwampBulkResponse>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/checkSubnet", CheckSubnet).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
             .WithName("IpSwampCheckSubnet").WithSummary("IPSwamp checkSubnet: the reported addresses of a network (subnet).")

@@ -38,10 +38,10 @@ public static class IpSwampHoneypotApi
             .Produces<IpSwampStatusResponse>();
         api.MapPost("/honeypot/heartbeat", Heartbeat).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
             .WithName("IpSwampHoneypotHeartbeat").WithSummary("IPSwamp honeypot heartbeat: the honeypot is alive.")
-            .Accepts<IpSwampHoneypotHeartbeat>("application/json").Produces<IpSwampStatusResponse>();
+            .Produces<IpSwampStatusResponse>();
         api.MapPost("/honeypot/report-ip", ReportIp).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
             .WithName("IpSwampHoneypotReport").WithSummary("IPSwamp honeypot report: report an attacking address (ip_address, attack_type).")
-            .Accepts<IpSwampHoneypotReport>("application/json").Produces<IpSwampReportResponse>();
+            .Produces<IpSwampReportResponse>();
         api.MapGet("/get", Get).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
             .WithName("IpSwampGet").WithSummary("IPSwamp honeypot lookup: attacks seen from an address (ip).")
             .Produces<IpSwampGetResponse>();

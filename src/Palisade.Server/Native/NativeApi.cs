@@ -32,7 +32,6 @@ public static class NativeApi
             .Produces<NativeCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest);
         api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
             .WithName("NativeReport").WithSummary("Report one address; a repeat within the duplicate window answers status \"duplicate\".")
-            .Accepts<NativeReportRequest>("application/json")
             .Produces<NativeReportResponse>().Produces<NativeReportResponse>(StatusCodes.Status400BadRequest)
             .Produces<NativeReportResponse>(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/status", Status).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
