@@ -8,33 +8,21 @@
 # Usage: bench/bulk/run.sh [runs]     (default 9 runs after 2 warm-up runs; PALISADE_DLL to use another build,
 #        BENCH_PAUSE seconds between runs, default 3)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
 
 runs="${1:-9}"
 warmup=2
-dll="${PALISADE_DLL:-src/Palisade.Cli/bin/Release/net10.0/palisade.dll}"
-if [ -z "${PALISADE_DLL:-}" ]; then
-  dotnet build src/Palisade.Cli -c Release -v quiet -nologo 2>&1 | tail -n 2
-fi
-
-work=$(mktemp -d /tmp/palisade-bench-bulk.XXXXXX)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+bench_work bulk
+bench_cli
+work="$WORK"
+port=$(free_port)
 url="http://127.0.0.1:$port"
-key=$(dotnet "$dll" keys create --data "$work/data" --tier enterprise --name bench)
-Logging__LogLevel__Default=Warning dotnet "$dll" serve --urls "$url" --data "$work/data" >"$work/server.log" 2>&1 &
+key=$("${PALISADE[@]}" keys create --data "$work/data" --tier enterprise --name bench)
+"${PALISADE[@]}" serve --urls "$url" --data "$work/data" >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 300); do
-  curl -sf "$url/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -sf "$url/healthz" >/dev/null || { echo "server did not start:"; cat "$work/server.log"; exit 1; }
+BENCH_PIDS+=("$server_pid")
+wait_healthy "$url" "$server_pid" "$work/server.log"
 
 # One CSV per run, each with its own 10,000 public addresses (11.<run>.x.y), so no row is a duplicate.
 make_csv() {
@@ -50,10 +38,11 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 total=$((warmup + runs))
 ms() { awk -v t="$1" 'BEGIN { printf "%.1f", t * 1000 }'; }
-# CPU time the server process spent (user + system summed over its threads' /proc/PID/task/*/stat, clock ticks, converted to ns): what
-# the request cost, independent of how busy the rest of the machine is (10 ms resolution per reading).
+# CPU time the server process spent (user + system from /proc/PID/stat, which keeps the time of threads that have
+# ended; clock ticks, converted to ns): what the request cost, independent of how busy the rest of the machine is
+# (10 ms resolution per reading).
 tick_ns=$((1000000000 / $(getconf CLK_TCK)))
-cpu_ns() { cat /proc/"$server_pid"/task/*/stat 2>/dev/null | sed 's/^.*) //' | awk -v tick="$tick_ns" '{ s += $12 + $13 } END { printf "%.0f", s * tick }'; }
+cpu_ns() { awk -v tick="$tick_ns" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * tick }' "/proc/$server_pid/stat"; }
 cpu_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
 report_times=(); first_check_times=(); scored_times=(); check_times=()
 report_cpu=(); first_check_cpu=(); check_cpu=()

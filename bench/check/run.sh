@@ -8,7 +8,7 @@
 #   ROUNDS=3 DURATION=20 bench/check/run.sh
 #   BACKEND=postgres bench/check/run.sh     # the same against a PostgreSQL + Redis node (scripts/test-services.sh)
 #
-# Publishes the CLI, creates a data folder and an enterprise key (with a finite check quota, so every lookup is
+# Builds the CLI, creates a data folder and an enterprise key (with a finite check quota, so every lookup is
 # counted against a limit), starts `palisade serve` pinned to core 0, loads the reports over HTTP (bulk-report
 # bodies written by reports.awk), captures the check answers of 20 sampled addresses (half reported, half not) and
 # starts the anchor on the same core serving those answers in turn; then runs wrk pinned to core 1 against the check
@@ -18,7 +18,7 @@
 # each address) is printed apart. Needs: dotnet, wrk, taskset, curl, awk, ss (iproute2).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/../lib.sh"
 COUNT=${COUNT:-100000}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
@@ -28,72 +28,28 @@ SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 HERE="$ROOT/bench/check"
 BACKEND=${BACKEND:-sqlite}
-STORE_ARGS=()
-SERVE_ARGS=()
-PG="Host=127.0.0.1;Port=${PALISADE_TEST_PG_PORT:-55432};Username=postgres"
 
 for tool in dotnet wrk taskset curl awk ss; do
   command -v "$tool" >/dev/null || { echo "bench/check: '$tool' is required (wrk: apt-get install wrk)" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-check.XXXXXX")
-SERVER_PID=""
-ANCHOR_PID=""
 LOG_ENV=()
 if [[ -n "${LOGLEVEL:-}" ]]; then LOG_ENV=(PALISADE_Logging__LogLevel__Default="$LOGLEVEL"); fi
-cleanup() {
-  for pid in "$SERVER_PID" "$ANCHOR_PID"; do
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
-  if [[ -z "${KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
-  if [[ -n "${BENCH_DB:-}" ]]; then
-    psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null 2>&1 || true
-  fi
-}
-trap cleanup EXIT
-
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
-  done
-}
-
-log "publishing the CLI to $WORK/out"
-dotnet publish "$ROOT/src/Palisade.Cli" -c Release -o "$WORK/out" --nologo -v quiet >"$WORK/publish.log" 2>&1 ||
-  { cat "$WORK/publish.log" >&2; exit 1; }
-PALISADE="$WORK/out/palisade"
+bench_work check
+bench_cli
 DATA="$WORK/data"
 mkdir -p "$DATA"
-if [[ "$BACKEND" == postgres ]]; then
-  # A fresh database on the throw-away PostgreSQL, Redis beside it; counters and notifications go through Redis.
-  "$ROOT/scripts/test-services.sh" start
-  BENCH_DB="bench_$(date +%s)"
-  psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
-  STORE_ARGS=(--postgres "$PG;Database=$BENCH_DB")
-  SERVE_ARGS=(--redis "127.0.0.1:${PALISADE_TEST_REDIS_PORT:-56379}")
-  export PALISADE_Palisade__RedisKeyPrefix="bench:$BENCH_DB:"
-fi
-KEY=$("$PALISADE" keys create --data "$DATA" "${STORE_ARGS[@]}" --tier enterprise --name bench-check --limit check=1000000000)
+bench_backend check
+KEY=$("${PALISADE[@]}" keys create --data "$DATA" "${STORE_ARGS[@]}" --tier enterprise --name bench-check --limit check=1000000000)
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 
 log "starting palisade serve on $BASE (core $SERVER_CPU)"
 env "${LOG_ENV[@]}" \
-  taskset -c "$SERVER_CPU" "$PALISADE" serve --urls "$BASE" --data "$DATA" "${STORE_ARGS[@]}" "${SERVE_ARGS[@]}" >"$WORK/server.log" 2>&1 &
+  taskset -c "$SERVER_CPU" "${PALISADE[@]}" serve --urls "$BASE" --data "$DATA" "${STORE_ARGS[@]}" "${SERVE_ARGS[@]}" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 200); do
-  curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fs "$BASE/healthz" >/dev/null || { echo "server did not become healthy" >&2; cat "$WORK/server.log" >&2; exit 1; }
+BENCH_PIDS+=("$SERVER_PID")
+wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
 
 addresses() { curl -fs "$BASE/healthz" | sed -n 's/.*"addresses":\([0-9]*\).*/\1/p'; }
 
@@ -133,6 +89,7 @@ ANCHOR_PORT=$(free_port)
 ANCHOR="http://127.0.0.1:$ANCHOR_PORT"
 env "${LOG_ENV[@]}" taskset -c "$SERVER_CPU" dotnet "$WORK/anchor/Palisade.Bench.Anchor.dll" --urls "$ANCHOR" --answers "$WORK/answers" >"$WORK/anchor.log" 2>&1 &
 ANCHOR_PID=$!
+BENCH_PIDS+=("$ANCHOR_PID")
 for _ in $(seq 1 200); do
   curl -fs "$ANCHOR/bare" -o /dev/null 2>&1 && break
   sleep 0.1

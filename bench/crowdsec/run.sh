@@ -14,7 +14,7 @@
 # anchor printed is the figure measured with it in issue 15 (41 lookups/s with 100,000 bans; stream 7x slower).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/../lib.sh"
 HERE="$ROOT/bench/crowdsec"
 COUNT=${COUNT:-100000}
 ROUNDS=${ROUNDS:-2}
@@ -23,35 +23,21 @@ CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 LAPI_LOOKUPS_PER_S=41
-DLL=${PALISADE_DLL:-$ROOT/src/Palisade.Cli/bin/Release/net10.0/palisade.dll}
 for tool in dotnet wrk taskset curl awk; do
   command -v "$tool" >/dev/null || { echo "bench/crowdsec: '$tool' is required" >&2; exit 2; }
 done
-if [[ -z "${PALISADE_DLL:-}" ]]; then
-  dotnet build "$ROOT/src/Palisade.Cli" -c Release -v quiet -nologo >/dev/null
-fi
+bench_work crowdsec
+bench_cli
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-crowdsec.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-
-SENSOR=$(dotnet "$DLL" keys create --data "$WORK/data" --tier honeypot --name bench-sensor)
-BOUNCER=$(dotnet "$DLL" keys create --data "$WORK/data" --tier professional --name bench-bouncer --limit check=1000000000 --limit blacklist=1000000000)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+SENSOR=$("${PALISADE[@]}" keys create --data "$WORK/data" --tier honeypot --name bench-sensor)
+BOUNCER=$("${PALISADE[@]}" keys create --data "$WORK/data" --tier professional --name bench-bouncer --limit check=1000000000 --limit blacklist=1000000000)
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 log "starting palisade serve on $BASE (core $SERVER_CPU, default configuration)"
-taskset -c "$SERVER_CPU" dotnet "$DLL" serve --urls "$BASE" --data "$WORK/data" >"$WORK/server.log" 2>&1 &
+taskset -c "$SERVER_CPU" "${PALISADE[@]}" serve --urls "$BASE" --data "$WORK/data" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 300); do
-  curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+BENCH_PIDS+=("$SERVER_PID")
+wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
 
 log "loading $COUNT banned addresses (bulk-report, 10,000 per upload)"
 for ((from = 0; from < COUNT; from += 10000)); do
@@ -117,7 +103,7 @@ done
 
 rps=$(awk '{print $1}' "$WORK/live.txt" | median)
 echo
-echo "CrowdSec LAPI benchmark ($DLL): $decisions decisions; server on core $SERVER_CPU, clients on core $CLIENT_CPU"
+echo "CrowdSec LAPI benchmark (${PALISADE[*]}): $decisions decisions; server on core $SERVER_CPU, clients on core $CLIENT_CPU"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo "live  GET /v1/decisions?ip=  ($CONNECTIONS connections, $ROUNDS x ${DURATION}s, median): $rps req/s, p99 $(awk '{print $2}' "$WORK/live.txt" | median) ms," \
   "$(awk '{ e += $3 } END { print e + 0 }' "$WORK/live.txt") non-2xx, $(awk '{print $4}' "$WORK/live.txt" | median) us server CPU per lookup"

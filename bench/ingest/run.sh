@@ -14,7 +14,7 @@
 # exports it) how many reports shared one store transaction. Needs: dotnet, wrk, taskset, curl, awk.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/../lib.sh"
 HERE="$ROOT/bench/ingest"
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-10}
@@ -22,49 +22,21 @@ WARMUP=${WARMUP:-5}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 BACKEND=${BACKEND:-sqlite}
-DLL=${PALISADE_DLL:-$ROOT/src/Palisade.Cli/bin/Release/net10.0/palisade.dll}
 for tool in dotnet wrk taskset curl awk; do
   command -v "$tool" >/dev/null || { echo "bench/ingest: '$tool' is required" >&2; exit 2; }
 done
-if [[ -z "${PALISADE_DLL:-}" ]]; then
-  dotnet build "$ROOT/src/Palisade.Cli" -c Release -v quiet -nologo >/dev/null
-fi
+bench_work ingest
+bench_cli
+bench_backend ingest
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-ingest.XXXXXX")
-SERVER_PID=""
-BENCH_DB=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [[ -n "$BENCH_DB" ]]; then
-    psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null 2>&1 || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-
-STORE_ARGS=()
-SERVE_ARGS=()
-if [[ "$BACKEND" == postgres ]]; then
-  BENCH_DB="bench_ingest_$(date +%s)"
-  psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "CREATE DATABASE $BENCH_DB" >/dev/null
-  STORE_ARGS=(--postgres "Host=127.0.0.1;Port=${PALISADE_TEST_PG_PORT:-55432};Username=postgres;Database=$BENCH_DB")
-  SERVE_ARGS=(--redis "127.0.0.1:${PALISADE_TEST_REDIS_PORT:-56379}")
-  export PALISADE_Palisade__RedisKeyPrefix="bench:$BENCH_DB:"
-fi
-
-KEY=$(dotnet "$DLL" keys create --data "$WORK/data" "${STORE_ARGS[@]}" --tier enterprise --name bench-ingest --limit report=1000000000)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+KEY=$("${PALISADE[@]}" keys create --data "$WORK/data" "${STORE_ARGS[@]}" --tier enterprise --name bench-ingest --limit report=1000000000)
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 log "starting palisade serve on $BASE (core $SERVER_CPU, default configuration, $BACKEND)"
-taskset -c "$SERVER_CPU" dotnet "$DLL" serve --urls "$BASE" --data "$WORK/data" "${STORE_ARGS[@]}" "${SERVE_ARGS[@]}" >"$WORK/server.log" 2>&1 &
+taskset -c "$SERVER_CPU" "${PALISADE[@]}" serve --urls "$BASE" --data "$WORK/data" "${STORE_ARGS[@]}" "${SERVE_ARGS[@]}" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 300); do
-  curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fs "$BASE/healthz" >/dev/null || { echo "server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+BENCH_PIDS+=("$SERVER_PID")
+wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
 
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat"; }
 CLK_TCK=$(getconf CLK_TCK)
@@ -105,7 +77,7 @@ done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
-echo "Ingest benchmark ($BACKEND, $DLL): single POST /v1/key/report, new address per request, ${ROUNDS} rounds of ${DURATION}s, medians"
+echo "Ingest benchmark ($BACKEND, ${PALISADE[*]}): single POST /v1/key/report, new address per request, ${ROUNDS} rounds of ${DURATION}s, medians"
 echo "machine: $(nproc) cores; server on core $SERVER_CPU, wrk on core $CLIENT_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-12s %12s %10s %10s %16s %16s\n' connections requests/s "p99 ms" errors "CPU us/report" "reports/commit"
 for connections in 16 64; do

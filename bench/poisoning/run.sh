@@ -4,7 +4,7 @@
 #
 #   bench/poisoning/run.sh
 #
-# Publishes the CLI (as bench/check does), starts `palisade serve` on a fresh data folder with dashboard sign-up by
+# Builds the CLI (as bench/check does), starts `palisade serve` on a fresh data folder with dashboard sign-up by
 # invitation (open sign-up allows 3 accounts per network and hour and needs SMTP; invitations let the attack make all
 # its accounts, the worst case for the score), then, all from this one machine (one network):
 #   1. one account, 20 keys made in the dashboard, 8 exploited_host reports per key on 45.77.1.2;
@@ -17,60 +17,36 @@
 # first seen less than 48 hours ago, so a run this short cannot show it.) Needs: dotnet, curl, sed, awk, ss.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/../lib.sh"
 FLOOD_SECONDS=${FLOOD_SECONDS:-10}
-for tool in dotnet curl sed awk ss; do
+for tool in dotnet curl sed awk; do
   command -v "$tool" >/dev/null || { echo "bench/poisoning: '$tool' is required" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-poisoning.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [[ -z "${KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
-}
-trap cleanup EXIT
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
-  done
-}
-
-log "publishing the CLI to $WORK/out"
-dotnet publish "$ROOT/src/Palisade.Cli" -c Release -o "$WORK/out" --nologo -v quiet >"$WORK/publish.log" 2>&1 ||
-  { cat "$WORK/publish.log" >&2; exit 1; }
-PALISADE="$WORK/out/palisade"
+bench_work poisoning
+bench_cli
 DATA="$WORK/data"
 mkdir -p "$DATA"
-READER=$("$PALISADE" keys create --data "$DATA" --tier enterprise --name bench-reader)
-SENSOR=$("$PALISADE" keys create --data "$DATA" --tier honeypot --name bench-sensor)
-FLOODER=$("$PALISADE" keys create --data "$DATA" --tier free --name bench-flooder)
+READER=$("${PALISADE[@]}" keys create --data "$DATA" --tier enterprise --name bench-reader)
+SENSOR=$("${PALISADE[@]}" keys create --data "$DATA" --tier honeypot --name bench-sensor)
+FLOODER=$("${PALISADE[@]}" keys create --data "$DATA" --tier free --name bench-flooder)
 PRIVATE=()
-for i in 1 2 3; do PRIVATE+=("$("$PALISADE" keys create --data "$DATA" --tier private --name "server-$i")"); done
+for i in 1 2 3; do PRIVATE+=("$("${PALISADE[@]}" keys create --data "$DATA" --tier private --name "server-$i")"); done
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 log "starting palisade serve on $BASE"
 PALISADE_Palisade__Dashboard__SignUp=invite PALISADE_Logging__LogLevel__Default=Warning \
-  "$PALISADE" serve --urls "$BASE" --data "$DATA" >"$WORK/server.log" 2>&1 &
+  "${PALISADE[@]}" serve --urls "$BASE" --data "$DATA" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 300); do
-  curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+BENCH_PIDS+=("$SERVER_PID")
+wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
 
 token() { sed -n 's/.*name="__antiforgery" value="\([^"]*\)".*/\1/p' | head -1 | sed 's/&#x2B;/+/g; s/&#x2F;/\//g; s/&#x3D;/=/g; s/&amp;/\&/g'; }
 # Signs up ($1 = e-mail) and creates $2 keys; prints one secret per line.
 account() {
   local jar="$WORK/jar.$RANDOM" t
   local link invite
-  link=$("$PALISADE" accounts invite --data "$DATA" | tail -1)
+  link=$("${PALISADE[@]}" accounts invite --data "$DATA" 2>/dev/null | tail -1)
   link="/dashboard/${link#*/dashboard/}"
   invite=${link#*invite=}
   t=$(curl -fs -c "$jar" -b "$jar" "$BASE$link" | token)
@@ -79,7 +55,8 @@ account() {
   for ((k = 1; k <= $2; k++)); do
     t=$(curl -fs -c "$jar" -b "$jar" "$BASE/dashboard" | token)
     curl -fs -o /dev/null -c "$jar" -b "$jar" --data-urlencode "__antiforgery=$t" --data-urlencode "name=$1 key $k" "$BASE/dashboard/keys"
-    curl -fs -c "$jar" -b "$jar" "$BASE/dashboard" | sed -n 's/.*id="new-key-secret">\(sk_[A-Za-z0-9_]*\)<.*/\1/p' | head -1
+    # The page has no final newline, which sed keeps: echo ends each secret's line.
+    echo "$(curl -fs -c "$jar" -b "$jar" "$BASE/dashboard" | sed -n 's/.*id="new-key-secret">\(sk_[A-Za-z0-9_]*\)<.*/\1/p' | head -1)"
   done
 }
 report() { curl -fs -o /dev/null -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \

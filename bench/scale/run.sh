@@ -11,35 +11,22 @@
 # database's size on disk, and each per address. Needs: dotnet, curl, awk, taskset.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/../lib.sh"
 COUNT=${1:-100000}
 SERVER_CPU=${SERVER_CPU:-0}
-DLL=${PALISADE_DLL:-$ROOT/src/Palisade.Cli/bin/Release/net10.0/palisade.dll}
-if [[ -z "${PALISADE_DLL:-}" ]]; then
-  dotnet build "$ROOT/src/Palisade.Cli" -c Release -v quiet -nologo >/dev/null
-fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-scale.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+bench_work scale
+bench_cli
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-KEY=$(dotnet "$DLL" keys create --data "$WORK/data" --tier enterprise --name bench-scale --limit report=1000000000 --limit check=1000000000)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+KEY=$("${PALISADE[@]}" keys create --data "$WORK/data" --tier enterprise --name bench-scale --limit report=1000000000 --limit check=1000000000)
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 start_server() {
-  taskset -c "$SERVER_CPU" dotnet "$DLL" serve --urls "$BASE" --data "$WORK/data" >>"$WORK/server.log" 2>&1 &
+  taskset -c "$SERVER_CPU" "${PALISADE[@]}" serve --urls "$BASE" --data "$WORK/data" >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
-  until curl -fs "$BASE/healthz" >/dev/null 2>&1; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-    sleep 0.05
-  done
+  BENCH_PIDS+=("$SERVER_PID")
+  wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
 }
 rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 check_loaded() { curl -fs -H "Authorization: Bearer $KEY" "$BASE/v1/key/check/45.0.0.1" | grep -q '"found":true'; }
@@ -73,7 +60,7 @@ db_bytes=$(du -cb "$WORK/data"/palisade.db* | tail -n1 | cut -f1)
 
 per() { awk -v v="$1" -v n="$COUNT" -v unit="$2" 'BEGIN { printf "%.0f %s", v / n, unit }'; }
 echo
-echo "Scale benchmark ($DLL): $COUNT addresses, one report each, SQLite, default configuration"
+echo "Scale benchmark (${PALISADE[*]}): $COUNT addresses, one report each, SQLite, default configuration"
 echo "machine: $(nproc) cores; server on core $SERVER_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load through bulk-report:       ${load_s} s ($(awk -v s="$load_s" -v n="$COUNT" 'BEGIN { printf "%.0f", n / s }') reports/s)"
 echo "RSS after loading (+5 s):       ${rss_loaded} MB = $(per $((rss_loaded * 1048576)) "B per address")"

@@ -213,6 +213,12 @@ internal static class PostgresMigrations
         """
         ALTER TABLE dashboard_users ADD COLUMN signup_network text NULL;
         """,
+        // E-mail intelligence (GET /v1/key/email/{email}): a report's structured e-mail address, normalised; it is
+        // deleted with its report by retention and withdrawal.
+        """
+        ALTER TABLE reports ADD COLUMN email text NULL;
+        CREATE INDEX reports_by_email ON reports (email) WHERE email IS NOT NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

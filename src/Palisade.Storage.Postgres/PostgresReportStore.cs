@@ -166,6 +166,7 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         await copy.WriteAsync((int)r.Source, NpgsqlDbType.Integer, cancellationToken);
         await WriteNullableAsync(copy, r.Dialect, NpgsqlDbType.Text, cancellationToken);
         await WriteNullableAsync(copy, r.DialectCategories is null ? null : IdListCodec.Encode(r.DialectCategories), NpgsqlDbType.Text, cancellationToken);
+        await WriteNullableAsync(copy, r.Email, NpgsqlDbType.Text, cancellationToken);
     }
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken)

@@ -209,6 +209,12 @@ internal static class SqliteMigrations
         """
         ALTER TABLE dashboard_users ADD COLUMN signup_network TEXT NULL;
         """,
+        // E-mail intelligence (GET /v1/key/email/{email}): a report's structured e-mail address, normalised; it is
+        // deleted with its report by retention and withdrawal.
+        """
+        ALTER TABLE reports ADD COLUMN email TEXT NULL;
+        CREATE INDEX reports_by_email ON reports (email) WHERE email IS NOT NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -20,11 +20,11 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
             insert.Transaction = transaction;
             insert.CommandText =
                 """
-                INSERT INTO reports (address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories)
-                VALUES ($address, $key, $kind, $trust, $categories, $protocol, $port, $username, $comment, $reported, $received, $source, $dialect, $dialectCategories)
+                INSERT INTO reports (address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories, email)
+                VALUES ($address, $key, $kind, $trust, $categories, $protocol, $port, $username, $comment, $reported, $received, $source, $dialect, $dialectCategories, $email)
                 RETURNING id
                 """;
-            string[] names = ["$address", "$key", "$kind", "$trust", "$categories", "$protocol", "$port", "$username", "$comment", "$reported", "$received", "$source", "$dialect", "$dialectCategories"];
+            string[] names = ["$address", "$key", "$kind", "$trust", "$categories", "$protocol", "$port", "$username", "$comment", "$reported", "$received", "$source", "$dialect", "$dialectCategories", "$email"];
             var parameters = names.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
             insert.Prepare();
             for (var i = 0; i < reports.Count; i++)
@@ -44,6 +44,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
                 parameters[11].Value = (int)r.Source;
                 parameters[12].Value = (object?)r.Dialect ?? DBNull.Value;
                 parameters[13].Value = r.DialectCategories is null ? DBNull.Value : IdListCodec.Encode(r.DialectCategories);
+                parameters[14].Value = (object?)r.Email ?? DBNull.Value;
                 var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
                 stored[i] = r with { Id = id };
             }

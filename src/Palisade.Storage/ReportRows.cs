@@ -8,7 +8,7 @@ namespace Palisade.Storage;
 /// <summary>The reports table's columns, in the order every engine selects them, and how a row becomes a report.</summary>
 public static class ReportRows
 {
-    public const string Columns = "id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories";
+    public const string Columns = "id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories, email";
 
     public static StoredReport Read(DbDataReader reader) => new(
         reader.GetInt64(0),
@@ -25,7 +25,8 @@ public static class ReportRows
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
         (ReportSource)reader.GetInt32(12),
         reader.IsDBNull(13) ? null : reader.GetString(13),
-        reader.IsDBNull(14) ? null : IdListCodec.Decode(reader.GetString(14)));
+        reader.IsDBNull(14) ? null : IdListCodec.Decode(reader.GetString(14)),
+        reader.IsDBNull(15) ? null : reader.GetString(15));
 
     /// <summary>Runs a query selecting <see cref="Columns"/> and returns every report.</summary>
     public static async Task<IReadOnlyList<StoredReport>> ReadAllAsync(DbCommand query, CancellationToken cancellationToken)

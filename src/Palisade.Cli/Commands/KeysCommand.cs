@@ -133,11 +133,7 @@ internal static class KeysCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
-            var given = parse.GetValue(target)!;
-            var hash = ApiKeySecrets.Hash(given);
-            var keys = await installation.Keys.ListAsync(cancellationToken);
-            var key = keys.FirstOrDefault(k => ApiKeySecrets.HashesEqual(k.Hash, hash)) ?? keys.FirstOrDefault(k => k.Name == given);
-            if (key is null)
+            if (await FindKeyAsync(installation, parse.GetValue(target)!, cancellationToken) is not { } key)
             {
                 await Console.Error.WriteLineAsync("No key with that value or name.");
                 return 1;
@@ -154,6 +150,14 @@ internal static class KeysCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The key given by its secret (compared as a hash) or by its name.</summary>
+    private static async Task<ApiKey?> FindKeyAsync(LocalInstallation installation, string given, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeySecrets.Hash(given);
+        var keys = await installation.Keys.ListAsync(cancellationToken);
+        return keys.FirstOrDefault(k => ApiKeySecrets.HashesEqual(k.Hash, hash)) ?? keys.FirstOrDefault(k => k.Name == given);
     }
 
     private static Command SetReporter()
@@ -175,11 +179,7 @@ internal static class KeysCommand
             }
 
             var installation = await LocalInstallation.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
-            var given = parse.GetValue(target)!;
-            var hash = ApiKeySecrets.Hash(given);
-            var keys = await installation.Keys.ListAsync(cancellationToken);
-            var key = keys.FirstOrDefault(k => ApiKeySecrets.HashesEqual(k.Hash, hash)) ?? keys.FirstOrDefault(k => k.Name == given);
-            if (key is null)
+            if (await FindKeyAsync(installation, parse.GetValue(target)!, cancellationToken) is not { } key)
             {
                 await Console.Error.WriteLineAsync("No key with that value or name.");
                 return 1;

@@ -64,10 +64,10 @@ public sealed partial class AlertMatcher
 
     /// <summary>
     /// Alerts watching this report: <paramref name="address"/> is the engine's canonical text; <paramref name="rawComment"/>
-    /// is the comment as submitted, before e-mail addresses were scrubbed from it (it is read here, never kept).
-    /// Each alert appears once.
+    /// is the comment as submitted, before e-mail addresses were scrubbed from it (it is read here, never kept);
+    /// <paramref name="email"/> is the report's structured (normalised) e-mail address. Each alert appears once.
     /// </summary>
-    public IReadOnlyList<Alert> Match(string address, string? username, string? rawComment)
+    public IReadOnlyList<Alert> Match(string address, string? username, string? rawComment, string? email = null)
     {
         if (Count == 0)
         {
@@ -98,6 +98,11 @@ public sealed partial class AlertMatcher
         if (username is not null && _byUsername.TryGetValue(username, out var byUser))
         {
             AddAll(ref found, byUser);
+        }
+
+        if (email is not null && _byEmail.TryGetValue(email, out var byStructured))
+        {
+            AddAll(ref found, byStructured);
         }
 
         if (rawComment is not null && _byEmail.Count > 0)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Palisade.Core.Addresses;
+using Palisade.Core.Alerts;
 using Palisade.Core.Categories;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
@@ -469,6 +470,13 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             return (null, address.Text, $"Username is longer than {ReportLimits.MaxUsernameLength} characters.");
         }
 
+        string? email = null;
+        if (!string.IsNullOrWhiteSpace(submission.Email) && !AlertTargets.TryNormalizeEmail(submission.Email.Trim(), out email))
+        {
+            // The address itself is not echoed: it is personal data, and error texts can end up in a client's logs.
+            return (null, address.Text, $"Email is not an e-mail address (name@example.org, at most {AlertTargets.MaxEmailLength} characters).");
+        }
+
         var at = submission.Timestamp?.ToUniversalTime() ?? now;
         if (at > now + ReportLimits.FutureSkew)
         {
@@ -484,7 +492,7 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             _acceptedByKey.GetValueOrDefault(reporter.Key.Id));
         var comment = CommentScrubber.Scrub(submission.Comment, submission.ReporterAddress);
         var report = new StoredReport(0, address.Text, reporter.Key.Id, reporter.Tier.ReporterKind, trust, [.. submission.Categories.Distinct()],
-            protocol, submission.Port, username, comment, at, now, submission.Source, submission.Dialect, submission.DialectCategories);
+            protocol, submission.Port, username, comment, at, now, submission.Source, submission.Dialect, submission.DialectCategories, email);
         return (report, address.Text, null);
     }
 

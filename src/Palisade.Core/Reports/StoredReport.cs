@@ -2,7 +2,8 @@ using Palisade.Core.Scoring;
 
 namespace Palisade.Core.Reports;
 
-/// <summary>A report as stored: validated, scrubbed, with the reporter's kind and trust at the time it was accepted.</summary>
+/// <summary>A report as stored: validated, scrubbed, with the reporter's kind and trust at the time it was accepted.
+/// <see cref="Email"/> is normalised (trimmed, lower-case) and personal data: it lives as long as the report.</summary>
 public sealed record StoredReport(
     long Id,
     string Address,
@@ -18,4 +19,5 @@ public sealed record StoredReport(
     DateTimeOffset ReceivedAt,
     ReportSource Source,
     string? Dialect,
-    IReadOnlyList<int>? DialectCategories);
+    IReadOnlyList<int>? DialectCategories,
+    string? Email = null);

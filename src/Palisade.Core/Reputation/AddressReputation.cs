@@ -42,7 +42,7 @@ public sealed class AddressReputation(string address)
         foreach (var category in report.Categories)
         {
             Facts.Add(new ReportFact(report.Id, report.KeyId, report.Kind, report.Trust, category, report.Protocol, report.Port,
-                report.Username, report.ReportedAt, report.Source));
+                report.Username, report.ReportedAt, report.Source, report.Email));
         }
 
         TotalReports++;

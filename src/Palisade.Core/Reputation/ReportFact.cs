@@ -13,7 +13,8 @@ public readonly record struct ReportFact(
     int? Port,
     string? Username,
     DateTimeOffset At,
-    ReportSource Source)
+    ReportSource Source,
+    string? Email = null)
 {
     public Evidence ToEvidence() => new(KeyId, Kind, Trust, CategoryId, Protocol, At, Source);
 }

@@ -19,6 +19,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     private readonly ConcurrentDictionary<string, AddressReputation> _addresses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UsernameCell> _usernames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, EmailCell> _emails = new(StringComparer.Ordinal);
 
     // IPv6 addresses by /64 (the roll-up): members are pruned lazily, when an address is gone from _addresses.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _prefixes = new(StringComparer.Ordinal);
@@ -30,7 +31,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// then costs one computation per change instead of one per check; decay over this span is negligible.</summary>
     public static readonly TimeSpan PrefixRollupReuse = TimeSpan.FromSeconds(30);
 
-    private sealed record PrefixRollup(long Version, DateTimeOffset At, WhitelistEntry? Whitelist, PrefixReputation? Value);
+    // A roll-up stays valid while its own /64 gets no report, no purge runs and no trust input changes (reports
+    // elsewhere do not count: under a steady report stream a global version would recompute it on every check).
+    private sealed record PrefixRollup((long Changes, long Purges, long Inputs) Version, DateTimeOffset At, WhitelistEntry? Whitelist,
+        PrefixReputation? Value);
+
+    private readonly ConcurrentDictionary<string, long> _prefixChanges = new(StringComparer.Ordinal);
+    private long _purges;
+    private long _prefixRollupsComputed;
 
     private readonly ConcurrentDictionary<string, PrefixRollup> _prefixRollups = new(StringComparer.Ordinal);
 
@@ -39,6 +47,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         public readonly Lock Gate = new();
         public long Sessions;
         public readonly Dictionary<string, long> Protocols = new(StringComparer.Ordinal);
+        public DateTimeOffset First = DateTimeOffset.MaxValue;
+        public DateTimeOffset Last = DateTimeOffset.MinValue;
+    }
+
+    private sealed class EmailCell
+    {
+        public readonly Lock Gate = new();
+        public long Messages;
         public DateTimeOffset First = DateTimeOffset.MaxValue;
         public DateTimeOffset Last = DateTimeOffset.MinValue;
     }
@@ -80,9 +96,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public void Apply(StoredReport report)
     {
         var entry = _addresses.GetOrAdd(report.Address, static a => new AddressReputation(a));
-        if (entry.Facts.Count == 0 && Prefix64Of(report.Address) is { } prefix)
+        if (Prefix64Of(report.Address) is { } prefix)
         {
-            _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(report.Address, 0);
+            if (entry.Facts.Count == 0)
+            {
+                _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(report.Address, 0);
+            }
+
+            _prefixChanges.AddOrUpdate(prefix, 1, static (_, v) => v + 1);
         }
 
         lock (entry.Gate)
@@ -112,6 +133,22 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 }
             }
         }
+
+        if (report.Email is { Length: > 0 } email)
+        {
+            CountEmail(email, report.ReportedAt);
+        }
+    }
+
+    private void CountEmail(string email, DateTimeOffset at)
+    {
+        var cell = _emails.GetOrAdd(email, static _ => new EmailCell());
+        lock (cell.Gate)
+        {
+            cell.Messages++;
+            cell.First = at < cell.First ? at : cell.First;
+            cell.Last = at > cell.Last ? at : cell.Last;
+        }
     }
 
     /// <summary>Applies a report another node stored, unless it is already here (notifications and syncs may overlap).</summary>
@@ -139,6 +176,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     public void Reload(string address, IReadOnlyList<StoredReport> reports)
     {
         NoteWithdrawals(address, reports);
+        var identitiesWithdrawn = WithdrawsIdentities(address, reports);
         if (reports.Count == 0)
         {
             _addresses.TryRemove(address, out _);
@@ -158,7 +196,34 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
         }
 
+        if (identitiesWithdrawn)
+        {
+            // A withdrawn report's username and e-mail address stop being answered with it (the e-mail is personal data).
+            RebuildIdentities();
+        }
+
+        if (Prefix64Of(address) is { } changed)
+        {
+            _prefixChanges.AddOrUpdate(changed, 1, static (_, v) => v + 1);
+        }
+
         Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>Whether reports of the address that carry a username or e-mail address are missing from <paramref name="remaining"/>
+    /// (only then the username and e-mail views need a rebuild, which reads every fact).</summary>
+    private bool WithdrawsIdentities(string address, IReadOnlyList<StoredReport> remaining)
+    {
+        if (!_addresses.TryGetValue(address, out var old))
+        {
+            return false;
+        }
+
+        var kept = new HashSet<long>(remaining.Select(r => r.Id));
+        lock (old.Gate)
+        {
+            return old.Facts.Exists(f => (f.Username is not null || f.Email is not null) && !kept.Contains(f.ReportId));
+        }
     }
 
     /// <summary>Reports of the address that are gone from <paramref name="remaining"/> were withdrawn by their reporters:
@@ -188,7 +253,12 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
 
-    /// <summary>The roll-up of the /64 an IPv6 address belongs to, or null (IPv4, or no reports in that /64).</summary>
+    /// <summary>How many /64 roll-ups were computed rather than reused (how well the reuse works).</summary>
+    public long PrefixRollupsComputed => Interlocked.Read(ref _prefixRollupsComputed);
+
+    /// <summary>The roll-up of the /64 an IPv6 address belongs to, or null (IPv4, or no reports in that /64). Its work is
+    /// bounded twice: at most <see cref="PrefixMembersRead"/> members are read, and the result is reused for
+    /// <see cref="PrefixRollupReuse"/> while nothing in that /64 (or a purge, or reporter trust) changes.</summary>
     public PrefixReputation? Prefix64(string address)
     {
         if (Prefix64Of(address) is not { } prefix || !_prefixes.TryGetValue(prefix, out var members))
@@ -197,7 +267,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var now = clock.UtcNow;
-        var version = Version;
+        var version = (_prefixChanges.GetValueOrDefault(prefix), Interlocked.Read(ref _purges), InputsVersion);
         var whitelisted = MatchWhitelist(address, now);
         if (_prefixRollups.TryGetValue(prefix, out var cached) && cached.Version == version && cached.Whitelist == whitelisted
             && now >= cached.At && now - cached.At < PrefixRollupReuse)
@@ -206,6 +276,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var rollup = ComputePrefix64(prefix, members, now, whitelisted);
+        Interlocked.Increment(ref _prefixRollupsComputed);
         if (_prefixRollups.Count > 100_000)
         {
             _prefixRollups.Clear();
@@ -540,6 +611,20 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
+    /// <summary>Reports naming this e-mail address (normalised: trimmed, lower-case), or null when no retained report does.</summary>
+    public EmailActivity? FindEmail(string email)
+    {
+        if (!_emails.TryGetValue(email, out var cell))
+        {
+            return null;
+        }
+
+        lock (cell.Gate)
+        {
+            return cell.Messages == 0 ? null : new EmailActivity(email, cell.Messages, cell.First, cell.Last);
+        }
+    }
+
     public UsernameActivity? FindUsername(string username)
     {
         if (!_usernames.TryGetValue(username, out var cell))
@@ -589,7 +674,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
         }
 
-        RebuildUsernames();
+        RebuildIdentities();
         foreach (var (prefix, members) in _prefixes)
         {
             foreach (var member in members.Keys)
@@ -603,12 +688,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             if (members.IsEmpty)
             {
                 _prefixes.TryRemove(prefix, out _);
+                _prefixChanges.TryRemove(prefix, out _);
             }
         }
 
         if (droppedFacts > 0 || droppedAddresses > 0)
         {
             Interlocked.Increment(ref _version);
+            Interlocked.Increment(ref _purges);
         }
 
         foreach (var entry in touched ?? [])
@@ -621,13 +708,21 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public ReputationOptions Options => options;
 
-    private void RebuildUsernames()
+    /// <summary>Recounts usernames and e-mail addresses from the retained facts (after a purge or a withdrawal dropped some).</summary>
+    private void RebuildIdentities()
     {
         _usernames.Clear();
+        _emails.Clear();
         foreach (var entry in _addresses.Values)
         {
             lock (entry.Gate)
             {
+                foreach (var group in entry.Facts.Where(f => f.Email is not null).GroupBy(f => f.ReportId))
+                {
+                    var fact = group.First();
+                    CountEmail(fact.Email!, fact.At);
+                }
+
                 foreach (var group in entry.Facts.Where(f => f.Username is not null).GroupBy(f => f.ReportId))
                 {
                     var fact = group.First();

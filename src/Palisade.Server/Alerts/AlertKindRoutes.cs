@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Palisade.Core.Alerts;
+using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Native;
 using Palisade.Server.Faces.Shared;
@@ -58,11 +59,14 @@ public sealed class AlertKindRoutes
 
     public Task<IResult> Get(string id, HttpContext http, IAlertStore store) => AlertsApi.GetAsync(id, http, store, this);
 
-    public Task<IResult> Create(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp, IClock clock)
-        => AlertsApi.CreateAsync(http, store, registry, webhooks, smtp, clock, this);
+    public Task<IResult> Create(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp,
+        IQuotaCounter quotas, IClock clock)
+        => AlertsApi.CreateAsync(http, store, registry, webhooks, smtp, quotas, clock, this);
 
-    public Task<IResult> Update(string id, HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp)
-        => AlertsApi.UpdateAsync(id, http, store, registry, webhooks, smtp, this);
+    public Task<IResult> Update(string id, HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp,
+        IQuotaCounter quotas, IClock clock)
+        => AlertsApi.UpdateAsync(id, http, store, registry, webhooks, smtp, quotas, clock, this);
 
-    public Task<IResult> Delete(string id, HttpContext http, IAlertStore store, AlertRegistry registry) => AlertsApi.DeleteAsync(id, http, store, registry, this);
+    public Task<IResult> Delete(string id, HttpContext http, IAlertStore store, AlertRegistry registry, IQuotaCounter quotas, IClock clock)
+        => AlertsApi.DeleteAsync(id, http, store, registry, quotas, clock, this);
 }

@@ -25,7 +25,7 @@ internal sealed partial class AlertReportObserver(AlertRegistry registry, IAlert
         foreach (var accepted in reports)
         {
             var report = accepted.Stored;
-            var alerts = matcher.Match(report.Address, report.Username, accepted.RawComment);
+            var alerts = matcher.Match(report.Address, report.Username, accepted.RawComment, report.Email);
             if (alerts.Count == 0)
             {
                 continue;

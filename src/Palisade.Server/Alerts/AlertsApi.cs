@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Palisade.Core.Alerts;
 using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
 using Palisade.Server.Faces.Shared;
@@ -66,14 +67,15 @@ public static class AlertsApi
     public static Task<IResult> Get(string id, HttpContext http, IAlertStore store) => GetAsync(id, http, store, null);
 
     public static Task<IResult> Create(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks, SmtpOptions smtp,
-        IClock clock)
-        => CreateAsync(http, store, registry, webhooks, smtp, clock, null);
+        IQuotaCounter quotas, IClock clock)
+        => CreateAsync(http, store, registry, webhooks, smtp, quotas, clock, null);
 
     public static Task<IResult> Update(string id, HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks,
-        SmtpOptions smtp)
-        => UpdateAsync(id, http, store, registry, webhooks, smtp, null);
+        SmtpOptions smtp, IQuotaCounter quotas, IClock clock)
+        => UpdateAsync(id, http, store, registry, webhooks, smtp, quotas, clock, null);
 
-    public static Task<IResult> Delete(string id, HttpContext http, IAlertStore store, AlertRegistry registry) => DeleteAsync(id, http, store, registry, null);
+    public static Task<IResult> Delete(string id, HttpContext http, IAlertStore store, AlertRegistry registry, IQuotaCounter quotas, IClock clock)
+        => DeleteAsync(id, http, store, registry, quotas, clock, null);
 
     // The handlers below serve both /v1/key/alerts (only = null) and one kind's path (only = that kind, whose alerts
     // alone are listed, found and deleted there; an alert of another kind answers 404 as an unknown id does).
@@ -97,7 +99,7 @@ public static class AlertsApi
     }
 
     internal static async Task<IResult> CreateAsync(HttpContext http, IAlertStore store, AlertRegistry registry, WebhookTargetPolicy webhooks,
-        SmtpOptions smtp, IClock clock, AlertKindRoutes? only)
+        SmtpOptions smtp, IQuotaCounter quotas, IClock clock, AlertKindRoutes? only)
     {
         var key = AccessContext.From(http).Key;
         var (request, problem) = await ReadAsync(http, creating: true, webhooks, only);
@@ -129,6 +131,11 @@ public static class AlertsApi
                 $"The {key.Tier.DisplayName} tier allows {limit} {AlertTargets.Name(kind)} alert(s) (at most {AlertLimits.MaxPerKey} in all); delete one first.");
         }
 
+        if (await ChargeChangeAsync(http, quotas, clock) is { } exhausted)
+        {
+            return exhausted;
+        }
+
         var preferences = new AlertPreferences(request.MinScore ?? 0, request.Categories ?? [], request.NotifyEmail, request.WebhookUrl,
             request.Cooldown ?? AlertPreferences.DefaultCooldown);
         var alert = await store.CreateAsync(new Alert(0, key.Key.Id, kind, target, request.Label, request.Enabled ?? true, preferences,
@@ -139,7 +146,7 @@ public static class AlertsApi
     }
 
     internal static async Task<IResult> UpdateAsync(string id, HttpContext http, IAlertStore store, AlertRegistry registry,
-        WebhookTargetPolicy webhooks, SmtpOptions smtp, AlertKindRoutes? only)
+        WebhookTargetPolicy webhooks, SmtpOptions smtp, IQuotaCounter quotas, IClock clock, AlertKindRoutes? only)
     {
         var (alert, problem) = await FindAsync(id, http, store, only);
         if (problem is not null)
@@ -161,6 +168,11 @@ public static class AlertsApi
         if (request.HasNotifyEmail && request.NotifyEmail is not null && !smtp.IsConfigured)
         {
             return NativeResults.Error(StatusCodes.Status400BadRequest, "E-mail delivery is not set up on this server (Palisade:Smtp:Host); use webhookUrl.");
+        }
+
+        if (await ChargeChangeAsync(http, quotas, clock) is { } exhausted)
+        {
+            return exhausted;
         }
 
         var old = alert!.Preferences;
@@ -185,7 +197,8 @@ public static class AlertsApi
         return Json(AlertJson.One(updated, withSecret: newSecret), StatusCodes.Status200OK);
     }
 
-    internal static async Task<IResult> DeleteAsync(string id, HttpContext http, IAlertStore store, AlertRegistry registry, AlertKindRoutes? only)
+    internal static async Task<IResult> DeleteAsync(string id, HttpContext http, IAlertStore store, AlertRegistry registry, IQuotaCounter quotas,
+        IClock clock, AlertKindRoutes? only)
     {
         var key = AccessContext.From(http).Key;
         if (!TryParseId(id, out var alertId))
@@ -196,6 +209,11 @@ public static class AlertsApi
         if (only is not null && (await store.GetAsync(alertId, http.RequestAborted))?.Kind != only.Kind)
         {
             return NotFound();
+        }
+
+        if (await ChargeChangeAsync(http, quotas, clock) is { } exhausted)
+        {
+            return exhausted;
         }
 
         if (!await store.DeleteAsync(key.Key.Id, alertId, http.RequestAborted))
@@ -262,6 +280,17 @@ public static class AlertsApi
 
     private static bool TryParseId(string text, out long id)
         => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    /// <summary>
+    /// An alert change is a write (and reloads every alert into the matcher), so a key cannot loop on it for free: each
+    /// accepted create, update or delete costs one unit of the key's daily lookup quota, the family these endpoints
+    /// report in their quota headers. Refused and bad requests cost nothing and change nothing.
+    /// </summary>
+    private static async ValueTask<IResult?> ChargeChangeAsync(HttpContext http, IQuotaCounter quotas, IClock clock)
+    {
+        var decision = await AccessContext.From(http).ChargeAsync(1, quotas, clock);
+        return decision.Allowed ? null : NativeResults.Error(StatusCodes.Status429TooManyRequests, NativeApi.QuotaMessage("lookup", decision));
+    }
 
     private static IResult BadId() => NativeResults.Error(StatusCodes.Status400BadRequest, "An alert id is a positive whole number.");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Palisade.Core.Alerts;
 using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Server.Alerts;
@@ -102,7 +103,7 @@ public static class DashboardAlertPages
     }
 
     public static async Task<IResult> Create(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing, IAlertStore alerts,
-        AlertRegistry registry, WebhookTargetPolicy webhooks, DashboardFlash flash, IClock clock)
+        AlertRegistry registry, WebhookTargetPolicy webhooks, DashboardFlash flash, IQuotaCounter quotas, DashboardOptions options, IClock clock)
     {
         var user = DashboardSession.User(http);
 
@@ -162,6 +163,11 @@ public static class DashboardAlertPages
                 $"The {tier.DisplayName} tier allows {Math.Min(limits.LimitFor(kind), AlertLimits.MaxPerKey)} {AlertTargets.Name(kind)} alert(s) per key; delete one first.");
         }
 
+        if (await ChargeChangeAsync(http, user, quotas, options, clock) is { } exhausted)
+        {
+            return exhausted;
+        }
+
         var secret = webhook is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var preferences = new AlertPreferences(minScore, [], null, webhook, AlertPreferences.DefaultCooldown);
         await alerts.CreateAsync(new Alert(0, key.Id, kind, target, label.Length == 0 ? null : label, true, preferences, secret, clock.UtcNow, null, 0, 0),
@@ -173,7 +179,8 @@ public static class DashboardAlertPages
         return DashboardPage.SeeOther(http, "/dashboard/alerts");
     }
 
-    public static async Task<IResult> Delete(string id, HttpContext http, SqlDashboardUserStore users, IAlertStore alerts, AlertRegistry registry)
+    public static async Task<IResult> Delete(string id, HttpContext http, SqlDashboardUserStore users, IAlertStore alerts, AlertRegistry registry,
+        IQuotaCounter quotas, DashboardOptions options, IClock clock)
     {
         var user = DashboardSession.User(http);
 
@@ -190,9 +197,33 @@ public static class DashboardAlertPages
             return Refused(http, user, StatusCodes.Status404NotFound, "You have no alert with this id.");
         }
 
+        if (await ChargeChangeAsync(http, user, quotas, options, clock) is { } exhausted)
+        {
+            return exhausted;
+        }
+
         await alerts.DeleteAsync(alert.KeyId, alert.Id, http.RequestAborted);
         await registry.ReloadAsync(http.RequestAborted);
         return DashboardPage.SeeOther(http, "/dashboard/alerts");
+    }
+
+    /// <summary>
+    /// Alert changes are metered per account and UTC day (<see cref="DashboardOptions.AlertChangesPerDay"/>): a create and
+    /// delete loop would otherwise rewrite the table and reload the matcher without end. Counted on the quota counters
+    /// (every node) under the account's negated id, in the report family (the address pages use the check family).
+    /// </summary>
+    private static async ValueTask<IResult?> ChargeChangeAsync(HttpContext http, DashboardUser user, IQuotaCounter quotas, DashboardOptions options,
+        IClock clock)
+    {
+        var change = await quotas.TryConsumeAsync(-user.Id, QuotaFamily.Report, 1, options.AlertChangesPerDay, clock.UtcNow);
+        if (change.Allowed)
+        {
+            return null;
+        }
+
+        DashboardPage.RetryAfter(http, change.ResetsAt - clock.UtcNow);
+        return Refused(http, user, StatusCodes.Status429TooManyRequests,
+            $"An account may make {options.AlertChangesPerDay} alert changes a day; the count starts again at midnight UTC.");
     }
 
     private static IResult Refused(HttpContext http, DashboardUser user, int status, string message)

@@ -54,6 +54,9 @@ public sealed class DashboardOptions
     /// <summary>Address pages (<c>/dashboard/ip/…</c>) one account may view per UTC day.</summary>
     public int IpLookupsPerDay { get; set; } = 200;
 
+    /// <summary>Alert changes (create, delete) one account may make per UTC day: each reloads the alert matcher.</summary>
+    public int AlertChangesPerDay { get; set; } = 100;
+
     /// <summary>The sign-up mode <see cref="SignUp"/> names (closed when it names none).</summary>
     public DashboardSignUpMode Mode => Enum.TryParse<DashboardSignUpMode>(SignUp, ignoreCase: true, out var mode) ? mode : DashboardSignUpMode.Closed;
 
@@ -88,6 +91,7 @@ public sealed class DashboardOptions
                      (nameof(SignInAttempts), SignInAttempts), (nameof(SignInAttemptsPerAccount), SignInAttemptsPerAccount),
                      (nameof(SignUpsPerNetworkPerHour), SignUpsPerNetworkPerHour), (nameof(PasswordHashConcurrency), PasswordHashConcurrency),
                      (nameof(MaxKeysPerUser), MaxKeysPerUser), (nameof(IpLookupsPerDay), IpLookupsPerDay),
+                     (nameof(AlertChangesPerDay), AlertChangesPerDay),
                  })
         {
             if (value < 1)

@@ -6,7 +6,8 @@ namespace Palisade.Server.Logging;
 /// <summary>
 /// Removes secrets from text before it is logged: the value of every <c>key</c>/<c>api_key</c> query parameter in any
 /// URL (the name is compared after percent-decoding, so <c>?k%65y=</c> is caught too), and anything shaped like a
-/// Palisade key (<c>sk_&lt;tier&gt;_…</c>) wherever it appears.
+/// Palisade key (<c>sk_&lt;tier&gt;_…</c>) wherever it appears. The e-mail address in an e-mail lookup path
+/// (<c>/v1/key/email/{email}</c>) is masked too: it is personal data, not a secret, but it must not reach a log.
 /// </summary>
 public static partial class LogRedactor
 {
@@ -18,6 +19,7 @@ public static partial class LogRedactor
     {
         ArgumentNullException.ThrowIfNull(text);
         var redacted = text.Contains('=', StringComparison.Ordinal) ? RedactQueryValues(text) : text;
+        redacted = redacted.Contains("/email/", StringComparison.OrdinalIgnoreCase) ? EmailSegmentPattern().Replace(redacted, Mask) : redacted;
         return redacted.Contains("sk_", StringComparison.OrdinalIgnoreCase) ? KeyPattern().Replace(redacted, "sk_" + Mask) : redacted;
     }
 
@@ -82,4 +84,7 @@ public static partial class LogRedactor
     // Key secrets are "sk_<tier>_<32 base62>"; a looser tail also catches truncated or mistyped ones.
     [GeneratedRegex(@"sk_[A-Za-z0-9\-]{1,40}_[A-Za-z0-9]{8,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex KeyPattern();
+
+    [GeneratedRegex(@"(?<=/email/)(?!\{email\}(?:[/?#\s""']|$))[^/?#\s""']+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex EmailSegmentPattern();
 }

@@ -40,6 +40,9 @@ public static class NativeApi
         api.MapGet("/username/{username}", Username).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
             .WithName("NativeUsername").WithSummary("Where a username has been tried: sessions per protocol, first and last seen.")
             .Produces<NativeUsernameResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        api.MapGet("/email/{email}", Email).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("NativeEmail").WithSummary("How many retained reports named an e-mail address, and when (first and last, epoch ms).")
+            .Produces<NativeEmailResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -202,6 +205,33 @@ public static class NativeApi
             activity.FirstSeen.ToUnixTimeMilliseconds(), activity.LastSeen.ToUnixTimeMilliseconds()), NativeJsonContext.Api.NativeUsernameResponse);
     }
 
+    /// <summary><c>GET /v1/key/email/{email}</c>: e-mail intelligence from reports' structured <c>email</c> field, looked up
+    /// normalised (trimmed, lower-case). Charged as a lookup, like a username; 404 when no retained report names it.</summary>
+    public static async Task<IResult> Email(string email, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    {
+        var access = AccessContext.From(http);
+        if (!AlertTargets.TryNormalizeEmail(email.Trim(), out var normalized))
+        {
+            return NativeResults.Error(StatusCodes.Status400BadRequest,
+                $"Not an e-mail address: give one such as name@example.org, at most {AlertTargets.MaxEmailLength} characters.");
+        }
+
+        var decision = await access.ChargeAsync(1, quotas, clock);
+        if (!decision.Allowed)
+        {
+            return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));
+        }
+
+        var activity = index.FindEmail(normalized);
+        if (activity is null)
+        {
+            return NativeResults.Error(StatusCodes.Status404NotFound, "This e-mail address has not been seen in any retained report.");
+        }
+
+        return TypedResults.Json(new NativeEmailResponse(activity.Email, activity.TotalMessages, activity.FirstSeen.ToUnixTimeMilliseconds(),
+            activity.LastSeen.ToUnixTimeMilliseconds()), NativeJsonContext.Api.NativeEmailResponse);
+    }
+
     private static bool TryParseCheckQuery(IQueryCollection query, out CheckQuery checkQuery, out bool verbose, out IReadOnlyList<string> exclude, out string? error)
     {
         checkQuery = CheckQuery.Default;
@@ -265,6 +295,7 @@ public static class NativeApi
 
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static string QuotaMessage(string unit, QuotaDecision decision)
+    /// <summary>The native 429 message: which daily quota ran out and when it resets.</summary>
+    internal static string QuotaMessage(string unit, QuotaDecision decision)
         => $"Daily {unit} quota of {decision.Limit} exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).";
 }

@@ -15,6 +15,7 @@ namespace Palisade.Server.Native;
 [JsonSerializable(typeof(NativeReportResponse))]
 [JsonSerializable(typeof(NativeStatusResponse))]
 [JsonSerializable(typeof(NativeUsernameResponse))]
+[JsonSerializable(typeof(NativeEmailResponse))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(BulkReportResponse))]
 [JsonSerializable(typeof(BulkCheckResponse))]

@@ -8,7 +8,7 @@ using Palisade.Server.Access;
 namespace Palisade.Server.Native;
 
 /// <summary>
-/// Reads one native report object: <c>{ip, category | categories[], protocol?, port?, username?, comment?, timestamp?, source?}</c>.
+/// Reads one native report object: <c>{ip, category | categories[], protocol?, port?, username?, email?, comment?, timestamp?, source?}</c>.
 /// Categories are names or ids 1–16, as JSON strings or numbers.
 /// </summary>
 internal static class NativeReportParser
@@ -79,6 +79,7 @@ internal static class NativeReportParser
 
         if (!TryString(item, "protocol", out var protocol, out error) ||
             !TryString(item, "username", out var username, out error) ||
+            !TryString(item, "email", out var email, out error) ||
             !TryString(item, "comment", out var comment, out error) ||
             !TryInt(item, "port", out var port, out error))
         {
@@ -124,7 +125,7 @@ internal static class NativeReportParser
             }
         }
 
-        submission = new ReportSubmission(ip, categories, protocol, port, username, comment, timestamp, source, "native", null, reporterAddress);
+        submission = new ReportSubmission(ip, categories, protocol, port, username, comment, timestamp, source, "native", null, reporterAddress, email);
         error = null;
         return true;
     }

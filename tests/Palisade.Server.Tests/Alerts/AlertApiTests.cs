@@ -148,5 +148,30 @@ public sealed class AlertApiTests : IAsyncLifetime
         Assert.Equal(0, alerts.GetProperty("emailAlerts").GetProperty("current").GetInt32());
     }
 
+    [Fact]
+    public async Task Alert_changes_cost_a_lookup_each_and_stop_at_the_daily_quota()
+    {
+        using var client = _host.ClientWithKey(await _host.CreateKeyAsync(limits: new Dictionary<Palisade.Core.Keys.QuotaFamily, long>
+        {
+            [Palisade.Core.Keys.QuotaFamily.Check] = 3,
+        }));
+        // Bad input is refused without charging.
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostJsonAsync("/v1/key/alerts", new { ip = "not-an-ip" })).StatusCode);
+
+        var id = (await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.9" })).AlertId();
+        var patch = await client.PatchAsync($"/v1/key/alerts/{id}", JsonContent("""{"label":"web"}"""));
+        Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        Assert.Equal("1", patch.Headers.GetValues("X-RateLimit-Remaining").Single());
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/v1/key/alerts/{id}")).StatusCode);
+
+        var refused = await client.PostJsonAsync("/v1/key/alerts", new { ip = "45.33.32.10" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("quota", (await refused.JsonAsync()).GetProperty("error").GetString(), StringComparison.Ordinal);
+        var list = await client.GetAsync("/v1/key/alerts");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode); // reading stays free
+        Assert.Empty((await list.JsonAsync()).GetProperty("alerts").EnumerateArray());
+    }
+
     private static StringContent JsonContent(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 }

@@ -131,6 +131,24 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_email_reported_through_node_A_is_answered_by_node_B()
+    {
+        var key = await CreateKeyAsync("enterprise");
+        using var a = Client(_nodeA, key);
+        using var b = Client(_nodeB, key);
+        Assert.Equal(HttpStatusCode.OK, (await a.PostJsonAsync("/v1/key/report", new { ip = "45.33.61.1", category = "spam", email = "Node@Example.org" })).StatusCode);
+        var watch = Stopwatch.StartNew();
+        HttpResponseMessage answer;
+        while ((answer = await b.GetAsync("/v1/key/email/node@example.org")).StatusCode == HttpStatusCode.NotFound && watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(1, (await answer.JsonAsync()).GetProperty("totalMessages").GetInt64());
+    }
+
+    [Fact]
     public async Task Both_nodes_serve_one_taxii_feed_without_duplicate_versions()
     {
         var key = await CreateKeyAsync("enterprise");

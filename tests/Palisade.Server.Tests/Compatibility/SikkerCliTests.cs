@@ -8,7 +8,7 @@ namespace Palisade.Server.Tests.Compatibility;
 
 /// <summary>
 /// SikkerAPI's official CLI against Palisade (issue 13, items 1–4): the alert commands decode the answers, the alert
-/// limit and a spent TAXII quota are shown with the server's own message.
+/// limit and a spent TAXII quota are shown with the server's own message; <c>sikker email</c> (item 2) shows e-mail intelligence.
 /// </summary>
 public sealed partial class SikkerCliTests : IAsyncLifetime
 {
@@ -47,6 +47,37 @@ public sealed partial class SikkerCliTests : IAsyncLifetime
         Assert.True(deleted.ExitCode == 0, deleted.Stdout + deleted.Stderr);
         var after = await SikkerCli.RunAsync(_host, key, command, "list", "--json");
         Assert.Empty(JsonDocument.Parse(after.Stdout).RootElement.GetProperty("alerts").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Email_shows_what_reports_named_and_says_when_none_did()
+    {
+        var key = await _host.CreateKeyAsync("professional");
+        var reporter = _host.ClientWithKey(key);
+        foreach (var ip in new[] { "45.33.77.1", "45.33.77.2" })
+        {
+            var report = await reporter.PostJsonAsync("/v1/key/report", new { ip, category = "spam", protocol = "smtp", email = "Target@Example.org" });
+            Assert.Equal(System.Net.HttpStatusCode.OK, report.StatusCode);
+        }
+
+        var shown = await SikkerCli.RunAsync(_host, key, "email", "target@example.org");
+        Assert.True(shown.ExitCode == 0, shown.Stdout + shown.Stderr);
+        Assert.Contains("\"target@example.org\" — 2 messages", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("First seen:", shown.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("not found", shown.Stdout, StringComparison.OrdinalIgnoreCase);
+
+        var json = await SikkerCli.RunAsync(_host, key, "email", "TARGET@example.org", "--json");
+        Assert.True(json.ExitCode == 0, json.Stdout + json.Stderr);
+        var body = JsonDocument.Parse(json.Stdout).RootElement;
+        Assert.Equal("target@example.org", body.GetProperty("email").GetString());
+        Assert.Equal(2, body.GetProperty("totalMessages").GetInt64());
+        Assert.True(body.GetProperty("lastSeenAt").GetInt64() >= body.GetProperty("firstSeenAt").GetInt64());
+
+        var unknown = await SikkerCli.RunAsync(_host, key, "email", "nobody@example.org");
+        Assert.True(unknown.ExitCode == 0, unknown.Stdout + unknown.Stderr);
+        Assert.Contains("not found", unknown.Stdout + unknown.Stderr, StringComparison.OrdinalIgnoreCase);
+        var unknownJson = await SikkerCli.RunAsync(_host, key, "email", "nobody@example.org", "--json");
+        Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(unknownJson.Stdout).RootElement.GetProperty("error").GetString()));
     }
 
     [Fact]

@@ -21,10 +21,10 @@ public sealed class DashboardAccessTests : IAsyncLifetime
     // Reachable without a session. Everything else, including pages added later, must send the visitor to sign in.
     private static readonly string[] PublicRoutes = ["/dashboard/assets/{name}", "/dashboard/signup", "/dashboard/signin", "/dashboard/verify"];
 
-    private ConfiguredPalisadeHost _host = null!;
+    private PalisadeHost _host = null!;
 
     public async Task InitializeAsync()
-        => _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp, "--Palisade:Dashboard:IpLookupsPerDay=3");
+        => _host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp, "--Palisade:Dashboard:IpLookupsPerDay=3"]);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -8,9 +8,9 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardAlertTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
-    private ConfiguredPalisadeHost _host = null!;
+    private PalisadeHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+    public async Task InitializeAsync() => _host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -48,6 +48,26 @@ public sealed class DashboardAlertTests : IAsyncLifetime
         var deleted = await alice.SubmitAsync("/dashboard/alerts", $"/dashboard/alerts/{alertId}/delete", []);
         Assert.Equal(HttpStatusCode.SeeOther, deleted.StatusCode);
         Assert.Empty(await _host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Alert_changes_stop_at_the_accounts_daily_limit()
+    {
+        await using var host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp, "--Palisade:Dashboard:AlertChangesPerDay=2"]);
+        using var user = new DashboardClient(host.BaseAddress);
+        await user.SignUpAsync(host, "looper@example.org", Password);
+        var (keyId, _) = await user.CreateKeyAsync("loop-key");
+        var form = new Dictionary<string, string> { ["key"] = keyId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["kind"] = "ip", ["target"] = "45.33.32.9" };
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await user.SubmitAsync("/dashboard/alerts", "/dashboard/alerts", form)).StatusCode);
+        var alertId = (await host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None)).Single().Id;
+        Assert.Equal(HttpStatusCode.SeeOther, (await user.SubmitAsync("/dashboard/alerts", $"/dashboard/alerts/{alertId}/delete", [])).StatusCode);
+
+        var refused = await user.SubmitAsync("/dashboard/alerts", "/dashboard/alerts", form);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("2 alert changes a day", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await host.Service<IAlertStore>().ListByKeyAsync(keyId, CancellationToken.None));
     }
 
     [Fact]

@@ -32,7 +32,9 @@ public sealed class DashboardBrowser : IAsyncDisposable
             Args = Arguments,
         });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), AcceptDownloads = true });
-        context.SetDefaultTimeout(20_000);
+        // Generous: a page load waits for Chromium, which on a busy 2-core machine took over 20 s once.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         return new DashboardBrowser(playwright, browser, context);
     }
 

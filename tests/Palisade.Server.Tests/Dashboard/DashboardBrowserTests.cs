@@ -8,12 +8,12 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private const string Address = "45.33.32.77";
-    private ConfiguredPalisadeHost _host = null!;
+    private PalisadeHost _host = null!;
     private DashboardBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+        _host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
         _browser = await DashboardBrowser.LaunchAsync(_host.BaseAddress);
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
+using Palisade.Server.Tests.Infrastructure;
+
 namespace Palisade.Server.Tests.Dashboard;
 
 /// <summary>A browser-like HTTP client for the dashboard: keeps cookies, does not follow redirects, fills forms' antiforgery field.</summary>
@@ -64,12 +66,9 @@ public sealed partial class DashboardClient : IDisposable
         => _http.PostAsync(action, new FormUrlEncodedContent(fields));
 
     /// <summary>Signs up through an operator invitation (the host runs with sign-up by invitation) and stays signed in.</summary>
-    public Task SignUpAsync(ConfiguredPalisadeHost host, string email, string password) => SignUpAsync(host.InviteAsync, email, password);
-
-    /// <summary>Signs up through an invitation from <paramref name="invite"/> (a host running with sign-up by invitation).</summary>
-    public async Task SignUpAsync(Func<string?, Task<string>> invite, string email, string password)
+    public async Task SignUpAsync(PalisadeHost host, string email, string password)
     {
-        var link = await invite(null);
+        var link = await host.InviteAsync();
         var response = await SubmitAsync(link, "/dashboard/signup",
             new() { ["invite"] = link[(link.IndexOf('=', StringComparison.Ordinal) + 1)..], ["email"] = email, ["password"] = password, ["confirm"] = password });
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);

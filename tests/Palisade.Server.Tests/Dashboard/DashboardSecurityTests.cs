@@ -7,9 +7,9 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardSecurityTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
-    private ConfiguredPalisadeHost _host = null!;
+    private PalisadeHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+    public async Task InitializeAsync() => _host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -66,7 +66,7 @@ public sealed class DashboardSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Closed_sign_up_refuses_new_accounts()
     {
-        await using var host = await ConfiguredPalisadeHost.StartAsync("--Palisade:Dashboard:SignUp=closed");
+        await using var host = await PalisadeHost.StartAsync(args: ["--Palisade:Dashboard:SignUp=closed"]);
         using var client = new DashboardClient(host.BaseAddress);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/dashboard/signup")).StatusCode);
         var signIn = await client.PageAsync("/dashboard/signin");

@@ -7,9 +7,9 @@ namespace Palisade.Server.Tests.Dashboard;
 public sealed class DashboardSensorsTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
-    private ConfiguredPalisadeHost _host = null!;
+    private PalisadeHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+    public async Task InitializeAsync() => _host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -17,7 +17,7 @@ public sealed class DashboardSignInLimitTests
     public async Task Failures_count_per_ipv6_64_and_per_account_and_a_lockout_doubles()
     {
         var clock = new MutableClock(DateTimeOffset.Parse("2026-03-01T10:00:00Z", CultureInfo.InvariantCulture));
-        await using var host = await ConfiguredPalisadeHost.StartAsync(clock, ConfiguredPalisadeHost.InviteSignUp, TrustLoopback);
+        await using var host = await PalisadeHost.StartAsync(clock: clock, args: [PalisadeHost.InviteSignUp, TrustLoopback]);
         using (var owner = new DashboardClient(host.BaseAddress))
         {
             await owner.SignUpAsync(host, "alice@example.org", Password);
@@ -70,7 +70,7 @@ public sealed class DashboardSignInLimitTests
     [Fact]
     public async Task Concurrent_guesses_cannot_race_past_the_limit()
     {
-        await using var host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+        await using var host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
         using (var owner = new DashboardClient(host.BaseAddress))
         {
             await owner.SignUpAsync(host, "alice@example.org", Password);
@@ -86,7 +86,7 @@ public sealed class DashboardSignInLimitTests
     [Fact]
     public async Task A_password_longer_than_the_cap_never_matches()
     {
-        await using var host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+        await using var host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
         var password = "correct horse battery staple and then some words ".PadRight(256, 'x');
         using var owner = new DashboardClient(host.BaseAddress);
         await owner.SignUpAsync(host, "alice@example.org", password[..256]);
@@ -99,7 +99,7 @@ public sealed class DashboardSignInLimitTests
     public async Task Forwarded_headers_count_only_from_a_trusted_proxy()
     {
         // Trusted: the session cookie is Secure when the proxy saw HTTPS, and limits see the forwarded client address.
-        await using (var host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp, TrustLoopback))
+        await using (var host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp, TrustLoopback]))
         {
             using var tls = new DashboardClient(host.BaseAddress, "203.0.113.7");
             await tls.SignUpAsync(host, "tls@example.org", Password);
@@ -122,7 +122,7 @@ public sealed class DashboardSignInLimitTests
         }
 
         // Not configured: the headers are anyone's to send, so they are ignored (no Secure over plain HTTP, one client).
-        await using (var host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp))
+        await using (var host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]))
         {
             using var spoofer = new DashboardClient(host.BaseAddress, "203.0.113.7");
             await spoofer.SignUpAsync(host, "plain@example.org", Password);
@@ -144,7 +144,7 @@ public sealed class DashboardSignInLimitTests
     [Fact]
     public async Task A_trusted_proxy_setting_that_is_not_an_address_stops_the_start_and_names_the_setting()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ConfiguredPalisadeHost.StartAsync("--Palisade:ForwardedHeaders:TrustedProxies=10.0.0.0/8,proxy.local"));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => PalisadeHost.StartAsync(args: ["--Palisade:ForwardedHeaders:TrustedProxies=10.0.0.0/8, proxy.local"]));
         Assert.Contains("Palisade:ForwardedHeaders:TrustedProxies", error.Message, StringComparison.Ordinal);
         Assert.Contains("proxy.local", error.Message, StringComparison.Ordinal);
     }

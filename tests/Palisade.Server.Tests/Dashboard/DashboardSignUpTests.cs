@@ -18,7 +18,7 @@ public sealed partial class DashboardSignUpTests
     [Fact]
     public async Task A_fresh_install_accepts_no_sign_ups()
     {
-        await using var host = await ConfiguredPalisadeHost.StartAsync();
+        await using var host = await PalisadeHost.StartAsync();
         using var client = new DashboardClient(host.BaseAddress);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/dashboard/signup")).StatusCode);
         Assert.DoesNotContain("/dashboard/signup", await client.PageAsync("/dashboard/signin"), StringComparison.Ordinal);
@@ -32,10 +32,10 @@ public sealed partial class DashboardSignUpTests
     public async Task Open_sign_up_without_an_smtp_server_is_refused_at_start_naming_the_setting()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            ConfiguredPalisadeHost.StartAsync("--Palisade:Dashboard:SignUp=open", "--Palisade:Dashboard:PublicUrl=" + PublicUrl));
+            PalisadeHost.StartAsync(args: ["--Palisade:Dashboard:SignUp=open", "--Palisade:Dashboard:PublicUrl=" + PublicUrl]));
         Assert.Contains("Palisade:Smtp:Host", error.Message, StringComparison.Ordinal);
         Assert.Contains("Palisade:Dashboard:SignUp", error.Message, StringComparison.Ordinal);
-        var typo = await Assert.ThrowsAnyAsync<Exception>(() => ConfiguredPalisadeHost.StartAsync("--Palisade:Dashboard:SignUp=opne"));
+        var typo = await Assert.ThrowsAnyAsync<Exception>(() => PalisadeHost.StartAsync(args: ["--Palisade:Dashboard:SignUp=opne"]));
         Assert.Contains("use closed, invite or open", typo.Message, StringComparison.Ordinal);
     }
 
@@ -43,7 +43,7 @@ public sealed partial class DashboardSignUpTests
     public async Task Open_sign_up_needs_the_emailed_link_before_any_key_and_does_not_reveal_existing_accounts()
     {
         await using var smtp = await SmtpSink.StartAsync();
-        await using var host = await ConfiguredPalisadeHost.StartAsync(OpenWith(smtp));
+        await using var host = await PalisadeHost.StartAsync(args: OpenWith(smtp));
         using var client = new DashboardClient(host.BaseAddress);
         var signUp = await SignUpAsync(client, "new@example.org", Password);
         Assert.Equal(HttpStatusCode.Accepted, signUp.StatusCode);
@@ -81,7 +81,7 @@ public sealed partial class DashboardSignUpTests
     public async Task Sign_ups_are_limited_per_network_per_hour_and_weak_passwords_refused()
     {
         await using var smtp = await SmtpSink.StartAsync();
-        await using var host = await ConfiguredPalisadeHost.StartAsync(OpenWith(smtp));
+        await using var host = await PalisadeHost.StartAsync(args: OpenWith(smtp));
         using var client = new DashboardClient(host.BaseAddress);
         foreach (var weak in new[] { "short pass", "aaaaaaaaaaaaaaaa", "password1234", "Password2024!", "qwertyuiop123", "correcthorsebatterystaple" })
         {
@@ -105,7 +105,7 @@ public sealed partial class DashboardSignUpTests
     [Fact]
     public async Task An_invitation_signs_up_once_and_only_its_bound_address()
     {
-        await using var host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+        await using var host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
         using var anonymous = new DashboardClient(host.BaseAddress);
         Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.GetAsync("/dashboard/signup")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.GetAsync("/dashboard/signup?invite=made-up")).StatusCode);
@@ -131,7 +131,7 @@ public sealed partial class DashboardSignUpTests
     [Fact]
     public async Task The_accounts_invite_command_prints_a_link_the_server_accepts()
     {
-        await using var host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+        await using var host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
         if (TestBackend.IsPostgres)
         {
             return; // the command below opens the SQLite database in the data folder; the PostgreSQL pass covers the store through the server

@@ -37,6 +37,10 @@ public sealed class PalisadeHost : IAsyncDisposable
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <param name="map">Extra endpoints mapped before the server starts (e.g. one that fails, to see the error handler).</param>
+    /// <summary>Sign-up by operator invitation: how the dashboard tests make accounts (as <c>palisade accounts invite</c> does).</summary>
+    public const string InviteSignUp = "--Palisade:Dashboard:SignUp=invite";
+
+    /// <param name="args">Command-line configuration (e.g. <see cref="InviteSignUp"/>), read before anything starts.</param>
     public static async Task<PalisadeHost> StartAsync(string? dataDirectory = null, IClock? clock = null, Action<PalisadeOptions>? configure = null,
         Action<WebApplication>? map = null, string[]? args = null)
     {
@@ -56,23 +60,40 @@ public sealed class PalisadeHost : IAsyncDisposable
             configure?.Invoke(options);
         }, clock, ["http://127.0.0.1:0"]);
         map?.Invoke(app);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A start refused by a setting check still leaves nothing behind.
+            await app.DisposeAsync();
+            if (owns)
+            {
+                TempDirectory.Delete(dataDirectory);
+            }
+
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new PalisadeHost(app, dataDirectory, new Uri(address), owns);
     }
 
     /// <summary>Creates a key in the store, as <c>palisade keys create</c> does, and returns its secret.</summary>
-    public async Task<string> CreateKeyAsync(string tier = "free", IReadOnlyDictionary<QuotaFamily, long>? limits = null, string? name = null)
+    /// <param name="createdAt">When the key was made (default: 60 days ago, past any new-reporter probation).</param>
+    public async Task<string> CreateKeyAsync(string tier = "free", IReadOnlyDictionary<QuotaFamily, long>? limits = null, string? name = null,
+        DateTimeOffset? createdAt = null)
     {
         var secret = ApiKeySecrets.Generate(tier);
         await Service<IKeyStore>().CreateAsync(new ApiKey(0, name ?? "key-" + Guid.NewGuid().ToString("N")[..8], tier,
-            ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), Service<IClock>().UtcNow.AddDays(-60), null,
+            ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), createdAt ?? Service<IClock>().UtcNow.AddDays(-60), null,
             limits ?? new Dictionary<QuotaFamily, long>()), CancellationToken.None);
         return secret;
     }
 
     /// <summary>An invitation link (path and query), issued the way <c>palisade accounts invite</c> issues it (the host must
-    /// run with sign-up by invitation: <c>args: [ConfiguredPalisadeHost.InviteSignUp]</c>).</summary>
+    /// run with sign-up by invitation: <c>args: [InviteSignUp]</c>).</summary>
     public Task<string> InviteAsync(string? email = null)
         => Palisade.Server.Dashboard.DashboardInvites.IssueAsync(Service<Palisade.Storage.SqlDashboardUserStore>(), email,
             Palisade.Server.Dashboard.DashboardInvites.DefaultLifetime, Service<IClock>().UtcNow, CancellationToken.None);

@@ -20,24 +20,19 @@ public sealed class PoisoningTests : IAsyncLifetime
     private const string Target = "45.77.1.2";
 
     // Sign-up by invitation: the accounts are real dashboard accounts, made as a stranger would make them.
-    private ConfiguredPalisadeHost _host = null!;
+    private PalisadeHost _host = null!;
     private HttpClient _reader = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await ConfiguredPalisadeHost.StartAsync(ConfiguredPalisadeHost.InviteSignUp);
+        _host = await PalisadeHost.StartAsync(args: [PalisadeHost.InviteSignUp]);
         _reader = _host.ClientWithKey(await CreateKeyAsync("professional"));
     }
 
     /// <summary>An operator key, as <c>palisade keys create</c> makes it.</summary>
-    private async Task<string> CreateKeyAsync(string tier, IReadOnlyDictionary<QuotaFamily, long>? limits = null)
-    {
-        var secret = ApiKeySecrets.Generate(tier);
-        await _host.Service<Palisade.Core.Storage.IKeyStore>().CreateAsync(new ApiKey(0, "key-" + Guid.NewGuid().ToString("N")[..8], tier,
-            ApiKeySecrets.Hash(secret), ApiKeySecrets.PrefixOf(secret), _host.Service<IClock>().UtcNow, null,
-            limits ?? new Dictionary<QuotaFamily, long>()), CancellationToken.None);
-        return secret;
-    }
+    /// <summary>A key made now: a new reporter, still on probation.</summary>
+    private Task<string> CreateKeyAsync(string tier, IReadOnlyDictionary<QuotaFamily, long>? limits = null)
+        => _host.CreateKeyAsync(tier, limits, createdAt: _host.Service<IClock>().UtcNow);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

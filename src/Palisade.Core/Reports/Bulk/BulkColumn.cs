@@ -10,4 +10,5 @@ public enum BulkColumn
     Port,
     Username,
     Timestamp,
+    Email,
 }

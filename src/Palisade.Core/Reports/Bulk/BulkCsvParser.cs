@@ -8,7 +8,7 @@ namespace Palisade.Core.Reports.Bulk;
 /// <summary>
 /// Turns an uploaded CSV file (<c>IP,Category,Protocol,Comment</c>) into report rows. The header row is optional and
 /// recognised by a cell naming the address column; with a header, columns may come in any order and may also
-/// include Port, Username and Timestamp. Comma or semicolon is detected, a UTF-8 BOM is skipped, CRLF and LF both
+/// include Port, Username, Timestamp and Email. Comma or semicolon is detected, a UTF-8 BOM is skipped, CRLF and LF both
 /// end a record. Addresses and the remaining fields are validated later by the report service, in one place.
 /// </summary>
 public static class BulkCsvParser
@@ -30,9 +30,10 @@ public static class BulkCsvParser
         ["user"] = BulkColumn.Username,
         ["timestamp"] = BulkColumn.Timestamp,
         ["time"] = BulkColumn.Timestamp,
+        ["email"] = BulkColumn.Email,
     };
 
-    private const string KnownColumns = "IP, Category, Protocol, Comment, Port, Username, Timestamp";
+    private const string KnownColumns = "IP, Category, Protocol, Comment, Port, Username, Timestamp, Email";
 
     /// <param name="file">The file's bytes exactly as uploaded.</param>
     /// <param name="reporterAddress">The uploader's own address, scrubbed from comments.</param>
@@ -159,7 +160,7 @@ public static class BulkCsvParser
                 $"The row has {record.Fields.Count} fields but the file has {columns.Length} columns ({string.Join(", ", columns)}); quote a comment that contains '{delimiter}'.");
         }
 
-        string? categoryText = null, protocol = null, comment = null, portText = null, username = null, timeText = null;
+        string? categoryText = null, protocol = null, comment = null, portText = null, username = null, timeText = null, email = null;
         for (var i = 0; i < record.Fields.Count; i++)
         {
             var value = record.Fields[i].Trim();
@@ -187,6 +188,9 @@ public static class BulkCsvParser
                     break;
                 case BulkColumn.Timestamp:
                     timeText = value;
+                    break;
+                case BulkColumn.Email:
+                    email = value;
                     break;
             }
         }
@@ -235,7 +239,7 @@ public static class BulkCsvParser
         }
 
         return new BulkRow(record.Line, echo,
-            new ReportSubmission(ipText, categories, protocol, port, username, comment, timestamp, ReportSource.Local, "native", null, reporterAddress), null);
+            new ReportSubmission(ipText, categories, protocol, port, username, comment, timestamp, ReportSource.Local, "native", null, reporterAddress, email), null);
     }
 
     private static bool TryParseTime(string text, out DateTimeOffset at)
