@@ -24,8 +24,10 @@ public sealed class PalisadeOptions
     /// <summary>fsync every commit (power-loss safe) instead of relying on WAL for process-crash safety.</summary>
     public bool FullSync { get; set; }
 
+    /// <summary>How scores are computed (section <c>Palisade:Scoring</c>, docs/scoring.md).</summary>
     public ScoringOptions Scoring { get; set; } = new();
 
+    /// <summary>Retention and score caching (section <c>Palisade:Reputation</c>).</summary>
     public ReputationOptions Reputation { get; set; } = new();
 
     /// <summary>How often quota counters are written to the store; a crash forgets at most this much counting.</summary>
@@ -34,6 +36,7 @@ public sealed class PalisadeOptions
     /// <summary>How often the server looks for key and whitelist changes made by the CLI.</summary>
     public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often old reports are purged.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Largest request body accepted anywhere (bulk uploads); single-report bodies have a smaller limit.</summary>

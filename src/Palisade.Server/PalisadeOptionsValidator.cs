@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Palisade.Core.Keys;
 
 namespace Palisade.Server;
 
@@ -29,6 +30,35 @@ public sealed class PalisadeOptionsValidator : IValidateOptions<PalisadeOptions>
             && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
         {
             failures.Add($"Palisade:PublicBaseUrl must be an absolute http or https URL (got \"{options.PublicBaseUrl}\").");
+        }
+
+        if (options.Reputation.ReportRetentionDays < 1 || options.Reputation.ReputationRetentionDays < 1)
+        {
+            failures.Add("Palisade:Reputation:ReportRetentionDays and Palisade:Reputation:ReputationRetentionDays must be at least 1 day.");
+        }
+
+        Positive(failures, "Palisade:Reputation:ScoreRefreshInterval", options.Reputation.ScoreRefreshInterval);
+        if (options.Scoring.HalfLifeDays <= 0)
+        {
+            failures.Add($"Palisade:Scoring:HalfLifeDays must be positive (got {options.Scoring.HalfLifeDays}).");
+        }
+
+        foreach (var (id, tier) in options.Tiers)
+        {
+            foreach (var family in tier.Limits.Keys.Where(f => !QuotaFamilies.TryParse(f, out _)))
+            {
+                failures.Add($"Palisade:Tiers:{id}:Limits:{family} names no quota family (check, report, blacklist, taxii).");
+            }
+
+            foreach (var feature in (tier.Features ?? []).Where(f => !Enum.TryParse<Feature>(f, ignoreCase: true, out _)))
+            {
+                failures.Add($"Palisade:Tiers:{id}:Features lists '{feature}', which is not a feature ({string.Join(", ", Enum.GetNames<Feature>())}).");
+            }
+
+            if (tier.Trust is < 0)
+            {
+                failures.Add($"Palisade:Tiers:{id}:Trust must not be negative (got {tier.Trust}).");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

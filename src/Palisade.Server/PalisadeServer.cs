@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Palisade.Core.Quotas;
 using Palisade.Server.AbuseIpdb;
 using Palisade.Server.Alerts;
@@ -16,7 +18,7 @@ using Palisade.Server.ReportedIp;
 using Scalar.AspNetCore;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
-using Palisade.Server.Engine;
+using Palisade.Server.Hosting;
 using Palisade.Server.Faces.Shared;
 using Palisade.Server.Native;
 using Palisade.Server.Operations;
@@ -44,16 +46,13 @@ public static class PalisadeServer
         }
 
         builder.Configuration.AddEnvironmentVariables("PALISADE_");
-        // Options are read once, here: which store and counters to register depends on them.
-        var options = new PalisadeOptions();
-        builder.Configuration.GetSection("Palisade").Bind(options);
-        configure?.Invoke(options);
-        PalisadeOptionsValidator.ThrowIfInvalid(options);
-        var maxBody = options.MaxRequestBodyBytes;
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        builder.Services.AddPalisadeOptions(configure);
+        // Which store, counters and data folder to register depends on the settings, so they are also read here, once.
+        var options = PalisadeOptionsRegistration.ReadForRegistration(builder.Configuration, configure);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<PalisadeOptions>>((kestrel, palisade) =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.Limits.MaxRequestBodySize = palisade.Value.MaxRequestBodyBytes;
         });
         if (urls is not null)
         {
@@ -63,6 +62,7 @@ public static class PalisadeServer
         builder.AddPalisadeLogging();
         builder.Services.AddPalisadeEngine(options, clock);
         builder.Services.AddPalisadeTaxii();
+        builder.Services.AddPalisadeCrowdSec();
         builder.Services.AddPalisadeMetrics();
         builder.Services.AddPalisadeAlerts();
         builder.Services.AddSingleton<SensorRegistry>();

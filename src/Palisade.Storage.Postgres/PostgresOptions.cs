@@ -1,5 +1,6 @@
 namespace Palisade.Storage.Postgres;
 
+/// <summary>How the PostgreSQL store connects (from <c>Palisade:Postgres</c>).</summary>
 public sealed class PostgresOptions
 {
     /// <summary>An Npgsql connection string, e.g. "Host=127.0.0.1;Port=5432;Database=palisade;Username=palisade".</summary>

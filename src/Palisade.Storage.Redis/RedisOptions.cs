@@ -1,5 +1,6 @@
 namespace Palisade.Storage.Redis;
 
+/// <summary>How the Redis counters and feed connect (from <c>Palisade:Redis</c> and <c>Palisade:RedisKeyPrefix</c>).</summary>
 public sealed class RedisOptions
 {
     /// <summary>"host:port" or a StackExchange.Redis configuration string.</summary>

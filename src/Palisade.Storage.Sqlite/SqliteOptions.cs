@@ -1,5 +1,6 @@
 namespace Palisade.Storage.Sqlite;
 
+/// <summary>Where and how the embedded SQLite store writes (from <c>Palisade:DataDirectory</c> and <c>Palisade:FullSync</c>).</summary>
 public sealed class SqliteOptions
 {
     /// <summary>Folder holding palisade.db (and its WAL files).</summary>

@@ -53,7 +53,7 @@ internal static class GeoCommand
 
             try
             {
-                await GeoDataInstaller.InstallAsync(target, Console.WriteLine, cancellationToken: cancellationToken);
+                await GeoPackageFetcher.InstallAsync(target, Console.WriteLine, cancellationToken: cancellationToken);
             }
             catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or IOException)
             {

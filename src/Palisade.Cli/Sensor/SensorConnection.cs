@@ -55,7 +55,7 @@ internal sealed class SensorConnection(Stream stream, IPAddress remote, int loca
         await Stream.FlushAsync(cancellationToken);
     }
 
-    /// <summary>Reads up to <paramref name="count"/> bytes (fewer at the end of the stream); null when the connection's byte budget is spent.</summary>
+    /// <summary>Reads up to <paramref name="destination"/>'s length in bytes (fewer at the end of the stream); null when the connection's byte budget is spent.</summary>
     public async Task<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         if (_end > _start)

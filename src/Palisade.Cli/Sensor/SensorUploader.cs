@@ -31,7 +31,7 @@ internal sealed class SensorUploader : IDisposable
         _log = log;
     }
 
-    /// <summary>Sends one batch file. <paramref name="retryAfter"/> is the server's Retry-After on 429/503, if any.</summary>
+    /// <summary>Sends one batch file. The returned <c>RetryAfter</c> is the server's Retry-After on 429/503, if any.</summary>
     public async Task<(UploadOutcome Outcome, TimeSpan? RetryAfter)> SendAsync(string batch, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(await File.ReadAllBytesAsync(batch, cancellationToken));

@@ -20,8 +20,8 @@ namespace Palisade.Core.Blocklists;
 /// a cursor or timestamp (CrowdSec's decisions stream; <c>since=</c> elsewhere).</item>
 /// <item><see cref="Render(BlocklistSelection, BlocklistFormat)"/> → cached bytes of a text format (plaintext, csv, ipset,
 /// iptables, nftables, nginx, nginx-geo, csf); a face's own JSON shape goes through
-/// <see cref="Render(BlocklistSelection, string, Action{BlocklistSelection, IBufferWriter{byte}})"/> with its own writer
-/// and a key naming the shape. Both cache per snapshot and selection, so a million-line list is written once per data
+/// <see cref="Render(BlocklistSelection, BlocklistLayout, bool)"/> with its own layout
+/// (<see cref="BlocklistLayout"/>, named by the layout). Both cache per snapshot and selection, so a million-line list is written once per data
 /// version and then only copied to sockets.</item>
 /// </list>
 /// <para>The snapshot is rebuilt on demand when <see cref="ReputationIndex.Version"/> changed (or the score refresh interval

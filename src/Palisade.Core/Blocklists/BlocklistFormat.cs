@@ -1,6 +1,6 @@
 namespace Palisade.Core.Blocklists;
 
-/// <summary>The built-in renderings of a blocklist (<see cref="BlocklistRenderer"/>). JSON shapes are the faces' own.</summary>
+/// <summary>The built-in renderings of a blocklist (<see cref="BlocklistEngine.Render(BlocklistSelection, BlocklistFormat)"/>). JSON shapes are the faces' own.</summary>
 public enum BlocklistFormat
 {
     Json,

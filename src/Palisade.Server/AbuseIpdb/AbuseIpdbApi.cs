@@ -40,13 +40,28 @@ public static class AbuseIpdbApi
 
     public static IEndpointRouteBuilder MapAbuseIpdbApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v2").WithTags("AbuseIPDB");
-        api.MapGet("/check", Check).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/reports", Reports).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/check-block", CheckBlock).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapPost("/report", Report).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
-        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Report, Feature.BulkReport));
-        api.MapDelete("/clear-address", ClearAddress).AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
+        var dialect = AbuseIpdbDialect.Instance;
+        // AbuseIPDB answers every validation error with 422 naming the parameter, and an oversized body with 413.
+        var api = app.MapGroup("/api/v2").WithTags("AbuseIPDB").ProducesFaceErrors(dialect)
+            .ProducesFaceErrors(dialect, StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("/check", Check).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("AbuseIpdbCheck").WithSummary("AbuseIPDB check: an address's confidence score, reports count, usage type and country (ipAddress, maxAgeInDays, verbose).")
+            .Produces<AbuseIpdbEnvelope<AbuseIpdbCheckData>>();
+        api.MapGet("/reports", Reports).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("AbuseIpdbReports").WithSummary("AbuseIPDB reports: the reports of an address, paged (ipAddress, maxAgeInDays, page, perPage).")
+            .Produces<AbuseIpdbEnvelope<AbuseIpdbReportsPage>>();
+        api.MapGet("/check-block", CheckBlock).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("AbuseIpdbCheckBlock").WithSummary("AbuseIPDB check-block: the reported addresses of a network (network, maxAgeInDays).")
+            .Produces<AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>>();
+        api.MapPost("/report", Report).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
+            .WithName("AbuseIpdbReport").WithSummary("AbuseIPDB report: report one address (ip, categories, comment, timestamp as query, form or JSON fields).")
+            .Produces<AbuseIpdbEnvelope<AbuseIpdbReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
+        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.BulkReport))
+            .WithName("AbuseIpdbBulkReport").WithSummary("AbuseIPDB bulk-report: a CSV file of up to 10,000 reports in multipart field csv.")
+            .Produces<AbuseIpdbEnvelope<AbuseIpdbBulkReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
+        api.MapDelete("/clear-address", ClearAddress).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
+            .WithName("AbuseIpdbClearAddress").WithSummary("AbuseIPDB clear-address: withdraw this key's reports of an address (ipAddress).")
+            .Produces<AbuseIpdbEnvelope<AbuseIpdbClearAddressData>>();
         app.MapAbuseIpdbBlacklist();
         return app;
     }

@@ -8,6 +8,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.AbuseIpdb.Contracts;
 using Palisade.Server.Faces.Shared;
 
 namespace Palisade.Server.AbuseIpdb;
@@ -25,7 +26,10 @@ internal static class AbuseIpdbBlacklist
     public static IEndpointRouteBuilder MapAbuseIpdbBlacklist(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v2/blacklist", Blacklist).WithTags("AbuseIPDB")
-            .AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
+            .AddEndpointFilter(AbuseIpdbDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist))
+            .WithName("AbuseIpdbBlacklist").WithSummary("AbuseIPDB blacklist: addresses at or above confidenceMinimum (JSON, or plaintext=true as text).")
+            .Produces<AbuseIpdbBlacklistResponse>().ProducesText("text/plain")
+            .ProducesFaceErrors(AbuseIpdbDialect.Instance).ProducesFaceErrors(AbuseIpdbDialect.Instance, StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 

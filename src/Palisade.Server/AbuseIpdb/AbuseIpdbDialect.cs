@@ -16,6 +16,9 @@ public sealed class AbuseIpdbDialect : FaceDialect
 
     public override string Face => Operations.MetricsFaces.AbuseIpdb;
 
+    /// <inheritdoc />
+    public override Type ErrorContract => typeof(Contracts.AbuseIpdbErrorBody);
+
     public override IResult Error(int status, string message) => AbuseIpdbResults.Error(status, message);
 
     public override IResult Unauthenticated(HttpContext http, KeyCheckStatus status)

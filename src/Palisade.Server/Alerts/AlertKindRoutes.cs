@@ -47,11 +47,12 @@ public sealed class AlertKindRoutes
     internal void Map(IEndpointRouteBuilder app, FaceAccessFilter access)
     {
         var api = app.MapGroup(Path).WithTags("Native");
-        api.MapGet("", List).AddEndpointFilter(access);
-        api.MapPost("", Create).AddEndpointFilter(access);
-        api.MapGet("/{id}", Get).AddEndpointFilter(access);
-        api.MapPatch("/{id}", Update).AddEndpointFilter(access);
-        api.MapDelete("/{id}", Delete).AddEndpointFilter(access);
+        AlertsApi.Describe(api, Kind.ToString(), TargetField + " alerts only",
+            api.MapGet("", List).AddEndpointFilter(access),
+            api.MapPost("", Create).AddEndpointFilter(access),
+            api.MapGet("/{id}", Get).AddEndpointFilter(access),
+            api.MapPatch("/{id}", Update).AddEndpointFilter(access),
+            api.MapDelete("/{id}", Delete).AddEndpointFilter(access));
     }
 
     public Task<IResult> List(HttpContext http, IAlertStore store) => AlertsApi.ListAsync(http, store, this);

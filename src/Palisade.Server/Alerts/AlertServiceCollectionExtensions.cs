@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Palisade.Core.Alerts;
 using Palisade.Core.Reports;
@@ -14,8 +13,16 @@ public static class AlertServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPalisadeAlerts(this IServiceCollection services)
     {
-        services.AddSingleton(sp => Bind<AlertOptions>(sp, "Palisade:Alerts"));
-        services.AddSingleton(sp => Bind<SmtpOptions>(sp, "Palisade:Smtp"));
+        services.AddPalisadeSection<AlertOptions>(AlertOptions.Section)
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Palisade:Alerts:PollInterval must be a positive duration.")
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero, "Palisade:Alerts:RetryBaseDelay must be a positive duration.")
+            .Validate(o => o.MaxRetryDelay >= o.RetryBaseDelay, "Palisade:Alerts:MaxRetryDelay must be at least Palisade:Alerts:RetryBaseDelay.")
+            .Validate(o => o.WebhookTimeout > TimeSpan.Zero, "Palisade:Alerts:WebhookTimeout must be a positive duration.")
+            .Validate(o => o.ReloadInterval > TimeSpan.Zero, "Palisade:Alerts:ReloadInterval must be a positive duration.")
+            .Validate(o => o.DeliveryRetention > TimeSpan.Zero, "Palisade:Alerts:DeliveryRetention must be a positive duration.");
+        services.AddPalisadeSection<SmtpOptions>(SmtpOptions.Section)
+            .Validate(o => o.Security is "StartTls" or "SslOnConnect" or "None", "Palisade:Smtp:Security must be StartTls, SslOnConnect or None.")
+            .Validate(o => o.Timeout > TimeSpan.Zero, "Palisade:Smtp:Timeout must be a positive duration.");
         services.AddSingleton<IAlertStore>(sp => new SqlAlertStore(sp.GetRequiredService<IConnectionFactory>()));
         services.AddSingleton<AlertRegistry>();
         services.AddSingleton<WebhookTargetPolicy>();
@@ -24,12 +31,5 @@ public static class AlertServiceCollectionExtensions
         services.AddSingleton<IAlertDispatcher, WebhookAlertDispatcher>();
         services.AddHostedService<AlertDeliveryService>();
         return services;
-    }
-
-    private static T Bind<T>(IServiceProvider services, string section) where T : new()
-    {
-        var options = new T();
-        services.GetService<IConfiguration>()?.GetSection(section).Bind(options);
-        return options;
     }
 }

@@ -28,17 +28,38 @@ public static class AlertsApi
     {
         var api = app.MapGroup("/v1/key/alerts").WithTags("Native");
         var access = NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Alerts);
-        api.MapGet("", List).AddEndpointFilter(access);
-        api.MapPost("", Create).AddEndpointFilter(access);
-        api.MapGet("/{id}", Get).AddEndpointFilter(access);
-        api.MapPatch("/{id}", Update).AddEndpointFilter(access);
-        api.MapDelete("/{id}", Delete).AddEndpointFilter(access);
+        Describe(api, "", "any kind",
+            api.MapGet("", List).AddEndpointFilter(access),
+            api.MapPost("", Create).AddEndpointFilter(access),
+            api.MapGet("/{id}", Get).AddEndpointFilter(access),
+            api.MapPatch("/{id}", Update).AddEndpointFilter(access),
+            api.MapDelete("/{id}", Delete).AddEndpointFilter(access));
         foreach (var routes in AlertKindRoutes.All)
         {
             routes.Map(app, access);
         }
 
         return app;
+    }
+
+    /// <summary>Names, summaries and response types of one set of alert routes (<paramref name="kind"/> names the
+    /// per-kind paths' operations apart: "Ip", "Range", …; empty for <c>/v1/key/alerts</c>).</summary>
+    internal static void Describe(RouteGroupBuilder group, string kind, string what, RouteHandlerBuilder list, RouteHandlerBuilder create,
+        RouteHandlerBuilder get, RouteHandlerBuilder update, RouteHandlerBuilder delete)
+    {
+        var native = NativeDialect.Instance;
+        group.ProducesFaceErrors(native).ProducesFaceErrors(native, StatusCodes.Status400BadRequest);
+        list.WithName($"List{kind}Alerts").WithSummary($"The key's alerts ({what}).").Produces<AlertList>();
+        create.WithName($"Create{kind}Alert").WithSummary($"Create an alert ({what}); the answer carries the webhook secret once.")
+            .Produces<AlertResource>(StatusCodes.Status201Created)
+            .ProducesFaceErrors(native, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        get.WithName($"Get{kind}Alert").WithSummary($"One alert ({what}) with its recent deliveries.")
+            .Produces<AlertResource>().ProducesFaceErrors(native, StatusCodes.Status404NotFound);
+        update.WithName($"Update{kind}Alert").WithSummary($"Change an alert ({what}): absent fields are kept, null clears.")
+            .Produces<AlertResource>()
+            .ProducesFaceErrors(native, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
+        delete.WithName($"Delete{kind}Alert").WithSummary($"Delete an alert ({what}).")
+            .Produces<AlertDeleted>().ProducesFaceErrors(native, StatusCodes.Status404NotFound);
     }
 
     public static Task<IResult> List(HttpContext http, IAlertStore store) => ListAsync(http, store, null);

@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Palisade.Core.Addresses;
 using Palisade.Core.Blocklists;
@@ -26,38 +24,32 @@ namespace Palisade.Server.CrowdSec;
 /// </summary>
 public static class CrowdSecApi
 {
-    public const int DefaultMinimumScore = 75;
     private const int MaxRangeResults = 65_536;
 
     public static IEndpointRouteBuilder MapCrowdSecApi(this IEndpointRouteBuilder app)
     {
-        var configured = app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<int?>("Palisade:CrowdSec:MinimumScore") ?? DefaultMinimumScore;
-        if (configured is < 0 or > 100)
-        {
-            throw new InvalidOperationException($"Palisade:CrowdSec:MinimumScore must be 0 to 100 (got {configured}).");
-        }
-
-        var query = new BlocklistQuery { ScoreMinimum = configured };
-        var cursors = new ConcurrentDictionary<long, string>();
-        var decisions = new CrowdSecDecisions(query);
-        app.MapGet("/v1/decisions/stream", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
-                => Stream(http, engine, quotas, clock, query, cursors, decisions))
-            .WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
-        app.MapGet("/v1/decisions", (HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
-                => Decisions(http, engine, quotas, clock, decisions))
-            .WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Check, Feature.Blacklist));
+        var dialect = CrowdSecDialect.Instance;
+        var api = app.MapGroup("/v1").WithTags("CrowdSec").ProducesFaceErrors(dialect).ProducesFaceErrors(dialect, StatusCodes.Status400BadRequest);
+        api.MapGet("/decisions/stream", Stream).AddEndpointFilter(dialect.Access(QuotaFamily.Blacklist, Feature.Blacklist))
+            .WithName("CrowdSecDecisionsStream").WithSummary("CrowdSec LAPI stream (firewall bouncer): the whole decision list on startup, then what was added and deleted since the key's last pull.")
+            .Produces<CrowdSecStream>();
+        api.MapGet("/decisions", Decisions).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Blacklist))
+            .WithName("CrowdSecDecisions").WithSummary("CrowdSec LAPI query (live bouncers): the decisions for an address (ip) or a range; null when there are none.")
+            .Produces<IReadOnlyList<CrowdSecDecision>>();
         // The real LAPI registers HEAD on both; the bouncer libraries probe it to check the key (200, or 403 from the filter).
-        app.MapMethods("/v1/decisions/stream", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
-        app.MapMethods("/v1/decisions", [HttpMethods.Head], Probe).WithTags("CrowdSec").AddEndpointFilter(CrowdSecDialect.Instance.Access(QuotaFamily.Check, Feature.Blacklist));
+        api.MapMethods("/decisions/stream", [HttpMethods.Head], Probe).AddEndpointFilter(dialect.Access(QuotaFamily.Blacklist, Feature.Blacklist))
+            .WithName("CrowdSecDecisionsStreamProbe").WithSummary("CrowdSec key probe: 200 when the key is good; nothing is selected or charged.");
+        api.MapMethods("/decisions", [HttpMethods.Head], Probe).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Blacklist))
+            .WithName("CrowdSecDecisionsProbe").WithSummary("CrowdSec key probe: 200 when the key is good; nothing is selected or charged.");
         return app;
     }
 
     /// <summary>HEAD: the key is good (the access filter refused a bad one with 403); nothing is selected or charged.</summary>
     public static Ok Probe() => TypedResults.Ok();
 
-    private static async Task<IResult> Stream(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock, BlocklistQuery query,
-        ConcurrentDictionary<long, string> cursors, CrowdSecDecisions decisions)
+    private static async Task<IResult> Stream(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock, CrowdSecDecisions decisions)
     {
+        var cursors = decisions.Cursors;
         var access = AccessContext.From(http);
         var startupText = http.Request.Query["startup"].ToString().ToLowerInvariant();
         if (startupText is not ("" or "true" or "false"))
@@ -93,7 +85,7 @@ public static class CrowdSecApi
                 : new BlocklistResult(engine.Render(served, CrowdSecStreamLayout.Instance, BlocklistResult.AcceptsGzip(http.Request)));
         }
 
-        var changes = engine.Changes(query, cursor);
+        var changes = engine.Changes(decisions.Query, cursor);
         var charged = await access.ChargeUpToAsync(changes.Added.Count, quotas, clock);
         if (changes.Added.Count > 0 && charged.Granted == 0)
         {

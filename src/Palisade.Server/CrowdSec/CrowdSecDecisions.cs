@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Palisade.Core.Blocklists;
 using Palisade.Core.Categories;
+using Microsoft.Extensions.Options;
 using Palisade.Server.CrowdSec.Contracts;
 
 namespace Palisade.Server.CrowdSec;
@@ -11,9 +13,15 @@ namespace Palisade.Server.CrowdSec;
 /// decision list of the current snapshot and its address → position map are kept until the snapshot changes, so a
 /// lookup is one dictionary probe, with no selection, key string or map built per request.
 /// </summary>
-internal sealed class CrowdSecDecisions(BlocklistQuery query)
+internal sealed class CrowdSecDecisions(IOptions<CrowdSecOptions> options)
 {
     public const string Origin = "palisade";
+
+    /// <summary>The decision list's selection: every address at or above <see cref="CrowdSecOptions.MinimumScore"/>.</summary>
+    public BlocklistQuery Query { get; } = new() { ScoreMinimum = options.Value.MinimumScore };
+
+    /// <summary>Where each key's (bouncer's) last stream pull ended, by key id: the next pull answers what changed since.</summary>
+    public ConcurrentDictionary<long, string> Cursors { get; } = new();
 
     private View? _view;
 
@@ -44,7 +52,7 @@ internal sealed class CrowdSecDecisions(BlocklistQuery query)
         }
 
         // Once per snapshot. Two requests may both build it; either result is correct.
-        var selection = engine.Select(query);
+        var selection = engine.Select(Query);
         var positions = new Dictionary<string, int>(selection.Count, StringComparer.Ordinal);
         for (var i = 0; i < selection.Count; i++)
         {

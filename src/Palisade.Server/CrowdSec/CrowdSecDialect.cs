@@ -18,6 +18,9 @@ public sealed class CrowdSecDialect : FaceDialect
 
     public override string Face => Operations.MetricsFaces.CrowdSec;
 
+    /// <inheritdoc />
+    public override Type ErrorContract => typeof(Contracts.CrowdSecMessage);
+
     public override IResult Error(int status, string message) => CrowdSecResults.Error(status, message);
 
     public override IResult Unauthenticated(HttpContext http, KeyCheckStatus status) => Error(StatusCodes.Status403Forbidden, AccessForbidden);

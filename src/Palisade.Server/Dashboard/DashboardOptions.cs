@@ -18,6 +18,7 @@ public enum DashboardSignUpMode
 /// <summary>Configuration section <c>Palisade:Dashboard</c>, validated at start.</summary>
 public sealed class DashboardOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string Section = "Palisade:Dashboard";
 
     /// <summary>"closed" (default), "invite" or "open"; "open" needs Palisade:Smtp:Host and <see cref="PublicUrl"/>.</summary>
@@ -56,8 +57,10 @@ public sealed class DashboardOptions
     /// <summary>Alert changes (create, delete) one account may make per UTC day: each reloads the alert matcher.</summary>
     public int AlertChangesPerDay { get; set; } = 100;
 
+    /// <summary>The sign-up mode <see cref="SignUp"/> names (closed when it names none).</summary>
     public DashboardSignUpMode Mode => Enum.TryParse<DashboardSignUpMode>(SignUp, ignoreCase: true, out var mode) ? mode : DashboardSignUpMode.Closed;
 
+    /// <summary>Whether anyone may create an account (by invitation or openly).</summary>
     public bool SignUpOpen => Mode != DashboardSignUpMode.Closed;
 
     /// <summary>Problems with these settings (each names its setting); empty when they are usable.</summary>

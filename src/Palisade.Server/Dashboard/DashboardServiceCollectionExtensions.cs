@@ -15,7 +15,7 @@ public static class DashboardServiceCollectionExtensions
     public static IServiceCollection AddPalisadeDashboard(this IServiceCollection services, IConfiguration configuration, PalisadeOptions palisade)
     {
         // Refused at start, with every problem named (e.g. SignUp=open without an SMTP server).
-        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section)).ValidateOnStart();
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value);
         services.AddSingleton<SqlDashboardUserStore>();

@@ -31,12 +31,23 @@ public static class IpSwampApi
 
     public static IEndpointRouteBuilder MapIpSwampApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("IPSwamp");
-        api.MapGet("/checkIP", CheckIp).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapPost("/checkIP/bulk", CheckBulk).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.BulkCheck));
-        api.MapGet("/checkSubnet", CheckSubnet).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/test-key", TestKey).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/account", Account).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        var dialect = IpSwampDialect.Instance;
+        var api = app.MapGroup("/api/v1").WithTags("IPSwamp").ProducesFaceErrors(dialect).ProducesFaceErrors(dialect, StatusCodes.Status400BadRequest);
+        api.MapGet("/checkIP", CheckIp).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("IpSwampCheckIp").WithSummary("IPSwamp checkIP: an address's threat score, level and details (ip).")
+            .Produces<IpSwampCheckResponse>();
+        api.MapPost("/checkIP/bulk", CheckBulk).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.BulkCheck))
+            .WithName("IpSwampCheckBulk").WithSummary("IPSwamp bulk check: up to 100 addresses.")
+            .Produces<IpSwampBulkResponse>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
+        api.MapGet("/checkSubnet", CheckSubnet).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("IpSwampCheckSubnet").WithSummary("IPSwamp checkSubnet: the reported addresses of a network (subnet).")
+            .Produces<IpSwampSubnetResponse>();
+        api.MapGet("/test-key", TestKey).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("IpSwampTestKey").WithSummary("IPSwamp test-key: the key is valid; its organisation and usage.")
+            .Produces<IpSwampTestKeyResponse>();
+        api.MapGet("/account", Account).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("IpSwampAccount").WithSummary("IPSwamp account: the key's usage and quota.")
+            .Produces<IpSwampAccountResponse>();
         IpSwampExport.Map(api);
         return app;
     }

@@ -17,6 +17,9 @@ public sealed class IpSwampDialect : FaceDialect
 
     public override string Face => Operations.MetricsFaces.IpSwamp;
 
+    /// <inheritdoc />
+    public override Type ErrorContract => typeof(Contracts.IpSwampError);
+
     public override IResult Error(int status, string message) => IpSwampResults.Error(status, message);
 
     public override IResult Unauthenticated(HttpContext http, KeyCheckStatus status) => status switch

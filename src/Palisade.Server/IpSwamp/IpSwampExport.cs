@@ -11,6 +11,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
 using Palisade.Server.Faces.Shared;
+using Palisade.Server.IpSwamp.Contracts;
 
 namespace Palisade.Server.IpSwamp;
 
@@ -22,7 +23,9 @@ namespace Palisade.Server.IpSwamp;
 internal static class IpSwampExport
 {
     public static void Map(RouteGroupBuilder api)
-        => api.MapGet("/export", Export).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
+        => api.MapGet("/export", Export).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist))
+            .WithName("IpSwampExport").WithSummary("IPSwamp export: addresses at or above minScore (format json, or csv as text).")
+            .Produces<IReadOnlyList<IpSwampExportEntry>>().ProducesText("text/csv");
 
     public static async Task<IResult> Export(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
     {

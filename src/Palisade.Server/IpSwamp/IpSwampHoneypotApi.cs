@@ -12,6 +12,8 @@ using Palisade.Core.Reputation;
 using Palisade.Core.Sensors;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Faces.Shared;
+using Palisade.Server.IpSwamp.Contracts;
 using Palisade.Server.Sensors;
 
 namespace Palisade.Server.IpSwamp;
@@ -29,11 +31,20 @@ public static class IpSwampHoneypotApi
 
     public static IEndpointRouteBuilder MapIpSwampHoneypotApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("IPSwamp");
-        api.MapGet("/ping", Ping).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapPost("/honeypot/heartbeat", Heartbeat).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
-        api.MapPost("/honeypot/report-ip", ReportIp).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
-        api.MapGet("/get", Get).AddEndpointFilter(IpSwampDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        var dialect = IpSwampDialect.Instance;
+        var api = app.MapGroup("/api").WithTags("IPSwamp").ProducesFaceErrors(dialect).ProducesFaceErrors(dialect, StatusCodes.Status400BadRequest);
+        api.MapGet("/ping", Ping).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("IpSwampPing").WithSummary("IPSwamp honeypot ping: the server answers and the key is good.")
+            .Produces<IpSwampStatusResponse>();
+        api.MapPost("/honeypot/heartbeat", Heartbeat).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
+            .WithName("IpSwampHoneypotHeartbeat").WithSummary("IPSwamp honeypot heartbeat: the honeypot is alive.")
+            .Produces<IpSwampStatusResponse>();
+        api.MapPost("/honeypot/report-ip", ReportIp).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
+            .WithName("IpSwampHoneypotReport").WithSummary("IPSwamp honeypot report: report an attacking address (ip_address, attack_type).")
+            .Produces<IpSwampReportResponse>();
+        api.MapGet("/get", Get).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("IpSwampGet").WithSummary("IPSwamp honeypot lookup: attacks seen from an address (ip).")
+            .Produces<IpSwampGetResponse>();
         return app;
     }
 

@@ -32,7 +32,11 @@ public static class BlacklistApi
     public static IEndpointRouteBuilder MapNativeBlacklistApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/key/blacklist", Blacklist).WithTags("Native")
-            .AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist));
+            .AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Blacklist, Feature.Blacklist))
+            .WithName("NativeBlacklist").WithSummary("The blocklist, filtered and charged per address (JSON; plaintext, CSV and firewall formats as text; since= for changes).")
+            .Produces<BlacklistResponse>().ProducesText("text/plain")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesFaceErrors(NativeDialect.Instance).ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest);
         return app;
     }
 

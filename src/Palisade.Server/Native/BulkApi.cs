@@ -32,9 +32,14 @@ public static class BulkApi
 
     public static IEndpointRouteBuilder MapNativeBulkApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/key").WithTags("Native");
-        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.BulkReport));
-        api.MapPost("/bulk-check-inline", BulkCheck).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.BulkCheck));
+        var api = app.MapGroup("/v1/key").WithTags("Native").ProducesFaceErrors(NativeDialect.Instance);
+        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.BulkReport))
+            .WithName("NativeBulkReport").WithSummary("Report up to 10,000 addresses in one transaction (JSON, or a CSV file as multipart or text/csv); per-row errors.")
+            .Produces<BulkReportResponse>()
+            .ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        api.MapPost("/bulk-check-inline", BulkCheck).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.BulkCheck))
+            .WithName("NativeBulkCheck").WithSummary("Check many addresses at once: one address per line in a text/plain body.")
+            .Produces<BulkCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

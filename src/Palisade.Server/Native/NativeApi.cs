@@ -26,13 +26,23 @@ public static class NativeApi
 
     public static IEndpointRouteBuilder MapNativeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/key").WithTags("Native");
-        api.MapGet("/check/{ip}", Check).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
-        api.MapGet("/status", Status).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
-        api.MapGet("/username/{username}", Username).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check));
+        var api = app.MapGroup("/v1/key").WithTags("Native").ProducesFaceErrors(NativeDialect.Instance);
+        api.MapGet("/check/{ip}", Check).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("NativeCheck").WithSummary("Reputation of one address: score, categories, behaviours, geolocation (verbose, maxAge, protocols, exclude, ignoreWhitelist).")
+            .Produces<NativeCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest);
+        api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
+            .WithName("NativeReport").WithSummary("Report one address; a repeat within the duplicate window answers status \"duplicate\".")
+            .Produces<NativeReportResponse>().Produces<NativeReportResponse>(StatusCodes.Status400BadRequest)
+            .Produces<NativeReportResponse>(StatusCodes.Status413PayloadTooLarge);
+        api.MapGet("/status", Status).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("NativeStatus").WithSummary("The key: its tier, today's quotas per family, alert counts and sensors.")
+            .Produces<NativeStatusResponse>();
+        api.MapGet("/username/{username}", Username).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
+            .WithName("NativeUsername").WithSummary("Where a username has been tried: sessions per protocol, first and last seen.")
+            .Produces<NativeUsernameResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         api.MapGet("/email/{email}", Email).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
-            .WithName("NativeEmail").WithSummary("How many retained reports named an e-mail address, and when (first and last, epoch ms).");
+            .WithName("NativeEmail").WithSummary("How many retained reports named an e-mail address, and when (first and last, epoch ms).")
+            .Produces<NativeEmailResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
     }
 

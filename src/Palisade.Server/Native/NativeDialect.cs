@@ -17,6 +17,9 @@ public sealed class NativeDialect : FaceDialect
 
     public override string Face => Operations.MetricsFaces.Native;
 
+    /// <inheritdoc />
+    public override Type ErrorContract => typeof(Contracts.NativeError);
+
     public override IResult Error(int status, string message) => NativeResults.Error(status, message);
 
     public override IResult Unauthenticated(HttpContext http, KeyCheckStatus status) => status switch

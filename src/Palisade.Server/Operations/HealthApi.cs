@@ -18,8 +18,12 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", Healthz).WithTags("Operations");
-        app.MapGet("/readyz", Readyz).WithTags("Operations");
+        app.MapGet("/healthz", Healthz).WithTags("Operations").WithName("Healthz")
+            .WithSummary("Liveness: the process answers; how many addresses it holds and which geo data it uses.")
+            .Produces<HealthStatus>();
+        app.MapGet("/readyz", Readyz).WithTags("Operations").WithName("Readyz")
+            .WithSummary("Readiness: the store takes writes and the dashboard's keys can be read (503 otherwise).")
+            .Produces<ReadinessStatus>().Produces<ReadinessStatus>(StatusCodes.Status503ServiceUnavailable);
         var services = app.ServiceProvider;
         services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         {
@@ -55,23 +59,16 @@ public static class HealthApi
 
     /// <summary>Also says which geo data answers and when it was built (it goes stale: re-run <c>palisade geo install</c>).</summary>
     public static IResult Healthz(ReputationIndex index, IGeoLookup geo)
-        => TypedResults.Json(new
-        {
-            status = "ok",
-            addresses = index.Count,
-            geo = new
-            {
-                installed = geo.IsAvailable,
-                buildDate = geo.Data.BuildDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                sources = geo.Data.Sources.Select(s => new { kind = s.Kind, format = s.Format, buildDate = s.BuildDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
-            },
-        });
+        => TypedResults.Json(new HealthStatus("ok", index.Count, new GeoHealth(geo.IsAvailable, Day(geo.Data.BuildDate),
+            [.. geo.Data.Sources.Select(s => new GeoSourceHealth(s.Kind, s.Format, Day(s.BuildDate)))])));
+
+    private static string? Day(DateTimeOffset? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<IResult> Readyz(IStoreHealth store, HttpContext http)
     {
         if (DashboardKeysProblem(http.RequestServices) is { } problem)
         {
-            return TypedResults.Json(new { status = "unavailable", error = problem }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new ReadinessStatus("unavailable", problem), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -86,7 +83,7 @@ public static class HealthApi
         }
 
         return ok
-            ? TypedResults.Json(new { status = "ready" })
-            : TypedResults.Json(new { status = "unavailable", error = "The database cannot be reached, or its disk takes no writes." }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            ? TypedResults.Json(new ReadinessStatus("ready"))
+            : TypedResults.Json(new ReadinessStatus("unavailable", "The database cannot be reached, or its disk takes no writes."), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -16,7 +16,10 @@ public static class MetricsApi
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", Scrape).WithTags("Operations").ExcludeFromDescription();
+        app.MapGet("/metrics", Scrape).WithTags("Operations").WithName("Metrics")
+            .WithSummary("Prometheus metrics (text exposition format 0.0.4); needs the bearer token when Palisade:Metrics:Token is set.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .Produces<Native.Contracts.NativeError>(StatusCodes.Status401Unauthorized);
         return app;
     }
 

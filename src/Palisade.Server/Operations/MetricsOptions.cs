@@ -3,6 +3,9 @@ namespace Palisade.Server.Operations;
 /// <summary>Settings of <c>GET /metrics</c>, bound from "Palisade:Metrics".</summary>
 public sealed class MetricsOptions
 {
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Palisade:Metrics";
+
     /// <summary>
     /// When set, a scrape must send <c>Authorization: Bearer {Token}</c>. Unset, <c>/metrics</c> is open: keep the port
     /// on an internal network or behind the reverse proxy's own access rule.

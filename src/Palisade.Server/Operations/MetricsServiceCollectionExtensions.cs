@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Palisade.Server.Operations;
@@ -8,12 +7,8 @@ public static class MetricsServiceCollectionExtensions
     /// <summary>Registers <c>/metrics</c>' services; settings come from "Palisade:Metrics". Call after the engine and TAXII.</summary>
     public static IServiceCollection AddPalisadeMetrics(this IServiceCollection services)
     {
-        services.AddSingleton(sp =>
-        {
-            var options = new MetricsOptions();
-            sp.GetService<IConfiguration>()?.GetSection("Palisade:Metrics").Bind(options);
-            return options;
-        });
+        services.AddPalisadeSection<MetricsOptions>(MetricsOptions.Section)
+            .Validate(o => o.StoreCheckInterval > TimeSpan.Zero, "Palisade:Metrics:StoreCheckInterval must be a positive duration.");
         services.AddSingleton<MetricsAccess>();
         services.AddSingleton<Palisade.Core.Reports.IReportFailureLog, ReportFailureLog>();
         services.AddSingleton<MetricsRegistry>();

@@ -14,6 +14,7 @@ public static class OpenApiDocumentInfo
     public static void Configure(OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.AddOperationTransformer(Faces.Shared.FaceOpenApi.AddTextAlternatives);
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Palisade";

@@ -39,18 +39,40 @@ public static class ReportedIpApi
         var publicQuota = app.ServiceProvider.GetService<IPublicQuotaCounter>() ?? new PublicQuotaCounter();
         var publicAccess = new ReportedIpPublicAccess(publicQuota);
         var statistics = new ReportedIpStatistics();
-        var api = app.MapGroup("/wp-json/reportedip/v2").WithTags("ReportedIP");
-        api.MapGet("/check", Check).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check));
-        api.MapGet("/check-public", Check).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check, publicAccess));
-        api.MapGet("/search-public", Search).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check, publicAccess));
+        var dialect = ReportedIpDialect.Instance;
+        var api = app.MapGroup("/wp-json/reportedip/v2").WithTags("ReportedIP").ProducesFaceErrors(dialect)
+            .ProducesFaceErrors(dialect, StatusCodes.Status400BadRequest);
+        api.MapGet("/check", Check).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check))
+            .WithName("ReportedIpCheck").WithSummary("ReportedIP check: an address's confidence, categories and recent reports (ip).")
+            .Produces<ReportedIpEnvelope<ReportedIpCheckData>>().Produces(StatusCodes.Status304NotModified);
+        api.MapGet("/check-public", Check).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check, publicAccess))
+            .WithName("ReportedIpCheckPublic").WithSummary("ReportedIP check without a key (limited per client address), or with one.")
+            .Produces<ReportedIpEnvelope<ReportedIpCheckData>>().Produces(StatusCodes.Status304NotModified);
+        api.MapGet("/search-public", Search).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Check, publicAccess))
+            .WithName("ReportedIpSearchPublic").WithSummary("ReportedIP search: reported addresses of a network or prefix (q).")
+            .Produces<ReportedIpEnvelope<ReportedIpSearchData>>();
         api.MapGet("/stats-public", (HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock) => Stats(http, index, quotas, clock, statistics))
-            .AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, null, publicAccess));
-        api.MapGet("/categories", Categories).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, null, publicAccess));
-        api.MapPost("/report", Report).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report));
-        api.MapPost("/bulk-check", BulkCheck).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.BulkCheck));
-        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.BulkReport));
-        api.MapPost("/whitelist", Whitelist).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report));
-        api.MapGet("/verify-key", VerifyKey).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Verify));
+            .AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, null, publicAccess))
+            .WithName("ReportedIpStatsPublic").WithSummary("ReportedIP statistics: addresses and reports held, top categories.")
+            .Produces<ReportedIpEnvelope<ReportedIpStatsData>>();
+        api.MapGet("/categories", Categories).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, null, publicAccess))
+            .WithName("ReportedIpCategories").WithSummary("ReportedIP categories with their native names and severities.")
+            .Produces<ReportedIpEnvelope<IReadOnlyList<ReportedIpCategoryInfo>>>();
+        api.MapPost("/report", Report).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report))
+            .WithName("ReportedIpReport").WithSummary("ReportedIP report: report one address (ip, category_ids, comment as form or JSON fields).")
+            .Produces<ReportedIpEnvelope<ReportedIpReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
+        api.MapPost("/bulk-check", BulkCheck).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.BulkCheck))
+            .WithName("ReportedIpBulkCheck").WithSummary("ReportedIP bulk-check: up to 1,000 addresses (ips).")
+            .Produces<ReportedIpEnvelope<ReportedIpBulkCheckData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
+        api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.BulkReport))
+            .WithName("ReportedIpBulkReport").WithSummary("ReportedIP bulk-report: up to 1,000 reports (reports).")
+            .Produces<ReportedIpEnvelope<ReportedIpBulkReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
+        api.MapPost("/whitelist", Whitelist).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report))
+            .WithName("ReportedIpWhitelist").WithSummary("ReportedIP whitelist feedback: withdraw this key's reports of an address it trusts.")
+            .Produces<ReportedIpEnvelope<ReportedIpWhitelistData>>();
+        api.MapGet("/verify-key", VerifyKey).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Verify))
+            .WithName("ReportedIpVerifyKey").WithSummary("ReportedIP verify-key: the key's role, permissions and remaining quotas.")
+            .Produces<ReportedIpEnvelope<ReportedIpVerifyKeyData>>();
         ReportedIpBlacklist.Map(api);
         return app;
     }

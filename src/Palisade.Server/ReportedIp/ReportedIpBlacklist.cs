@@ -10,6 +10,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
 using Palisade.Server.Faces.Shared;
+using Palisade.Server.ReportedIp.Contracts;
 
 namespace Palisade.Server.ReportedIp;
 
@@ -25,7 +26,9 @@ internal static class ReportedIpBlacklist
 
     public static void Map(RouteGroupBuilder api)
         => api.MapGet("/blacklist", Blacklist)
-            .AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Blacklist, ReportedIpPermission.Blacklist));
+            .AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Blacklist, ReportedIpPermission.Blacklist))
+            .WithName("ReportedIpBlacklist").WithSummary("ReportedIP blacklist: addresses at or above minConfidence (format json, or txt/csv as text).")
+            .Produces<ReportedIpEnvelope<IReadOnlyList<ReportedIpBlacklistEntry>>>().ProducesText("text/plain", "text/csv");
 
     public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
     {

@@ -17,6 +17,9 @@ public sealed class ReportedIpDialect : FaceDialect
 
     public override string Face => Operations.MetricsFaces.ReportedIp;
 
+    /// <inheritdoc />
+    public override Type ErrorContract => typeof(Contracts.ReportedIpEnvelope<object>);
+
     public override IResult Error(int status, string message) => ReportedIpResults.Error(status, message);
 
     public override IResult Unauthenticated(HttpContext http, KeyCheckStatus status) => Error(StatusCodes.Status401Unauthorized, ReportedIpResults.Unauthorized);

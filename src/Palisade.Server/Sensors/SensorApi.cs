@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Palisade.Server.Faces.Shared;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Palisade.Core.Keys;
@@ -26,7 +27,10 @@ public static class SensorApi
     public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/key").WithTags("Native")
-            .MapPost("/sensor/heartbeat", Heartbeat).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report));
+            .MapPost("/sensor/heartbeat", Heartbeat).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
+            .WithName("NativeSensorHeartbeat").WithSummary("A sensor (palisade sensor) says it is alive: its listeners, today's events and queue.")
+            .Produces<SensorHeartbeatResponse>().ProducesFaceErrors(NativeDialect.Instance)
+            .ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

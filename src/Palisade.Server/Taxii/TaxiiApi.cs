@@ -9,6 +9,7 @@ using Palisade.Core.Stix;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
 using Palisade.Server.Faces.Shared;
+using Palisade.Server.Taxii.Contracts;
 
 namespace Palisade.Server.Taxii;
 
@@ -26,34 +27,64 @@ public static class TaxiiApi
     {
         var open = new FaceAccessFilter(TaxiiDialect.Instance, QuotaFamily.Taxii, Feature.Taxii) { Keyless = OpenKeylessAccess.Instance, Metered = false };
         var keyed = TaxiiDialect.Instance.Access(QuotaFamily.Taxii, Feature.Taxii);
-        app.MapGet("/taxii2/", Discovery).AddEndpointFilter(open).WithMetadata(TaxiiRoot.Sikker);
+        var dialect = TaxiiDialect.Instance;
+        app.MapGet("/taxii2/", Discovery).AddEndpointFilter(open).WithMetadata(TaxiiRoot.Sikker).WithTags("TAXII")
+            .WithName("TaxiiDiscovery").WithSummary("TAXII discovery: the server and its API roots.")
+            .Produces<TaxiiDiscovery>(StatusCodes.Status200OK, TaxiiMediaTypes.Taxii).ProducesFaceErrors(dialect, StatusCodes.Status406NotAcceptable);
 
-        var standard = app.MapGroup("/taxii2/palisade").WithMetadata(TaxiiRoot.Standard);
-        standard.MapGet("/", ApiRoot).AddEndpointFilter(open);
-        MapCollections(standard, open, keyed);
+        var standard = app.MapGroup("/taxii2/palisade").WithMetadata(TaxiiRoot.Standard).WithTags("TAXII").ProducesFaceErrors(dialect)
+            .ProducesFaceErrors(dialect, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status406NotAcceptable);
+        standard.MapGet("/", ApiRoot).AddEndpointFilter(open)
+            .WithName("TaxiiApiRoot").WithSummary("TAXII API root: its versions and the largest body it takes.")
+            .Produces<TaxiiApiRootResource>(StatusCodes.Status200OK, TaxiiMediaTypes.Taxii);
+        MapCollections(standard, open, keyed, "Taxii", "TAXII");
 
-        var sikker = app.MapGroup("/taxii2").WithMetadata(TaxiiRoot.Sikker);
-        MapCollections(sikker, open, keyed);
+        var sikker = app.MapGroup("/taxii2").WithMetadata(TaxiiRoot.Sikker).WithTags("TAXII").ProducesFaceErrors(dialect)
+            .ProducesFaceErrors(dialect, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status406NotAcceptable);
+        MapCollections(sikker, open, keyed, "SikkerTaxii", "TAXII (SikkerAPI's paths, no API root segment)");
 
         // Anything else under /taxii2 is a TAXII 404, not an empty page or someone else's error shape.
-        app.MapFallback("/taxii2/{**rest}", UnknownPath);
+        app.MapFallback("/taxii2/{**rest}", UnknownPath).ExcludeFromDescription();
         return app;
     }
 
-    private static void MapCollections(RouteGroupBuilder root, FaceAccessFilter open, FaceAccessFilter keyed)
+    /// <param name="root">The API root's route group.</param>
+    /// <param name="open">The access filter of the resources anyone may read.</param>
+    /// <param name="keyed">The access filter of the resources that need a key (and count against its TAXII quota).</param>
+    /// <param name="name">Prefix of the operations' names (the two roots serve the same resources).</param>
+    /// <param name="what">Prefix of their summaries.</param>
+    private static void MapCollections(RouteGroupBuilder root, FaceAccessFilter open, FaceAccessFilter keyed, string name, string what)
     {
-        root.MapGet("/collections/", Collections).AddEndpointFilter(open);
-        root.MapGet("/collections/{collectionId}/", Collection).AddEndpointFilter(open);
-        root.MapGet("/collections/{collectionId}/objects/", Objects).AddEndpointFilter(keyed);
-        root.MapPost("/collections/{collectionId}/objects/", AddObjects).AddEndpointFilter(keyed);
-        root.MapGet("/collections/{collectionId}/objects/{objectId}/", Object).AddEndpointFilter(keyed);
-        root.MapDelete("/collections/{collectionId}/objects/{objectId}/", DeleteObject).AddEndpointFilter(keyed);
-        root.MapGet("/collections/{collectionId}/objects/{objectId}/versions/", Versions).AddEndpointFilter(keyed);
-        root.MapGet("/collections/{collectionId}/manifest/", Manifest).AddEndpointFilter(keyed);
-        root.MapGet("/status/{statusId}/", Status).AddEndpointFilter(keyed);
+        const string taxii = TaxiiMediaTypes.Taxii;
+        var dialect = TaxiiDialect.Instance;
+        root.MapGet("/collections/", Collections).AddEndpointFilter(open)
+            .WithName(name + "Collections").WithSummary(what + " collections: every collection of the API root.")
+            .Produces<TaxiiCollectionsResource>(StatusCodes.Status200OK, taxii);
+        root.MapGet("/collections/{collectionId}/", Collection).AddEndpointFilter(open)
+            .WithName(name + "Collection").WithSummary(what + " collection: one collection, by id or alias.")
+            .Produces<TaxiiCollectionResource>(StatusCodes.Status200OK, taxii);
+        root.MapGet("/collections/{collectionId}/objects/", Objects).AddEndpointFilter(keyed)
+            .WithName(name + "Objects").WithSummary(what + " objects: a page of STIX indicators (added_after, limit, next, match[id|type|version|spec_version]).")
+            .Produces<TaxiiEnvelope>(StatusCodes.Status200OK, taxii);
+        root.MapPost("/collections/{collectionId}/objects/", AddObjects).AddEndpointFilter(keyed)
+            .WithName(name + "AddObjects").WithSummary(what + " add objects: always refused, the collections are read-only (403).")
+            .ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        root.MapGet("/collections/{collectionId}/objects/{objectId}/", Object).AddEndpointFilter(keyed)
+            .WithName(name + "Object").WithSummary(what + " object: the versions of one object (by STIX id or address).")
+            .Produces<TaxiiEnvelope>(StatusCodes.Status200OK, taxii);
+        root.MapDelete("/collections/{collectionId}/objects/{objectId}/", DeleteObject).AddEndpointFilter(keyed)
+            .WithName(name + "DeleteObject").WithSummary(what + " delete object: always refused, the collections are read-only (403).");
+        root.MapGet("/collections/{collectionId}/objects/{objectId}/versions/", Versions).AddEndpointFilter(keyed)
+            .WithName(name + "Versions").WithSummary(what + " versions: the version timestamps of one object.")
+            .Produces<TaxiiVersions>(StatusCodes.Status200OK, taxii);
+        root.MapGet("/collections/{collectionId}/manifest/", Manifest).AddEndpointFilter(keyed)
+            .WithName(name + "Manifest").WithSummary(what + " manifest: object versions and when they were added, without the objects.")
+            .Produces<TaxiiManifest>(StatusCodes.Status200OK, taxii);
+        root.MapGet("/status/{statusId}/", Status).AddEndpointFilter(keyed)
+            .WithName(name + "Status").WithSummary(what + " status: always 404, this server accepts no writes and keeps no status resources.");
     }
 
-    public static IResult Discovery(TaxiiOptions options)
+    public static IResult Discovery(PalisadeOptions options)
     {
         var apiRoot = (options.PublicBaseUrl?.TrimEnd('/') ?? string.Empty) + TaxiiRoot.ApiRootPath;
         return new TaxiiResult(StatusCodes.Status200OK, TaxiiJson.Object(writer =>

@@ -21,6 +21,12 @@ public sealed class TaxiiDialect : FaceDialect
 
     public override string Face => Operations.MetricsFaces.Taxii;
 
+    /// <inheritdoc />
+    public override string ErrorContentType => TaxiiMediaTypes.Taxii;
+
+    /// <inheritdoc />
+    public override Type ErrorContract => typeof(Contracts.TaxiiError);
+
     public override IResult Error(int status, string message) => status switch
     {
         StatusCodes.Status400BadRequest => TaxiiErrors.BadRequest(message),

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Palisade.Core.Reputation;
@@ -17,8 +16,15 @@ public static class TaxiiServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPalisadeTaxii(this IServiceCollection services)
     {
-        services.AddSingleton(sp => Bind<StixOptions>(sp));
-        services.AddSingleton(sp => Bind<TaxiiOptions>(sp));
+        // The publisher's settings (Core) and the server's share the section.
+        services.AddPalisadeSection<StixOptions>(TaxiiOptions.Section)
+            .Validate(o => o.Validity > TimeSpan.Zero, "Palisade:Taxii:Validity must be a positive duration.")
+            .Validate(o => o.ExtensionStep > TimeSpan.Zero, "Palisade:Taxii:ExtensionStep must be a positive duration.")
+            .Validate(o => o.MinimumScore is >= 0 and <= 100, "Palisade:Taxii:MinimumScore must be 0 to 100.")
+            .Validate(o => o.RescanInterval > TimeSpan.Zero, "Palisade:Taxii:RescanInterval must be a positive duration.")
+            .Validate(o => o.MaxLabels >= 0, "Palisade:Taxii:MaxLabels must be 0 or more.");
+        services.AddPalisadeSection<TaxiiOptions>(TaxiiOptions.Section)
+            .Validate(o => o.DefaultPageSize <= o.MaxPageSize, "Palisade:Taxii:DefaultPageSize must not exceed Palisade:Taxii:MaxPageSize.");
 
         // The version log lives beside the engine's SQLite tables. With another store and no TAXII store of its own
         // yet, it keeps an SQLite file in the data folder (one node).
@@ -31,12 +37,5 @@ public static class TaxiiServiceCollectionExtensions
         services.AddSingleton<TaxiiPageRequestParser>();
         services.AddHostedService<TaxiiPublisherService>();
         return services;
-    }
-
-    private static T Bind<T>(IServiceProvider services) where T : new()
-    {
-        var options = new T();
-        services.GetService<IConfiguration>()?.GetSection("Palisade:Taxii").Bind(options);
-        return options;
     }
 }

@@ -22,7 +22,7 @@ internal static class GeoTestData
             using var lockFile = await AcquireAsync(Path.Combine(Folder, ".lock"));
             if (GeoDataFiles.ReadManifest(Folder).Count < 2)
             {
-                await GeoDataInstaller.InstallAsync(Folder);
+                await Palisade.Cli.Commands.GeoPackageFetcher.InstallAsync(Folder);
             }
 
             return Folder;

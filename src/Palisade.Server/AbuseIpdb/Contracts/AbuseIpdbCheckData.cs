@@ -20,9 +20,11 @@ public sealed record AbuseIpdbCheckData(
     int NumDistinctUsers,
     string? LastReportedAt)
 {
+    /// <summary>The country's English name (with <c>verbose</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? CountryName { get; init; }
 
+    /// <summary>With <c>verbose</c>: the latest reports.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<AbuseIpdbReportEntry>? Reports { get; init; }
 }

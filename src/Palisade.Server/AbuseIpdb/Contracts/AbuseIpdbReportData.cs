@@ -6,6 +6,7 @@ namespace Palisade.Server.AbuseIpdb.Contracts;
 /// within the duplicate window (answered 200, counted once), absent otherwise.</summary>
 public sealed record AbuseIpdbReportData(string IpAddress, int AbuseConfidenceScore)
 {
+    /// <summary><c>duplicate</c> for a repeat within the window; absent otherwise.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Status { get; init; }
 }

@@ -15,6 +15,12 @@ public abstract class FaceDialect
     /// <summary>The face's name, as the <c>face</c> label of the HTTP metrics (<see cref="Operations.MetricsFaces"/>).</summary>
     public abstract string Face { get; }
 
+    /// <summary>The type of this face's error body (<see cref="Error"/>), as the OpenAPI document describes it.</summary>
+    public abstract Type ErrorContract { get; }
+
+    /// <summary>The Content-Type of this face's error bodies.</summary>
+    public virtual string ErrorContentType => "application/json";
+
     /// <summary>The access filter of an endpoint of this face that needs a key whose tier has <paramref name="feature"/>.</summary>
     public FaceAccessFilter Access(QuotaFamily family, Feature feature) => new(this, family, feature);
 

@@ -8,9 +8,11 @@ namespace Palisade.Server.Native.Contracts;
 /// </summary>
 public sealed record BlacklistMeta(long GeneratedAt, int ScoreMinimum, int? Limit, int Count, int Total, bool Truncated, string Cursor)
 {
+    /// <summary>Why the list was cut (<c>quota</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TruncatedReason { get; init; }
 
+    /// <summary>Incremental pulls: the cursor or time asked from.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Since { get; init; }
 

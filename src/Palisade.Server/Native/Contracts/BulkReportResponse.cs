@@ -8,6 +8,7 @@ namespace Palisade.Server.Native.Contracts;
 /// </summary>
 public sealed record BulkReportResponse(int Total, int Accepted, int Rejected, int Duplicates, IReadOnlyList<BulkReportError> Errors)
 {
+    /// <summary>On a 429: why nothing more was taken.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }
 }

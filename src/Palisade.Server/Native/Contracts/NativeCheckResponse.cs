@@ -20,6 +20,7 @@ public sealed record NativeCheckResponse(
     IReadOnlyList<NativeBehavior> Behaviors,
     IReadOnlyList<NativePrimitive> Primitives)
 {
+    /// <summary>Why the address is whitelisted, when it is (then its score is 0).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public NativeWhitelistInfo? Whitelisted { get; init; }
 
@@ -27,15 +28,19 @@ public sealed record NativeCheckResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public NativePrefixReputation? Prefix64 { get; init; }
 
+    /// <summary>Verbose: reports per category.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<NativeCategoryCount>? Categories { get; init; }
 
+    /// <summary>Verbose: the latest reports.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<NativeReportSummary>? Reports { get; init; }
 
+    /// <summary>Verbose: reports per day.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<NativeTimelinePoint>? Timeline { get; init; }
 
+    /// <summary>Verbose: how the score was reached.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public NativeScoreBreakdown? ScoreBreakdown { get; init; }
 }

@@ -19,9 +19,11 @@ public sealed record ReportedIpCheckData(
     string? Asn,
     IReadOnlyList<ReportedIpCategoryCount> Categories)
 {
+    /// <summary>How the confidence was reached.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ReportedIpConfidenceBreakdown? ConfidenceBreakdown { get; init; }
 
+    /// <summary>The latest reports.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ReportedIpReportEntry>? Reports { get; init; }
 }

@@ -1,7 +1,7 @@
 using Palisade.Core.Keys;
 using Palisade.Core.Scoring;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>Applies configured tier overrides on top of the defaults; unknown tier ids in configuration add new tiers.</summary>
 internal static class TierConfiguration

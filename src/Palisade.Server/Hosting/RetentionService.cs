@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Reputation;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>Runs the retention purge in the background, every <see cref="PalisadeOptions.RetentionInterval"/>.</summary>
 internal sealed class RetentionService(RetentionJob job, PalisadeOptions options, ILogger<RetentionService> logger) : BackgroundService

@@ -4,7 +4,7 @@ using Palisade.Core.Keys;
 using Palisade.Core.Storage;
 using Palisade.Core.Whitelisting;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>Reloads keys and the operator whitelist when the CLI (another process) changed them.</summary>
 internal sealed class ChangeWatchService(IChangeSignal signal, KeyRing keys, IWhitelistStore whitelistStore, WhitelistProvider whitelist,

@@ -8,7 +8,7 @@ using Palisade.Storage.Postgres;
 using Palisade.Storage.Redis;
 using Palisade.Storage.Sqlite;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>One registration per back end; everything above them sees only Core's interfaces.</summary>
 public static class StorageServiceCollectionExtensions

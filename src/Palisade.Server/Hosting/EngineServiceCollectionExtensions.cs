@@ -8,7 +8,7 @@ using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Core.Whitelisting;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 public static class EngineServiceCollectionExtensions
 {
@@ -18,7 +18,8 @@ public static class EngineServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPalisadeEngine(this IServiceCollection services, PalisadeOptions options, IClock? clock = null)
     {
-        services.AddSingleton(options);
+        // The container's PalisadeOptions come from the options tree (AddPalisadeOptions); these only choose the registrations.
+        ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(clock ?? SystemClock.Instance);
         if (string.IsNullOrWhiteSpace(options.Postgres))
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Palisade.Core.Blocklists;
 using Palisade.Core.Geo;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>
 /// Registers the geo lookup (<see cref="IGeoLookup"/>) and the blocklist engine (<see cref="BlocklistEngine"/>) that

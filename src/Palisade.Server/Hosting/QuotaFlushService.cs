@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>
 /// Writes changed quota counters to the store every <see cref="PalisadeOptions.QuotaFlushInterval"/> and once more on

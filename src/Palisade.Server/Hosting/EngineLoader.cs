@@ -9,7 +9,7 @@ using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Core.Whitelisting;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>
 /// Brings the engine up before the first request: migrates the store, loads keys, the operator whitelist, today's

@@ -5,7 +5,7 @@ using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Storage.Redis;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>
 /// Keeps this node's in-memory view in step with reports other nodes stored: at once through Redis notifications,

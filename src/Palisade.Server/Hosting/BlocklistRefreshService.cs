@@ -4,7 +4,7 @@ using Palisade.Core.Blocklists;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 
-namespace Palisade.Server.Engine;
+namespace Palisade.Server.Hosting;
 
 /// <summary>
 /// Rebuilds the blocklist snapshot just after each score refresh interval turns (decaying scores move without new data),
