@@ -54,10 +54,10 @@ public static class AbuseIpdbApi
             .WithName("AbuseIpdbCheckBlock").WithSummary("AbuseIPDB check-block: the reported addresses of a network (network, maxAgeInDays).")
             .Produces<AbuseIpdbEnvelope<AbuseIpdbCheckBlockData>>();
         api.MapPost("/report", Report).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
-            .WithName("AbuseIpdbReport").WithSummary("AbuseIPDB report: report one address (ip, categories, comment, timestamp as query, form or JSON fields).")
+            .DescribesBody<AbuseIpdbReportRequest>("application/x-www-form-urlencoded", "multipart/form-data", "application/json").WithName("AbuseIpdbReport").WithSummary("AbuseIPDB report: report one address (ip, categories, comment, timestamp as query, form or JSON fields).")
             .Produces<AbuseIpdbEnvelope<AbuseIpdbReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.BulkReport))
-            .WithName("AbuseIpdbBulkReport").WithSummary("AbuseIPDB bulk-report: a CSV file of up to 10,000 reports in multipart field csv.")
+            .DescribesBody<AbuseIpdbBulkReportForm>("multipart/form-data").WithName("AbuseIpdbBulkReport").WithSummary("AbuseIPDB bulk-report: a CSV file of up to 10,000 reports in multipart field csv.")
             .Produces<AbuseIpdbEnvelope<AbuseIpdbBulkReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
         api.MapDelete("/clear-address", ClearAddress).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
             .WithName("AbuseIpdbClearAddress").WithSummary("AbuseIPDB clear-address: withdraw this key's reports of an address (ipAddress).")

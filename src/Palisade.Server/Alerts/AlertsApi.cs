@@ -50,12 +50,12 @@ public static class AlertsApi
         var native = NativeDialect.Instance;
         group.ProducesFaceErrors(native).ProducesFaceErrors(native, StatusCodes.Status400BadRequest);
         list.WithName($"List{kind}Alerts").WithSummary($"The key's alerts ({what}).").Produces<AlertList>();
-        create.WithName($"Create{kind}Alert").WithSummary($"Create an alert ({what}); the answer carries the webhook secret once.")
+        create.DescribesBody<AlertBody>().WithName($"Create{kind}Alert").WithSummary($"Create an alert ({what}); the answer carries the webhook secret once.")
             .Produces<AlertResource>(StatusCodes.Status201Created)
             .ProducesFaceErrors(native, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         get.WithName($"Get{kind}Alert").WithSummary($"One alert ({what}) with its recent deliveries.")
             .Produces<AlertResource>().ProducesFaceErrors(native, StatusCodes.Status404NotFound);
-        update.WithName($"Update{kind}Alert").WithSummary($"Change an alert ({what}): absent fields are kept, null clears.")
+        update.DescribesBody<AlertBody>().WithName($"Update{kind}Alert").WithSummary($"Change an alert ({what}): absent fields are kept, null clears.")
             .Produces<AlertResource>()
             .ProducesFaceErrors(native, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         delete.WithName($"Delete{kind}Alert").WithSummary($"Delete an alert ({what}).")

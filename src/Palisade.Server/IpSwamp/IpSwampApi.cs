@@ -37,7 +37,7 @@ public static class IpSwampApi
             .WithName("IpSwampCheckIp").WithSummary("IPSwamp checkIP: an address's threat score, level and details (ip).")
             .Produces<IpSwampCheckResponse>();
         api.MapPost("/checkIP/bulk", CheckBulk).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.BulkCheck))
-            .WithName("IpSwampCheckBulk").WithSummary("IPSwamp bulk check: up to 100 addresses.")
+            .DescribesBody<IpSwampBulkRequest>().WithName("IpSwampCheckBulk").WithSummary("IPSwamp bulk check: up to 100 addresses.")
             .Produces<IpSwampBulkResponse>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/checkSubnet", CheckSubnet).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
             .WithName("IpSwampCheckSubnet").WithSummary("IPSwamp checkSubnet: the reported addresses of a network (subnet).")

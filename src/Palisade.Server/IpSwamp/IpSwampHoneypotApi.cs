@@ -37,10 +37,10 @@ public static class IpSwampHoneypotApi
             .WithName("IpSwampPing").WithSummary("IPSwamp honeypot ping: the server answers and the key is good.")
             .Produces<IpSwampStatusResponse>();
         api.MapPost("/honeypot/heartbeat", Heartbeat).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
-            .WithName("IpSwampHoneypotHeartbeat").WithSummary("IPSwamp honeypot heartbeat: the honeypot is alive.")
+            .DescribesBody<IpSwampHoneypotHeartbeat>().WithName("IpSwampHoneypotHeartbeat").WithSummary("IPSwamp honeypot heartbeat: the honeypot is alive.")
             .Produces<IpSwampStatusResponse>();
         api.MapPost("/honeypot/report-ip", ReportIp).AddEndpointFilter(dialect.Access(QuotaFamily.Report, Feature.Report))
-            .WithName("IpSwampHoneypotReport").WithSummary("IPSwamp honeypot report: report an attacking address (ip_address, attack_type).")
+            .DescribesBody<IpSwampHoneypotReport>().WithName("IpSwampHoneypotReport").WithSummary("IPSwamp honeypot report: report an attacking address (ip_address, attack_type).")
             .Produces<IpSwampReportResponse>();
         api.MapGet("/get", Get).AddEndpointFilter(dialect.Access(QuotaFamily.Check, Feature.Check))
             .WithName("IpSwampGet").WithSummary("IPSwamp honeypot lookup: attacks seen from an address (ip).")

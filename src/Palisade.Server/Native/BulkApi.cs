@@ -34,11 +34,11 @@ public static class BulkApi
     {
         var api = app.MapGroup("/v1/key").WithTags("Native").ProducesFaceErrors(NativeDialect.Instance);
         api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.BulkReport))
-            .WithName("NativeBulkReport").WithSummary("Report up to 10,000 addresses in one transaction (JSON, or a CSV file as multipart or text/csv); per-row errors.")
+            .DescribesBody<NativeBulkReportRequest>("application/json", "multipart/form-data", "text/csv").WithName("NativeBulkReport").WithSummary("Report up to 10,000 addresses in one transaction (JSON, or a CSV file as multipart or text/csv); per-row errors.")
             .Produces<BulkReportResponse>()
             .ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         api.MapPost("/bulk-check-inline", BulkCheck).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.BulkCheck))
-            .WithName("NativeBulkCheck").WithSummary("Check many addresses at once: one address per line in a text/plain body.")
+            .DescribesBody<string>("text/plain").WithName("NativeBulkCheck").WithSummary("Check many addresses at once: one address per line in a text/plain body.")
             .Produces<BulkCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
         return app;
     }

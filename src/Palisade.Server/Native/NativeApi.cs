@@ -31,7 +31,7 @@ public static class NativeApi
             .WithName("NativeCheck").WithSummary("Reputation of one address: score, categories, behaviours, geolocation (verbose, maxAge, protocols, exclude, ignoreWhitelist).")
             .Produces<NativeCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest);
         api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
-            .WithName("NativeReport").WithSummary("Report one address; a repeat within the duplicate window answers status \"duplicate\".")
+            .DescribesBody<NativeReportRequest>().WithName("NativeReport").WithSummary("Report one address; a repeat within the duplicate window answers status \"duplicate\".")
             .Produces<NativeReportResponse>().Produces<NativeReportResponse>(StatusCodes.Status400BadRequest)
             .Produces<NativeReportResponse>(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/status", Status).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))

@@ -15,6 +15,7 @@ public static class OpenApiDocumentInfo
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AddOperationTransformer(Faces.Shared.FaceOpenApi.AddTextAlternatives);
+        options.AddOperationTransformer(Faces.Shared.FaceOpenApi.AddBodyDescriptions);
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Palisade";

@@ -59,16 +59,16 @@ public static class ReportedIpApi
             .WithName("ReportedIpCategories").WithSummary("ReportedIP categories with their native names and severities.")
             .Produces<ReportedIpEnvelope<IReadOnlyList<ReportedIpCategoryInfo>>>();
         api.MapPost("/report", Report).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report))
-            .WithName("ReportedIpReport").WithSummary("ReportedIP report: report one address (ip, category_ids, comment as form or JSON fields).")
+            .DescribesBody<ReportedIpReportRequest>("application/json", "application/x-www-form-urlencoded").WithName("ReportedIpReport").WithSummary("ReportedIP report: report one address (ip, category_ids, comment as form or JSON fields).")
             .Produces<ReportedIpEnvelope<ReportedIpReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/bulk-check", BulkCheck).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.BulkCheck))
-            .WithName("ReportedIpBulkCheck").WithSummary("ReportedIP bulk-check: up to 1,000 addresses (ips).")
+            .DescribesBody<ReportedIpBulkCheckRequest>().WithName("ReportedIpBulkCheck").WithSummary("ReportedIP bulk-check: up to 1,000 addresses (ips).")
             .Produces<ReportedIpEnvelope<ReportedIpBulkCheckData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/bulk-report", BulkReport).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.BulkReport))
-            .WithName("ReportedIpBulkReport").WithSummary("ReportedIP bulk-report: up to 1,000 reports (reports).")
+            .DescribesBody<ReportedIpBulkReportRequest>().WithName("ReportedIpBulkReport").WithSummary("ReportedIP bulk-report: up to 1,000 reports (reports).")
             .Produces<ReportedIpEnvelope<ReportedIpBulkReportData>>().ProducesFaceErrors(dialect, StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/whitelist", Whitelist).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Report, ReportedIpPermission.Report))
-            .WithName("ReportedIpWhitelist").WithSummary("ReportedIP whitelist feedback: withdraw this key's reports of an address it trusts.")
+            .DescribesBody<ReportedIpWhitelistRequest>("application/json", "application/x-www-form-urlencoded").WithName("ReportedIpWhitelist").WithSummary("ReportedIP whitelist feedback: withdraw this key's reports of an address it trusts.")
             .Produces<ReportedIpEnvelope<ReportedIpWhitelistData>>();
         api.MapGet("/verify-key", VerifyKey).AddEndpointFilter(ReportedIpDialect.Access(QuotaFamily.Check, ReportedIpPermission.Verify))
             .WithName("ReportedIpVerifyKey").WithSummary("ReportedIP verify-key: the key's role, permissions and remaining quotas.")

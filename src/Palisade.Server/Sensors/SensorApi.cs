@@ -28,7 +28,7 @@ public static class SensorApi
     {
         app.MapGroup("/v1/key").WithTags("Native")
             .MapPost("/sensor/heartbeat", Heartbeat).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
-            .WithName("NativeSensorHeartbeat").WithSummary("A sensor (palisade sensor) says it is alive: its listeners, today's events and queue.")
+            .DescribesBody<SensorHeartbeatRequest>().WithName("NativeSensorHeartbeat").WithSummary("A sensor (palisade sensor) says it is alive: its listeners, today's events and queue.")
             .Produces<SensorHeartbeatResponse>().ProducesFaceErrors(NativeDialect.Instance)
             .ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
         return app;

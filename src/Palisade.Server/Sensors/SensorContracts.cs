@@ -4,6 +4,16 @@ using Palisade.Core.Sensors;
 
 namespace Palisade.Server.Sensors;
 
+/// <summary>The body of a native heartbeat, as <c>palisade sensor</c> sends it (read field by field by the handler;
+/// this record describes it for the OpenAPI document).</summary>
+/// <param name="Sensor">The sensor's name (unique per key).</param>
+/// <param name="Listeners">What it listens on, e.g. <c>ssh=:2222</c>.</param>
+/// <param name="EventsToday">Events captured today per protocol.</param>
+/// <param name="TopUsernames">The usernames tried most today.</param>
+/// <param name="Queued">Events waiting to be reported.</param>
+public sealed record SensorHeartbeatRequest(string Sensor, IReadOnlyList<string>? Listeners, IReadOnlyDictionary<string, long>? EventsToday,
+    IReadOnlyList<UsernameCount>? TopUsernames, int? Queued);
+
 /// <summary>The answer to a native heartbeat.</summary>
 public sealed record SensorHeartbeatResponse(string Sensor, string LastHeartbeat);
 

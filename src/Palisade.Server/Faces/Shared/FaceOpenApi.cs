@@ -60,5 +60,38 @@ public static class FaceOpenApi
         return Task.CompletedTask;
     }
 
+    /// <summary>Describes the request body as <typeparamref name="T"/> in <paramref name="contentTypes"/> (the first is
+    /// JSON or a form, whose schema is <typeparamref name="T"/>; text types are described as strings). Unlike
+    /// <c>Accepts</c>, this is documentation only: routing's content-type matching would answer other content types with
+    /// its own empty 415 instead of the face's error, so handlers keep deciding what they take.</summary>
+    public static RouteHandlerBuilder DescribesBody<T>(this RouteHandlerBuilder builder, params string[] contentTypes)
+        => builder.WithMetadata(new BodyDescription(typeof(T), contentTypes.Length == 0 ? ["application/json"] : contentTypes));
+
+    /// <summary>The OpenAPI operation transformer behind <see cref="DescribesBody{T}"/>.</summary>
+    public static async Task AddBodyDescriptions(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<BodyDescription>().FirstOrDefault() is not { } body)
+        {
+            return;
+        }
+
+        var content = new Dictionary<string, OpenApiMediaType>();
+        foreach (var contentType in body.ContentTypes)
+        {
+            content[contentType] = new OpenApiMediaType
+            {
+                Schema = contentType.StartsWith("text/", StringComparison.Ordinal)
+                    ? new OpenApiSchema { Type = JsonSchemaType.String }
+                    : await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken),
+            };
+        }
+
+        operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
+    }
+
     private sealed record TextAlternatives(IReadOnlyList<string> ContentTypes);
+
+    private sealed record BodyDescription(Type Type, IReadOnlyList<string> ContentTypes);
 }
