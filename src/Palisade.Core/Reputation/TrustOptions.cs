@@ -11,7 +11,4 @@ public sealed class TrustOptions
 
     /// <summary>How often standings are recomputed from the evidence (and reporter networks re-read from the store).</summary>
     public TimeSpan RecomputeInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Withdrawals (clear-address, positive feedback, whitelist feedback) one reporter may make per UTC day.</summary>
-    public int WithdrawalsPerDay { get; set; } = 100;
 }
