@@ -29,7 +29,7 @@ DATA="$WORK/data"
 mkdir -p "$DATA"
 bench_backend signin
 # Issued before the server starts: on SQLite the server holds the data folder's lock.
-INVITE=$("${PALISADE[@]}" accounts invite --data "$DATA" "${STORE_ARGS[@]}")
+INVITE=$("${PALISADE[@]}" accounts invite --data "$DATA" "${STORE_ARGS[@]}" 2>"$WORK/invite.log")
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 log "starting palisade serve on $BASE ($BACKEND)"
