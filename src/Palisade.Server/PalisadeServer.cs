@@ -67,7 +67,7 @@ public static class PalisadeServer
         builder.Services.AddPalisadeAlerts();
         builder.Services.AddSingleton<SensorRegistry>();
         builder.Services.AddPalisadeDashboard(builder.Configuration, options);
-        builder.Services.AddPalisadeForwardedHeaders(builder.Configuration);
+        builder.Services.AddPalisadeForwardedHeaders();
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
         var app = builder.Build();

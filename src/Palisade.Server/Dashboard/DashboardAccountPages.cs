@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Storage;
 
@@ -72,9 +73,19 @@ public static class DashboardAccountPages
         }
 
         // Open sign-up is counted per network before any hashing or database work; an invitation is its own limit.
-        if (invite is null && limiter.TryTake(DashboardClientNetwork.ForSignUp(http)) is { } wait)
+        TimeSpan? wait;
+        try
         {
-            DashboardPage.RetryAfter(http, wait);
+            wait = invite is null ? await limiter.TryTakeAsync(DashboardClientNetwork.ForSignUp(http)) : null;
+        }
+        catch (QuotaUnavailableException)
+        {
+            return LimitsUnavailable(http, "Sign-up");
+        }
+
+        if (wait is { } signUpWait)
+        {
+            DashboardPage.RetryAfter(http, signUpWait);
             return SignUpFormPage(http, token, email, "Too many sign-ups from your network; try again later.", StatusCodes.Status429TooManyRequests);
         }
 
@@ -130,7 +141,18 @@ public static class DashboardAccountPages
         var password = form["password"].ToString();
         var network = DashboardClientNetwork.ForSignIn(http);
         // The attempt takes its place before any hashing: concurrent guesses cannot pass the limit together.
-        if (limiter.TryBegin(network, email) is { } wait)
+        DashboardSignInLimiter.Attempt? attempt;
+        TimeSpan wait;
+        try
+        {
+            (attempt, wait) = await limiter.TryBeginAsync(network, email);
+        }
+        catch (QuotaUnavailableException)
+        {
+            return LimitsUnavailable(http, "Sign-in");
+        }
+
+        if (attempt is null)
         {
             DashboardPage.RetryAfter(http, wait);
             return SignInFormPage(http, null, "Too many failed sign-ins from your network or for this account; wait " +
@@ -141,17 +163,17 @@ public static class DashboardAccountPages
         var (ran, valid) = await gate.RunAsync(() => DashboardPasswordHasher.Verify(password, user), http.RequestAborted);
         if (!ran)
         {
-            limiter.Abandoned(network, email);
+            await limiter.EndAsync(attempt, AttemptOutcome.Abandoned);
             return Busy(http);
         }
 
         if (!valid)
         {
-            limiter.Failed(network, email);
+            await limiter.EndAsync(attempt, AttemptOutcome.Failed);
             return SignInFormPage(http, email, "Wrong e-mail address or password.", StatusCodes.Status401Unauthorized);
         }
 
-        limiter.Succeeded(network, email);
+        await limiter.EndAsync(attempt, AttemptOutcome.Succeeded);
         await DashboardSession.SignInAsync(http, user!);
         return DashboardPage.SeeOther(http, "/dashboard");
     }
@@ -256,6 +278,14 @@ public static class DashboardAccountPages
     {
         DashboardPage.RetryAfter(http, TimeSpan.FromSeconds(5));
         return DashboardPage.Message(http, null, StatusCodes.Status503ServiceUnavailable, "Busy", "The server is busy checking passwords; try again in a few seconds.");
+    }
+
+    /// <summary>The shared limit counters (Redis, in a cluster) cannot be reached: refused, never let through unmetered.</summary>
+    private static IResult LimitsUnavailable(HttpContext http, string what)
+    {
+        DashboardPage.RetryAfter(http, TimeSpan.FromSeconds(5));
+        return DashboardPage.Message(http, null, StatusCodes.Status503ServiceUnavailable, what + " unavailable",
+            what + " is unavailable for a moment: the server cannot reach the shared store that limits attempts. Try again in a few seconds.");
     }
 
     private static string WaitText(TimeSpan wait) => wait.TotalMinutes >= 90

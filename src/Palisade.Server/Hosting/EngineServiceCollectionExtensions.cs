@@ -37,6 +37,7 @@ public static class EngineServiceCollectionExtensions
             services.AddSingleton<IQuotaJournal>(sp => sp.GetRequiredService<InMemoryQuotaCounter>());
             services.AddSingleton<IReportFeed, SingleNodeReportFeed>();
             services.AddSingleton<IPublicQuotaCounter, PublicQuotaCounter>();
+            services.AddSingleton<IAttemptLimiter, InMemoryAttemptLimiter>();
         }
         else
         {

@@ -53,6 +53,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IQuotaCounter>(sp => sp.GetRequiredService<RedisQuotaCounter>());
         services.AddSingleton<IQuotaJournal>(sp => sp.GetRequiredService<RedisQuotaCounter>());
         services.AddSingleton<IPublicQuotaCounter, RedisPublicQuotaCounter>();
+        services.AddSingleton<IAttemptLimiter, RedisAttemptLimiter>();
         services.AddSingleton<RedisReportFeed>();
         services.AddSingleton<IReportFeed>(sp => sp.GetRequiredService<RedisReportFeed>());
         return services;
