@@ -169,7 +169,7 @@ public static class CrowdSecApi
                 return QuotaExhausted(checkCharge);
             }
 
-            return !none && decisions.TryFind(engine, address, out var entry)
+            return !none && decisions.TryFind(engine, address, now, out var entry)
                 ? TypedResults.Json<IReadOnlyList<CrowdSecDecision>>([CrowdSecDecisions.ToDecision(entry, now)], CrowdSecJsonContext.Api.IReadOnlyListCrowdSecDecision)
                 : NullResult();
         }

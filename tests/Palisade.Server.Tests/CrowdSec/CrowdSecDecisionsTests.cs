@@ -219,6 +219,8 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
         // Leaving the list (whitelisted) shows in the next compressed answer too.
         _host.Service<WhitelistProvider>().SetOperatorEntries([new WhitelistEntry(IPNetwork.Parse("45.33.95.1/32"), "ours", 0, "operator")]);
         Assert.DoesNotContain("45.33.95.1", NewValues(await StartupTextAsync(gzip: true)));
+        Assert.Equal("null", await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.95.1")).Content.ReadAsStringAsync());
+        Assert.Equal(["45.33.95.2"], Values(await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.95.2")).JsonAsync()));
     }
 
     [Fact]
