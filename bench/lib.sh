@@ -75,3 +75,72 @@ bench_backend() {
   SERVE_ARGS=(--redis "127.0.0.1:${PALISADE_TEST_REDIS_PORT:-56379}")
   export PALISADE_Palisade__RedisKeyPrefix="bench:$BENCH_DB:"
 }
+
+# bench_anchor ANSWERS [VAR=value...]: builds bench/check/Anchor (a separate minimal ASP.NET Core app that answers
+# GET /bare with the files of the folder ANSWERS in turn) and starts it on core $SERVER_CPU with those environment
+# variables; sets ANCHOR (its base address) and ANCHOR_PID, and returns once it answers.
+bench_anchor() {
+  local answers=$1
+  shift
+  dotnet build "$ROOT/bench/check/Anchor" -c Release -o "$WORK/anchor" --nologo -v quiet >"$WORK/anchor-build.log" 2>&1 || { cat "$WORK/anchor-build.log" >&2; exit 1; }
+  ANCHOR="http://127.0.0.1:$(free_port)"
+  env "$@" taskset -c "$SERVER_CPU" dotnet "$WORK/anchor/Palisade.Bench.Anchor.dll" --urls "$ANCHOR" --answers "$answers" >"$WORK/anchor.log" 2>&1 &
+  ANCHOR_PID=$!
+  BENCH_PIDS+=("$ANCHOR_PID")
+  for _ in $(seq 1 200); do
+    curl -fs "$ANCHOR/bare" -o /dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "the anchor is not answering" >&2
+  cat "$WORK/anchor.log" >&2
+  exit 1
+}
+
+# The median of the numbers on stdin, one a line.
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# cpu_ticks PID: user + system CPU time the process used so far, in clock ticks (/proc/PID/stat).
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# wrk_measure PID OUT COMMAND...: runs the wrk COMMAND (its output in OUT) and prints its wrk_summary with the CPU ticks
+# process PID used meanwhile.
+wrk_measure() {
+  local pid=$1 out=$2 before after
+  shift 2
+  before=$(cpu_ticks "$pid")
+  "$@" >"$out" 2>&1
+  after=$(cpu_ticks "$pid")
+  wrk_summary "$out" $((after - before))
+}
+
+# wrk_summary WRK_OUTPUT TICKS: "requests_per_s p99_ms cpu_us_per_request errors" of one wrk --latency run, with TICKS
+# the server's CPU ticks during it (errors: non-2xx answers plus one per socket-errors line).
+wrk_summary() {
+  awk -v ticks="$2" -v hz="$(getconf CLK_TCK)" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /requests in/ { requests = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { errors += $NF }
+    /Socket errors/ { errors += 1 }
+    END { printf "%.0f %.2f %.1f %d\n", rps, p99, requests ? ticks / hz * 1e6 / requests : 0, errors }' "$1"
+}
+
+# bench_rounds ROUNDS SECONDS A B: ROUNDS rounds of the script's run_wrk KIND SECONDS on A and on B, interleaved, the
+# order flipping each round so neither side always runs second; each summary line goes to $WORK/KIND.txt and the log.
+bench_rounds() {
+  local rounds=$1 seconds=$2 a=$3 b=$4 round kind order line
+  : >"$WORK/$a.txt"
+  : >"$WORK/$b.txt"
+  for round in $(seq 1 "$rounds"); do
+    if ((round % 2)); then order="$a $b"; else order="$b $a"; fi
+    for kind in $order; do
+      line=$(run_wrk "$kind" "$seconds")
+      echo "$line" >>"$WORK/$kind.txt"
+      log "round $round $kind: $(echo "$line" | awk '{ printf "%s req/s, p99 %s ms, %s us CPU/request, %s errors", $1, $2, $3, $4 }') (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    done
+  done
+}
+
+# bench_col KIND N: the median of column N of $WORK/KIND.txt.
+bench_col() { awk -v c="$2" '{ print $c }' "$WORK/$1.txt" | median; }

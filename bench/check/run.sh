@@ -84,42 +84,19 @@ for k in $(seq 1 10); do
 done
 BYTES=$((total / 20))
 log "building and starting the anchor (bench/check/Anchor) on core $SERVER_CPU; mean answer $BYTES bytes"
-dotnet build "$HERE/Anchor" -c Release -o "$WORK/anchor" --nologo -v quiet >"$WORK/anchor-build.log" 2>&1 || { cat "$WORK/anchor-build.log" >&2; exit 1; }
-ANCHOR_PORT=$(free_port)
-ANCHOR="http://127.0.0.1:$ANCHOR_PORT"
-env "${LOG_ENV[@]}" taskset -c "$SERVER_CPU" dotnet "$WORK/anchor/Palisade.Bench.Anchor.dll" --urls "$ANCHOR" --answers "$WORK/answers" >"$WORK/anchor.log" 2>&1 &
-ANCHOR_PID=$!
-BENCH_PIDS+=("$ANCHOR_PID")
-for _ in $(seq 1 200); do
-  curl -fs "$ANCHOR/bare" -o /dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "$ANCHOR/bare" -o /dev/null || { echo "the anchor is not answering" >&2; cat "$WORK/anchor.log" >&2; exit 1; }
+bench_anchor "$WORK/answers" "${LOG_ENV[@]}"
 
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-CLK_TCK=$(getconf CLK_TCK)
 
 # One wrk run; prints "requests_per_s p99_ms cpu_us_per_request errors".
 run_wrk() {
-  local kind=$1 seconds=$2 out="$WORK/wrk.out" before after pid
-  pid=$([[ "$kind" == check ]] && echo "$SERVER_PID" || echo "$ANCHOR_PID")
-  before=$(cpu_ticks "$pid")
+  local kind=$1 seconds=$2
   if [[ "$kind" == check ]]; then
-    BENCH_KEY=$KEY BENCH_COUNT=$COUNT taskset -c "$CLIENT_CPU" \
-      wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$HERE/check.lua" "$BASE" >"$out" 2>&1
+    wrk_measure "$SERVER_PID" "$WORK/wrk.out" env BENCH_KEY="$KEY" BENCH_COUNT="$COUNT" taskset -c "$CLIENT_CPU" \
+      wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$HERE/check.lua" "$BASE"
   else
-    taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency \
-      -H "Authorization: Bearer $KEY" "$ANCHOR/bare" >"$out" 2>&1
+    wrk_measure "$ANCHOR_PID" "$WORK/wrk.out" taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency \
+      -H "Authorization: Bearer $KEY" "$ANCHOR/bare"
   fi
-  after=$(cpu_ticks "$pid")
-  awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /requests in/ { requests = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    $1 == "99%" { p99 = ms($2) }
-    /Non-2xx/ { errors += $NF }
-    /Socket errors/ { errors += 1 }
-    END { printf "%.0f %.2f %.1f %d\n", rps, p99, requests ? ticks / hz * 1e6 / requests : 0, errors }' "$out"
 }
 
 log "warming up (${WARMUP}s each)"
@@ -128,28 +105,16 @@ for kind in check bare; do
 done
 used_before=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
 
-: >"$WORK/check.txt"
-: >"$WORK/bare.txt"
-for round in $(seq 1 "$ROUNDS"); do
-  # Interleaved, and the order flips each round so neither side always runs second.
-  if ((round % 2)); then order="check bare"; else order="bare check"; fi
-  for kind in $order; do
-    line=$(run_wrk "$kind" "$DURATION")
-    echo "$line" >>"$WORK/$kind.txt"
-    log "round $round $kind: $(echo "$line" | awk '{ printf "%s req/s, p99 %s ms, %s us CPU/request, %s errors", $1, $2, $3, $4 }') (load $(cut -d' ' -f1-3 /proc/loadavg))"
-  done
-done
+bench_rounds "$ROUNDS" "$DURATION" check bare
 
 errors=$(cat "$WORK/check.txt" "$WORK/bare.txt" | awk '{ e += $4 } END { print e + 0 }')
 if [[ "$errors" -gt 0 ]]; then
   echo "wrk saw $errors non-2xx responses or socket errors; see $WORK/wrk.out" >&2
 fi
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col() { awk -v c="$2" '{ print $c }' "$WORK/$1.txt" | median; }
-check_rps=$(col check 1); bare_rps=$(col bare 1)
-check_p99=$(col check 2); bare_p99=$(col bare 2)
-check_cpu=$(col check 3); bare_cpu=$(col bare 3)
+check_rps=$(bench_col check 1); bare_rps=$(bench_col bare 1)
+check_p99=$(bench_col check 2); bare_p99=$(bench_col bare 2)
+check_cpu=$(bench_col check 3); bare_cpu=$(bench_col bare 3)
 
 echo
 echo "Check endpoint benchmark ($BACKEND): $COUNT reported addresses, $CONNECTIONS connections, $ROUNDS interleaved rounds of ${DURATION}s, medians"

@@ -7,11 +7,15 @@
 #
 # Starts `palisade serve` (SQLite, published default configuration: decision threshold 75) pinned to core 0, loads N
 # addresses through bulk-report from a honeypot key (four severe categories each, so every one is a decision), then:
-#   1. wrk (core 1) on GET /v1/decisions?ip= with random addresses, half banned, half not (lookup.lua);
-#   2. curl GET /v1/decisions/stream?startup=true, plain and with Accept-Encoding: gzip, first pull and cached pulls:
-#      time and bytes on the wire.
-# CrowdSec's own LAPI is not installed on this machine (Debian's crowdsec package needs its hub from the network); the
-# anchor printed is the figure measured with it in issue 15 (41 lookups/s with 100,000 bans; stream 7x slower).
+#   1. curl GET /v1/decisions/stream?startup=true, plain and with Accept-Encoding: gzip, first pull and cached pulls:
+#      time and bytes on the wire;
+#   2. wrk (core 1) on GET /v1/decisions?ip= with random addresses, half banned, half not (lookup.lua), in rounds
+#      interleaved with wrk on the anchor: bench/check's separate minimal ASP.NET Core app (same core, same default
+#      configuration) serving the very bytes the live lookups answered for 20 sampled addresses, in turn. The ratio
+#      Palisade/anchor (requests/s and server CPU per request) is what the live path costs beyond the bare stack.
+# CrowdSec's own LAPI is not installed on this machine (Debian's crowdsec package needs its hub from the network), so
+# it is not run here; its figure measured in issue 15 (41 lookups/s with 100,000 bans) is printed beside ours.
+# Needs: dotnet, wrk, taskset, curl, awk, gzip, cmp.
 set -euo pipefail
 
 source "$(dirname "$0")/../lib.sh"
@@ -23,7 +27,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 LAPI_LOOKUPS_PER_S=41
-for tool in dotnet wrk taskset curl awk; do
+for tool in dotnet wrk taskset curl awk gzip cmp; do
   command -v "$tool" >/dev/null || { echo "bench/crowdsec: '$tool' is required" >&2; exit 2; }
 done
 bench_work crowdsec
@@ -49,10 +53,9 @@ done
 
 # Loading starts background work (TAXII publication of every new address, scoring): let it finish first, so the figures
 # are the requests' own (at most SETTLE seconds; the server is idle when it uses < 5 % of a core over 2 s).
-settle_cpu() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat"; }
 settled_at=$(date +%s)
 while (( $(date +%s) - settled_at < ${SETTLE:-240} )); do
-  a=$(settle_cpu); sleep 2; b=$(settle_cpu)
+  a=$(cpu_ticks "$SERVER_PID"); sleep 2; b=$(cpu_ticks "$SERVER_PID")
   (( b - a < 10 )) && break
 done
 log "background work settled after $(( $(date +%s) - settled_at )) s"
@@ -75,39 +78,48 @@ fi
 : >"$WORK/plain.txt"; : >"$WORK/gzip.txt"
 for _ in 1 2 3 4 5; do pull plain >>"$WORK/plain.txt"; pull gzip >>"$WORK/gzip.txt"; done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SERVER_PID/stat"; }
-CLK_TCK=$(getconf CLK_TCK)
-run_wrk() {
-  local seconds=$1 before after
-  before=$(cpu_ticks)
-  BENCH_KEY=$BOUNCER BENCH_COUNT=$COUNT taskset -c "$CLIENT_CPU" \
-    wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$HERE/lookup.lua" "$BASE" >"$WORK/wrk.out" 2>&1
-  after=$(cpu_ticks)
-  awk -v ticks=$((after - before)) -v hz="$CLK_TCK" '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /requests in/ { requests = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    $1 == "99%" { p99 = ms($2) }
-    /Non-2xx/ { errors += $NF }
-    END { printf "%.0f %.2f %d %.1f\n", rps, p99, errors, requests ? ticks / hz * 1e6 / requests : 0 }' "$WORK/wrk.out"
-}
-log "warming up the live path (5 s)"
-run_wrk 5 >/dev/null
-: >"$WORK/live.txt"
-for round in $(seq 1 "$ROUNDS"); do
-  line=$(run_wrk "$DURATION")
-  echo "$line" >>"$WORK/live.txt"
-  log "live round $round: $(echo "$line" | awk '{ printf "%s req/s, p99 %s ms, %s non-2xx, %s us CPU/lookup", $1, $2, $3, $4 }') (load $(cut -d' ' -f1-3 /proc/loadavg))"
+# The anchor serves the bytes the live lookups answered for 20 sampled addresses (10 banned, 10 not), in turn.
+mkdir -p "$WORK/answers"
+for k in $(seq 1 10); do
+  n=$((COUNT * k / 11 + 1))
+  for octet in 45 46; do
+    curl -fs -H "X-Api-Key: $BOUNCER" "$BASE/v1/decisions?ip=$octet.$((n / 65536 % 256)).$((n / 256 % 256)).$((n % 256))" \
+      -o "$WORK/answers/$octet-$k.json"
+  done
 done
+grep -q '"value":"45\.' "$WORK/answers/45-1.json" || { echo "the sampled banned address has no decision: $(cat "$WORK/answers/45-1.json")" >&2; exit 1; }
+log "building and starting the anchor (bench/check/Anchor) on core $SERVER_CPU"
+# Palisade's published logging levels (src/Palisade.Cli/appsettings.json: Microsoft and System at Warning), so the
+# anchor does not log each request where Palisade does not.
+bench_anchor "$WORK/answers" PALISADE_Logging__LogLevel__Microsoft=Warning PALISADE_Logging__LogLevel__System=Warning
 
-rps=$(awk '{print $1}' "$WORK/live.txt" | median)
+# One wrk run on "live" (Palisade) or "bare" (the anchor); prints "requests_per_s p99_ms cpu_us_per_request errors".
+run_wrk() {
+  local kind=$1 seconds=$2
+  if [[ "$kind" == live ]]; then
+    wrk_measure "$SERVER_PID" "$WORK/wrk.out" env BENCH_KEY="$BOUNCER" BENCH_COUNT="$COUNT" taskset -c "$CLIENT_CPU" \
+      wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$HERE/lookup.lua" "$BASE"
+  else
+    wrk_measure "$ANCHOR_PID" "$WORK/wrk.out" taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency \
+      -H "X-Api-Key: $BOUNCER" "$ANCHOR/bare"
+  fi
+}
+log "warming up the live path and the anchor (5 s each)"
+run_wrk live 5 >/dev/null
+run_wrk bare 5 >/dev/null
+bench_rounds "$ROUNDS" "$DURATION" live bare
+
+rps=$(bench_col live 1); bare_rps=$(bench_col bare 1)
 echo
-echo "CrowdSec LAPI benchmark (${PALISADE[*]}): $decisions decisions; server on core $SERVER_CPU, clients on core $CLIENT_CPU"
+echo "CrowdSec LAPI benchmark (${PALISADE[*]}): $decisions decisions; server and anchor on core $SERVER_CPU, clients on core $CLIENT_CPU"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-echo "live  GET /v1/decisions?ip=  ($CONNECTIONS connections, $ROUNDS x ${DURATION}s, median): $rps req/s, p99 $(awk '{print $2}' "$WORK/live.txt" | median) ms," \
-  "$(awk '{ e += $3 } END { print e + 0 }' "$WORK/live.txt") non-2xx, $(awk '{print $4}' "$WORK/live.txt" | median) us server CPU per lookup"
-echo "      target: >= 20,000 req/s, p99 <= 10 ms; CrowdSec's own LAPI with 100,000 bans: $LAPI_LOOKUPS_PER_S req/s (issue 15) -> $(awk -v r="$rps" -v a="$LAPI_LOOKUPS_PER_S" 'BEGIN { printf "%.0fx", r / a }')"
+echo "live   GET /v1/decisions?ip=  ($CONNECTIONS connections, $ROUNDS x ${DURATION}s, median): $rps req/s, p99 $(bench_col live 2) ms," \
+  "$(awk '{ e += $4 } END { print e + 0 }' "$WORK/live.txt") non-2xx, $(bench_col live 3) us server CPU per lookup"
+echo "anchor GET /bare (bench/check/Anchor, the same answers):    $bare_rps req/s, p99 $(bench_col bare 2) ms," \
+  "$(awk '{ e += $4 } END { print e + 0 }' "$WORK/bare.txt") errors, $(bench_col bare 3) us CPU per request"
+awk -v r="$rps" -v b="$bare_rps" -v rc="$(bench_col live 3)" -v bc="$(bench_col bare 3)" -v a="$LAPI_LOOKUPS_PER_S" 'BEGIN {
+  printf "ratio live/anchor: %.2fx requests/s, %.2fx CPU per request\n", r / b, rc / bc
+  printf "       target: >= 20,000 req/s, p99 <= 10 ms; CrowdSec'"'"'s own LAPI with 100,000 bans (issue 15, not run here): %d req/s -> %.0fx\n", a, r / a }'
 echo "stream GET /v1/decisions/stream?startup=true:"
 echo "      first pull (render):  plain ${first_plain% *} s, $(awk -v b="${first_plain#* }" 'BEGIN { printf "%.1f MB", b / 1e6 }'); gzip ${first_gzip% *} s"
 echo "      cached, median of 5:  plain $(awk '{print $1}' "$WORK/plain.txt" | median) s, $(awk '{ printf "%.1f MB\n", $2 / 1e6 }' "$WORK/plain.txt" | head -n1);" \

@@ -164,6 +164,40 @@ public sealed class BlocklistEngine
         return selection;
     }
 
+    /// <summary>
+    /// The current snapshot's entry of <paramref name="address"/> (canonical text), read at the address's slot: no
+    /// selection, scan or map per lookup (CrowdSec's live path). False when the address has no entry.
+    /// </summary>
+    public bool TryFind(string address, out BlocklistEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var snapshot = Current();
+        if (_index.Find(address) is { } reputation)
+        {
+            var slot = Volatile.Read(ref reputation.BlocklistSlot);
+            if (!Holds(snapshot, slot, address))
+            {
+                // Reloaded (a new object) since the snapshot was built: the engine's own map knows the slot.
+                lock (_buildGate)
+                {
+                    slot = _slotOf.GetValueOrDefault(address, -1);
+                }
+            }
+
+            if (Holds(snapshot, slot, address))
+            {
+                entry = snapshot.At(slot);
+                return true;
+            }
+        }
+
+        entry = default;
+        return false;
+    }
+
+    private static bool Holds(BlocklistSnapshot snapshot, int slot, string address)
+        => slot >= 0 && slot < snapshot.SlotLimit && string.Equals(snapshot.At(slot).Address, address, StringComparison.Ordinal);
+
     /// <summary>What joined and left the list of <paramref name="query"/> since <paramref name="since"/>. The limit of the
     /// query is not applied to changes (membership is decided by the filters alone).</summary>
     public BlocklistChanges Changes(BlocklistQuery query, BlocklistCursor since)
@@ -311,6 +345,7 @@ public sealed class BlocklistEngine
                 _slotOf[reputation.Address] = slot;
             }
 
+            reputation.BlocklistSlot = slot;
             var before = slot < previous.SlotLimit ? previous.At(slot) : default;
             var known = before.Address is not null;
             var entry = Describe(reputation, _index.ScoreValue(reputation), known ? before : null, retention);
@@ -380,6 +415,7 @@ public sealed class BlocklistEngine
                 _slotOf[reputation.Address] = slot;
             }
 
+            reputation.BlocklistSlot = slot;
             if (slot >= visited.Length)
             {
                 visited.Length = Math.Max(slot + 1, visited.Length * 2);

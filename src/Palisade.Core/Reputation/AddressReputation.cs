@@ -28,6 +28,10 @@ public sealed class AddressReputation(string address)
     internal long CachedCompactAtTicks;
     internal long CachedCompactWhitelistVersion = -1;
 
+    // The address's slot in the blocklist snapshots (BlocklistEngine), -1 until a build gives it one: a live lookup reads
+    // the entry at that slot instead of searching a list. Written under the engine's build lock.
+    internal int BlocklistSlot = -1;
+
     public string Address { get; } = address;
 
     public DateTimeOffset FirstSeen { get; internal set; } = DateTimeOffset.MaxValue;

@@ -57,6 +57,8 @@ public static class CrowdSecApi
             return CrowdSecResults.Error(StatusCodes.Status400BadRequest, "startup must be true or false");
         }
 
+        // The startup answer is gzipped for clients that accept it: a cache between bouncer and server must key on that.
+        http.Response.Headers.Vary = "Accept-Encoding";
         var keyId = access.Key.Key.Id;
         var now = clock.UtcNow;
         if (startupText == "true" || !cursors.TryGetValue(keyId, out var cursorText) || !BlocklistCursor.TryParse(cursorText, out var cursor, out _))
@@ -167,7 +169,7 @@ public static class CrowdSecApi
                 return QuotaExhausted(checkCharge);
             }
 
-            return !none && decisions.TryFind(engine, address, out var entry)
+            return !none && decisions.TryFind(engine, address, now, out var entry)
                 ? TypedResults.Json<IReadOnlyList<CrowdSecDecision>>([CrowdSecDecisions.ToDecision(entry, now)], CrowdSecJsonContext.Api.IReadOnlyListCrowdSecDecision)
                 : NullResult();
         }

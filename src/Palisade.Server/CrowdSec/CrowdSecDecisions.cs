@@ -10,8 +10,8 @@ namespace Palisade.Server.CrowdSec;
 
 /// <summary>
 /// Turns blocklist entries into LAPI decisions, and answers live lookups (<c>GET /v1/decisions?ip=</c>) directly: the
-/// decision list of the current snapshot and its address → position map are kept until the snapshot changes, so a
-/// lookup is one dictionary probe, with no selection, key string or map built per request.
+/// engine reads the address's entry at its slot in the current snapshot (<see cref="BlocklistEngine.TryFind"/>), and the
+/// threshold is applied to that one entry; no selection, scan, key string or map is built per request or per snapshot.
 /// </summary>
 internal sealed class CrowdSecDecisions(IOptions<CrowdSecOptions> options)
 {
@@ -23,45 +23,20 @@ internal sealed class CrowdSecDecisions(IOptions<CrowdSecOptions> options)
     /// <summary>Where each key's (bouncer's) last stream pull ended, by key id: the next pull answers what changed since.</summary>
     public ConcurrentDictionary<long, string> Cursors { get; } = new();
 
-    private View? _view;
-
     /// <summary>The decision list (every address at or above the threshold), as of the current data.</summary>
-    public BlocklistSelection Current(BlocklistEngine engine) => ViewOf(engine).Selection;
+    public BlocklistSelection Current(BlocklistEngine engine) => engine.Select(Query);
 
     /// <summary>The decision entry of <paramref name="address"/> (canonical text), if it is on the list.</summary>
-    public bool TryFind(BlocklistEngine engine, string address, out BlocklistEntry entry)
+    public bool TryFind(BlocklistEngine engine, string address, DateTimeOffset now, out BlocklistEntry entry)
     {
-        var view = ViewOf(engine);
-        if (view.Positions.TryGetValue(address, out var position))
+        ArgumentNullException.ThrowIfNull(engine);
+        if (engine.TryFind(address, out entry) && Query.Matches(in entry, now))
         {
-            entry = view.Selection.Entry(position);
             return true;
         }
 
         entry = default;
         return false;
-    }
-
-    private View ViewOf(BlocklistEngine engine)
-    {
-        var snapshot = engine.Current();
-        var view = Volatile.Read(ref _view);
-        if (view is not null && ReferenceEquals(view.Selection.Snapshot, snapshot))
-        {
-            return view;
-        }
-
-        // Once per snapshot. Two requests may both build it; either result is correct.
-        var selection = engine.Select(Query);
-        var positions = new Dictionary<string, int>(selection.Count, StringComparer.Ordinal);
-        for (var i = 0; i < selection.Count; i++)
-        {
-            positions[selection.Entry(i).Address] = i;
-        }
-
-        view = new View(selection, positions);
-        Volatile.Write(ref _view, view);
-        return view;
     }
 
     public static CrowdSecDecision ToDecision(in BlocklistEntry entry, DateTimeOffset now)
@@ -124,6 +99,4 @@ internal sealed class CrowdSecDecisions(IOptions<CrowdSecOptions> options)
 
         return hash & 0x7FFFFFFF;
     }
-
-    private sealed record View(BlocklistSelection Selection, Dictionary<string, int> Positions);
 }

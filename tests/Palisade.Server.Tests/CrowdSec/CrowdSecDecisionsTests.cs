@@ -14,7 +14,8 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await PalisadeHost.StartAsync();
+        // A clock that stands still: durations count from it, so two answers of the same data are the same bytes.
+        _host = await PalisadeHost.StartAsync(clock: new MutableClock(DateTimeOffset.UtcNow));
         _bouncer = Bouncer(await _host.CreateKeyAsync("professional"));
         _sensor = _host.ClientWithKey(await _host.CreateKeyAsync("honeypot"));
     }
@@ -47,6 +48,12 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
 
     private static List<string> Values(JsonElement list)
         => list.ValueKind == JsonValueKind.Null ? [] : [.. list.EnumerateArray().Select(d => d.GetProperty("value").GetString()!)];
+
+    private static List<string> NewValues(string stream)
+    {
+        using var document = JsonDocument.Parse(stream);
+        return Values(document.RootElement.GetProperty("new"));
+    }
 
     [Fact]
     public async Task Stream_sends_the_list_at_startup_then_only_what_changed()
@@ -138,29 +145,44 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(long.Parse(refused.Header("Retry-After")) >= 1);
     }
+    /// <summary>The startup stream as a client sees it: plain, or with <c>Accept-Encoding: gzip</c> (as Go bouncers send),
+    /// decompressed here; asserts the encoding headers that go with each.</summary>
+    private async Task<string> StartupTextAsync(bool gzip)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/decisions/stream?startup=true");
+        if (gzip)
+        {
+            request.Headers.AcceptEncoding.ParseAdd("gzip");
+        }
+
+        using var response = await _bouncer.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        if (!gzip)
+        {
+            Assert.Empty(response.Content.Headers.ContentEncoding);
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        await using var unzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(unzip);
+        return await reader.ReadToEndAsync();
+    }
+
     [Fact]
     public async Task Startup_stream_is_gzipped_for_clients_that_accept_it_and_says_the_same()
     {
         await ListAsync("45.33.93.1");
         await ListAsync("2a01:4f8:93::1");
-        var plain = await _bouncer.GetAsync("/v1/decisions/stream?startup=true");
-        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
-        Assert.Empty(plain.Content.Headers.ContentEncoding);
-        var plainText = await plain.Content.ReadAsStringAsync();
+        var plainText = await StartupTextAsync(gzip: false);
+        var unzipped = await StartupTextAsync(gzip: true);
+        Assert.Equal(plainText, unzipped);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/decisions/stream?startup=true");
-        request.Headers.AcceptEncoding.ParseAdd("gzip");
-        var gzipped = await _bouncer.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, gzipped.StatusCode);
-        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
-        await using var unzip = new System.IO.Compression.GZipStream(await gzipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
-        using var reader = new StreamReader(unzip);
-        var unzipped = await reader.ReadToEndAsync();
-
-        using var a = JsonDocument.Parse(plainText);
         using var b = JsonDocument.Parse(unzipped);
         Assert.Equal(JsonValueKind.Null, b.RootElement.GetProperty("deleted").ValueKind);
-        Assert.Equal(a.RootElement.GetProperty("new").GetRawText(), b.RootElement.GetProperty("new").GetRawText());
         var values = Values(b.RootElement.GetProperty("new"));
         Assert.Contains("45.33.93.1", values);
         Assert.Contains("2a01:4f8:93::1", values);
@@ -171,12 +193,34 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
             Assert.False(decision.GetProperty("simulated").GetBoolean());
         }
 
-        // Field for field (names, order, values) what the live lookup answers for the same address, bar the duration's clock.
-        var streamed = b.RootElement.GetProperty("new").EnumerateArray().Single(d => d.GetProperty("value").GetString() == "45.33.93.1");
-        var live = (await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.93.1")).JsonAsync())[0];
-        Assert.Equal(live.EnumerateObject().Select(p => p.Name), streamed.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(live.EnumerateObject().Where(p => p.Name != "duration").Select(p => p.Value.GetRawText()),
-            streamed.EnumerateObject().Where(p => p.Name != "duration").Select(p => p.Value.GetRawText()));
+        // Byte for byte what the live lookup answers for the same address (the clock stands still, so durations agree).
+        foreach (var address in new[] { "45.33.93.1", "2a01:4f8:93::1" })
+        {
+            var streamed = b.RootElement.GetProperty("new").EnumerateArray().Single(d => d.GetProperty("value").GetString() == address);
+            var live = await (await _bouncer.GetAsync("/v1/decisions?ip=" + address)).Content.ReadAsStringAsync();
+            Assert.Equal("[" + streamed.GetRawText() + "]", live);
+        }
+    }
+
+    [Fact]
+    public async Task Startup_stream_after_a_new_decision_holds_it_gzipped_and_plain()
+    {
+        await ListAsync("45.33.95.1");
+        Assert.Contains("45.33.95.1", NewValues(await StartupTextAsync(gzip: true)));
+
+        // The compressed answer was cached; a new decision must not be served from that cache.
+        await ListAsync("45.33.95.2");
+        var unzipped = await StartupTextAsync(gzip: true);
+        var values = NewValues(unzipped);
+        Assert.Contains("45.33.95.1", values);
+        Assert.Contains("45.33.95.2", values);
+        Assert.Equal(await StartupTextAsync(gzip: false), unzipped);
+
+        // Leaving the list (whitelisted) shows in the next compressed answer too.
+        _host.Service<WhitelistProvider>().SetOperatorEntries([new WhitelistEntry(IPNetwork.Parse("45.33.95.1/32"), "ours", 0, "operator")]);
+        Assert.DoesNotContain("45.33.95.1", NewValues(await StartupTextAsync(gzip: true)));
+        Assert.Equal("null", await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.95.1")).Content.ReadAsStringAsync());
+        Assert.Equal(["45.33.95.2"], Values(await (await _bouncer.GetAsync("/v1/decisions?ip=45.33.95.2")).JsonAsync()));
     }
 
     [Fact]
