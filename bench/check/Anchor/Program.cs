@@ -8,6 +8,11 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Configuration.AddEnvironmentVariables("PALISADE_");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+// Palisade's shipped appsettings.json levels: framework categories at Warning, so neither app logs per request.
+builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Logging.AddFilter("System", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 var app = builder.Build();
 
 var folder = app.Configuration["answers"] ?? throw new InvalidOperationException("--answers DIR is required");
