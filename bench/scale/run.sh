@@ -4,6 +4,8 @@
 #   bench/scale/run.sh 100000          # N addresses (default 100,000)
 #   bench/scale/run.sh 1000000         # the issue's 1M figure: slow on a shared 2-core machine (tens of minutes)
 #   PALISADE_DLL=/other/tree/.../palisade.dll bench/scale/run.sh 100000
+#   GCDUMP=/tmp/scale.gcdump bench/scale/run.sh 200000   # also dump the heap after the restart and print its top types
+#                                                        # (needs `dotnet tool install -g dotnet-gcdump`)
 #
 # Starts `palisade serve` (SQLite, published default configuration) pinned to core 0, loads N addresses with 10,000-row
 # bulk-report uploads (enterprise key), then prints: load time, resident memory (RSS) after loading, the time a restart
@@ -56,6 +58,10 @@ until check_loaded; do sleep 0.05; done
 serving_s=$(since "$restart_at")
 sleep 5
 rss_restarted=$(rss_mb)
+if [[ -n "${GCDUMP:-}" ]]; then
+  "${DOTNET_GCDUMP:-$HOME/.dotnet/tools/dotnet-gcdump}" collect -p "$SERVER_PID" -o "$GCDUMP" >/dev/null
+  "${DOTNET_GCDUMP:-$HOME/.dotnet/tools/dotnet-gcdump}" report "$GCDUMP" | head -n 30 >"$WORK/gcdump.txt"
+fi
 db_bytes=$(du -cb "$WORK/data"/palisade.db* | tail -n1 | cut -f1)
 
 per() { awk -v v="$1" -v n="$COUNT" -v unit="$2" 'BEGIN { printf "%.0f %s", v / n, unit }'; }
@@ -68,3 +74,4 @@ echo "restart until /healthz answers: ${healthy_s} s; until a loaded address is 
 echo "RSS after the restart (+5 s):   ${rss_restarted} MB = $(per $((rss_restarted * 1048576)) "B per address")"
 echo "database on disk (with WAL):    $(awk -v b="$db_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$db_bytes" "B per address")"
 echo "targets (issue 15): <= 300 B per address in memory and on disk; restart <= 3 s at 1M"
+if [[ -n "${GCDUMP:-}" ]]; then echo; echo "managed heap after the restart ($GCDUMP), largest types:"; cat "$WORK/gcdump.txt"; fi

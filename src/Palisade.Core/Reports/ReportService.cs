@@ -199,13 +199,35 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     // commit); the others have been answered with their failure already.
     private async Task<List<PendingSubmission>> CommitGroupAsync(List<PendingSubmission> group)
     {
+        // A report duplicating a stored one is answered with that report, read from the store (the index keeps only its id).
+        var earlierIds = new HashSet<long>();
+        var previousOf = new List<long?>();
+        foreach (var pending in group)
+        {
+            foreach (var (_, report) in pending.Candidates)
+            {
+                var previous = index.FindDuplicate(report.KeyId, report.Address, report.Categories, pending.Now);
+                previousOf.Add(previous);
+                if (previous is { } id)
+                {
+                    earlierIds.Add(id);
+                }
+            }
+        }
+
+        var earlier = earlierIds.Count == 0
+            ? new Dictionary<long, StoredReport>()
+            : (await store.LoadByIdsAsync(earlierIds, CancellationToken.None)).ToDictionary(r => r.Id);
+
         // Within the group, a report duplicates an earlier one of the same key, address and category.
         var seen = new Dictionary<(long Key, string Address), List<StoredReport>>();
+        var candidate = 0;
         foreach (var pending in group)
         {
             foreach (var (row, report) in pending.Candidates)
             {
-                var duplicate = index.FindDuplicate(report.KeyId, report.Address, report.Categories, pending.Now)
+                // A stored report withdrawn or purged since is no longer one to duplicate.
+                var duplicate = (previousOf[candidate++] is { } id ? earlier.GetValueOrDefault(id) : null)
                     ?? (seen.TryGetValue((report.KeyId, report.Address), out var same) ? same.Find(s => s.Categories.Any(report.Categories.Contains)) : null);
                 if (duplicate is not null)
                 {

@@ -4,23 +4,24 @@ using Palisade.Core.Scoring;
 namespace Palisade.Core.Reputation;
 
 /// <summary>
-/// Everything the engine knows about one address, held in memory and guarded by its own lock. The store holds the
-/// same data durably; this is rebuilt from it on start.
+/// Everything the engine keeps in memory about one address: the facts scoring and checks need, guarded by the entry
+/// itself as lock. The store holds the reports durably (with their comments, read when a verbose answer shows them);
+/// this is rebuilt from it on start. A million of these are held at community scale, so nothing is kept here that is
+/// not needed on every address: explained answers are cached only for addresses that were checked.
 /// </summary>
 public sealed class AddressReputation(string address)
 {
-    internal const int RecentReportsKept = 10;
+    // The lock of this entry is the entry (a monitor costs nothing until contended; a lock object per address did).
+    internal object Gate => this;
 
-    internal readonly Lock Gate = new();
-    internal readonly List<ReportFact> Facts = [];
-    internal readonly List<StoredReport> Recent = [];
-    internal ScoreBreakdown? CachedScore;
-    internal DateTimeOffset CachedAt;
-    internal long CachedWhitelistVersion = -1;
+    internal readonly List<ReportFact> Facts = new(1);
 
-    // The described check answer (ReputationIndex.Check), valid while CachedScore is the breakdown it was built on.
-    internal CheckResult? CachedCheck;
-    internal long CachedCheckWhitelistVersion = -1;
+    // Receipts of this address's reports received within the duplicate window (ReportLimits.DuplicateWindow), oldest
+    // first: all that duplicate detection compares with (32 bytes each). Null when none is that recent.
+    internal List<Receipt>? Recent;
+
+    // The explained score and the described check answer, for addresses that were checked (ReputationIndex.Score, Check).
+    internal ExplainedCache? Explained;
 
     // The compact score (ReputationIndex.ScoreValue, for blocklists): two numbers instead of a breakdown per address.
     // Valid while CachedCompactWhitelistVersion is the whitelist's version; new evidence or a purge resets it to -1.
@@ -32,41 +33,93 @@ public sealed class AddressReputation(string address)
     // the entry at that slot instead of searching a list. Written under the engine's build lock.
     internal int BlocklistSlot = -1;
 
+    private long _firstSeenTicks = DateTimeOffset.MaxValue.UtcTicks;
+    private long _lastSeenTicks = DateTimeOffset.MinValue.UtcTicks;
+
     public string Address { get; } = address;
 
-    public DateTimeOffset FirstSeen { get; internal set; } = DateTimeOffset.MaxValue;
+    public DateTimeOffset FirstSeen => new(_firstSeenTicks, TimeSpan.Zero);
 
-    public DateTimeOffset LastSeen { get; internal set; } = DateTimeOffset.MinValue;
+    public DateTimeOffset LastSeen => new(_lastSeenTicks, TimeSpan.Zero);
 
     /// <summary>Reports received for this address that are still retained.</summary>
     public long TotalReports { get; internal set; }
 
-    internal void Add(StoredReport report)
+    /// <summary>Adds a report's facts. <paramref name="recentFrom"/>: reports received before it are past the duplicate
+    /// window and are not kept whole.</summary>
+    internal void Add(StoredReport report, string? protocol, DateTimeOffset recentFrom)
     {
         foreach (var category in report.Categories)
         {
-            Facts.Add(new ReportFact(report.Id, report.KeyId, report.Kind, report.Trust, category, report.Protocol, report.Port,
+            Facts.Add(new ReportFact(report.Id, report.KeyId, report.Kind, report.Trust, category, protocol, report.Port,
                 report.Username, report.ReportedAt, report.Source, report.Email));
         }
 
         TotalReports++;
-        if (report.ReportedAt < FirstSeen)
+        var at = report.ReportedAt.UtcTicks;
+        _firstSeenTicks = Math.Min(_firstSeenTicks, at);
+        _lastSeenTicks = Math.Max(_lastSeenTicks, at);
+
+        var from = recentFrom.UtcTicks;
+        Recent?.RemoveAll(r => r.ReceivedAtTicks < from);
+        if (report.ReceivedAt.UtcTicks >= from)
         {
-            FirstSeen = report.ReportedAt;
+            (Recent ??= new List<Receipt>(1)).Add(new Receipt(report.Id, report.KeyId, report.ReceivedAt.UtcTicks, Receipt.Bits(report.Categories)));
+        }
+        else if (Recent is { Count: 0 })
+        {
+            Recent = null;
         }
 
-        if (report.ReportedAt > LastSeen)
+        Invalidate();
+    }
+
+    /// <summary>Drops every cached score and answer (new evidence, a purge).</summary>
+    internal void Invalidate()
+    {
+        if (Explained is { } explained)
         {
-            LastSeen = report.ReportedAt;
+            explained.Score = null;
         }
 
-        Recent.Add(report);
-        if (Recent.Count > RecentReportsKept)
-        {
-            Recent.RemoveAt(0);
-        }
-
-        CachedScore = null;
         CachedCompactWhitelistVersion = -1;
+    }
+
+    /// <summary>Recounts the retained reports from the facts (after a purge thinned them).</summary>
+    internal void RecountReports()
+    {
+        var ids = new HashSet<long>();
+        foreach (var fact in Facts)
+        {
+            ids.Add(fact.ReportId);
+        }
+
+        TotalReports = ids.Count;
+    }
+
+    /// <summary>A report as duplicate detection sees it: who, when it arrived, which categories (as bits).</summary>
+    internal readonly record struct Receipt(long ReportId, long KeyId, long ReceivedAtTicks, ulong Categories)
+    {
+        // Category ids are small (1–16); any id folds into one of 64 bits, so two reports never share a category unseen.
+        public static ulong Bits(IReadOnlyList<int> categories)
+        {
+            ulong bits = 0;
+            foreach (var id in categories)
+            {
+                bits |= 1UL << (id & 63);
+            }
+
+            return bits;
+        }
+    }
+
+    /// <summary>The explained score and described answer of a checked address, valid for the versions they carry.</summary>
+    internal sealed class ExplainedCache
+    {
+        public ScoreBreakdown? Score;
+        public long ScoreAtTicks;
+        public long ScoreVersion = -1;
+        public CheckResult? Check;
+        public long CheckVersion = -1;
     }
 }

@@ -5,7 +5,9 @@ using Palisade.Core.Whitelisting;
 
 namespace Palisade.Core.Reputation;
 
-/// <summary>The engine's answer to "what do we know about this address", independent of any wire format.</summary>
+/// <summary>The engine's answer to "what do we know about this address", independent of any wire format. The reports
+/// themselves (with their comments) are not part of it: <see cref="ReportHistory"/> reads them from the store when a
+/// verbose answer shows them.</summary>
 public sealed record CheckResult(
     NormalizedAddress Address,
     bool Found,
@@ -19,6 +21,5 @@ public sealed record CheckResult(
     IReadOnlyList<BehaviourActivity> Behaviours,
     IReadOnlyList<PrimitiveActivity> Primitives,
     IReadOnlyList<CategoryActivity> Categories,
-    IReadOnlyList<StoredReport> RecentReports,
     IReadOnlyList<DailyCount> Timeline,
     WhitelistEntry? Whitelisted);

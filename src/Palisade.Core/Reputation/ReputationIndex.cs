@@ -108,7 +108,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         lock (entry.Gate)
         {
-            entry.Add(report);
+            entry.Add(report, InternProtocol(report.Protocol), clock.UtcNow - ReportLimits.DuplicateWindow);
         }
 
         Interlocked.Increment(ref _version);
@@ -139,6 +139,15 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             CountEmail(email, report.ReportedAt);
         }
     }
+
+    // Protocol names repeat across millions of facts ("ssh", "http"): one instance each (bounded: names are free text).
+    private readonly ConcurrentDictionary<string, string> _protocolNames = new(StringComparer.Ordinal);
+
+    private string? InternProtocol(string? protocol)
+        => protocol is null ? null
+            : _protocolNames.TryGetValue(protocol, out var known) ? known
+            : _protocolNames.Count < 10_000 ? _protocolNames.GetOrAdd(protocol, protocol)
+            : protocol;
 
     private void CountEmail(string email, DateTimeOffset at)
     {
@@ -184,9 +193,10 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         else
         {
             var fresh = new AddressReputation(address);
+            var recentFrom = clock.UtcNow - ReportLimits.DuplicateWindow;
             foreach (var report in reports)
             {
-                fresh.Add(report);
+                fresh.Add(report, InternProtocol(report.Protocol), recentFrom);
             }
 
             _addresses[address] = fresh;
@@ -412,9 +422,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
-    /// <summary>The stored report this one would duplicate: same reporter (any of its keys), address and a shared category
-    /// within the window.</summary>
-    public StoredReport? FindDuplicate(long keyId, string address, IReadOnlyList<int> categories, DateTimeOffset receivedAt)
+    /// <summary>The id of the stored report this one would duplicate: same reporter (any of its keys), address and a shared
+    /// category within the window. The report itself is in the store (the index keeps 32 bytes of it for this).</summary>
+    public long? FindDuplicate(long keyId, string address, IReadOnlyList<int> categories, DateTimeOffset receivedAt)
     {
         if (!_addresses.TryGetValue(address, out var entry))
         {
@@ -422,15 +432,18 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var reporter = _reporters.ReporterOf(keyId);
+        var bits = AddressReputation.Receipt.Bits(categories);
+        var window = ReportLimits.DuplicateWindow.Ticks;
         lock (entry.Gate)
         {
-            for (var i = entry.Recent.Count - 1; i >= 0; i--)
+            var recent = entry.Recent;
+            for (var i = (recent?.Count ?? 0) - 1; i >= 0; i--)
             {
-                var previous = entry.Recent[i];
-                if (_reporters.ReporterOf(previous.KeyId) == reporter && receivedAt - previous.ReceivedAt < ReportLimits.DuplicateWindow &&
-                    previous.Categories.Any(categories.Contains))
+                var previous = recent![i];
+                if ((previous.Categories & bits) != 0 && receivedAt.UtcTicks - previous.ReceivedAtTicks < window &&
+                    _reporters.ReporterOf(previous.KeyId) == reporter)
                 {
-                    return previous;
+                    return previous.ReportId;
                 }
             }
         }
@@ -457,9 +470,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var version = InputsVersion;
         lock (entry.Gate)
         {
-            var cached = entry.CachedScore;
-            if (cached is not null && entry.CachedWhitelistVersion == version &&
-                (calculator.Options.HalfLifeDays <= 0 || now - entry.CachedAt < options.ScoreRefreshInterval))
+            var explained = entry.Explained;
+            if (explained?.Score is { } cached && explained.ScoreVersion == version &&
+                (calculator.Options.HalfLifeDays <= 0 || now.UtcTicks - explained.ScoreAtTicks < options.ScoreRefreshInterval.Ticks))
             {
                 return cached;
             }
@@ -473,9 +486,10 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             var score = calculator.Calculate(evidence, now, MatchWhitelist(entry.Address, now));
             if (keep)
             {
-                entry.CachedScore = score;
-                entry.CachedAt = now;
-                entry.CachedWhitelistVersion = version;
+                explained = entry.Explained ??= new AddressReputation.ExplainedCache();
+                explained.Score = score;
+                explained.ScoreAtTicks = now.UtcTicks;
+                explained.ScoreVersion = version;
             }
 
             return score;
@@ -495,8 +509,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var decays = calculator.Options.HalfLifeDays > 0;
         lock (entry.Gate)
         {
-            var full = entry.CachedScore;
-            if (full is not null && entry.CachedWhitelistVersion == version && (!decays || now - entry.CachedAt < options.ScoreRefreshInterval))
+            if (entry.Explained is { Score: { } full } explained && explained.ScoreVersion == version &&
+                (!decays || now.UtcTicks - explained.ScoreAtTicks < options.ScoreRefreshInterval.Ticks))
             {
                 return new CompactScore(full.Score, full.RawScore);
             }
@@ -552,19 +566,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         var listed = whitelist.Current.Match(address.Address, now);
         ReportFact[] facts;
-        StoredReport[] recent;
         lock (entry.Gate)
         {
             facts = [.. entry.Facts];
-            recent = [.. entry.Recent];
         }
 
         facts = Array.FindAll(facts, f =>
             (query.MaxAge is not { } maxAge || now - f.At <= maxAge) &&
             (query.Protocols is not { Count: > 0 } protocols || (f.Protocol is not null && protocols.Contains(f.Protocol))));
-        recent = Array.FindAll(recent, r =>
-            (query.MaxAge is not { } maxAge || now - r.ReportedAt <= maxAge) &&
-            (query.Protocols is not { Count: > 0 } protocols || (r.Protocol is not null && protocols.Contains(r.Protocol))));
         if (facts.Length == 0)
         {
             return Empty(address, listed);
@@ -579,7 +588,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         var breakdown = calculator.Calculate(Array.ConvertAll(facts, f => ToEvidence(f)), now, listed);
         var score = query.IgnoreWhitelist ? breakdown.RawScore : breakdown.Score;
-        return Describe(address, facts, recent, firstSeen, lastSeen, score, breakdown, listed);
+        return Describe(address, facts, firstSeen, lastSeen, score, breakdown, listed);
     }
 
     /// <summary>
@@ -594,19 +603,19 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         lock (entry.Gate)
         {
             var breakdown = Score(entry);
-            var cached = entry.CachedCheck;
-            if (cached is not null && ReferenceEquals(cached.Breakdown, breakdown) && entry.CachedCheckWhitelistVersion == whitelistVersion &&
+            var explained = entry.Explained!;
+            var cached = explained.Check;
+            if (cached is not null && ReferenceEquals(cached.Breakdown, breakdown) && explained.CheckVersion == whitelistVersion &&
                 (cached.Whitelisted?.ExpiresAt is not { } expires || expires > now))
             {
                 return cached;
             }
 
             var listed = whitelist.Current.Match(address.Address, now);
-            var recent = entry.Recent.ToArray();
-            var described = Describe(address, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entry.Facts), recent, entry.FirstSeen,
+            var described = Describe(address, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entry.Facts), entry.FirstSeen,
                 entry.LastSeen, breakdown.Score, breakdown, listed);
-            entry.CachedCheck = described;
-            entry.CachedCheckWhitelistVersion = whitelistVersion;
+            explained.Check = described;
+            explained.CheckVersion = whitelistVersion;
             return described;
         }
     }
@@ -654,7 +663,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 {
                     droppedFacts += entry.Facts.Count;
                     entry.Facts.Clear();
-                    entry.Recent.Clear();
+                    entry.Recent = null;
                     _addresses.TryRemove(key, out _);
                     droppedAddresses++;
                     touched?.Add(entry);
@@ -666,10 +675,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 {
                     touched?.Add(entry);
                     droppedFacts += removed;
-                    entry.Recent.RemoveAll(r => r.ReportedAt < reportsBefore);
-                    entry.TotalReports = entry.Facts.Select(f => f.ReportId).Distinct().LongCount();
-                    entry.CachedScore = null;
-                    entry.CachedCompactWhitelistVersion = -1;
+                    entry.RecountReports();
+                    entry.Invalidate();
                 }
             }
         }
@@ -744,12 +751,12 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         => IpAddressParser.TryParse(address, out var parsed, out _) ? whitelist.Current.Match(parsed.Address, now) : null;
 
     private static CheckResult Empty(NormalizedAddress address, WhitelistEntry? listed)
-        => new(address, false, 0, ScoreBreakdown.Zero, null, null, 0, 0, [], [], [], [], [], [], listed);
+        => new(address, false, 0, ScoreBreakdown.Zero, null, null, 0, 0, [], [], [], [], [], listed);
 
     /// <summary>Counts the facts by protocol, behaviour, primitive, category and day in one pass (this runs on a cache
     /// miss and for every filtered check, so no LINQ grouping). All facts of one report share everything but the
     /// category, so per-report counts take the report's first fact.</summary>
-    private static CheckResult Describe(NormalizedAddress address, ReadOnlySpan<ReportFact> facts, StoredReport[] recent, DateTimeOffset firstSeen,
+    private static CheckResult Describe(NormalizedAddress address, ReadOnlySpan<ReportFact> facts, DateTimeOffset firstSeen,
         DateTimeOffset lastSeen, int score, ScoreBreakdown breakdown, WhitelistEntry? listed)
     {
         var reportIds = new HashSet<long>(facts.Length);
@@ -848,16 +855,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         Array.Sort(timeline, static (a, b) => a.Date.CompareTo(b.Date));
 
-        var community = new List<StoredReport>(recent.Length);
-        for (var r = recent.Length - 1; r >= 0; r--)
-        {
-            if (recent[r].Kind == ReporterKind.Community)
-            {
-                community.Add(recent[r]);
-            }
-        }
-
         return new CheckResult(address, true, score, breakdown, firstSeen, lastSeen, reportIds.Count, facts.Length, protocolList, behaviourList,
-            primitiveList, categoryList, community, timeline, listed);
+            primitiveList, categoryList, timeline, listed);
     }
 }

@@ -20,6 +20,10 @@ public interface IReportStore
     /// <summary>Every retained report of one address, oldest first: how a node reloads an address another node changed.</summary>
     Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken);
 
+    /// <summary>The latest <paramref name="limit"/> reports of one address reported at or after <paramref name="since"/>,
+    /// newest first (by report time, then id): what a verbose answer shows, read when it is asked for.</summary>
+    Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+
     /// <summary>
     /// Deletes one key's reports of an address and records the request in the audit trail (who, what, why, how many),
     /// in one transaction. Returns the number of reports deleted.

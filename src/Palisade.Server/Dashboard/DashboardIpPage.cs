@@ -5,6 +5,7 @@ using Palisade.Core.Categories;
 using Palisade.Core.Geo;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
+using Palisade.Core.Reports;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Storage;
@@ -35,8 +36,8 @@ public static class DashboardIpPage
     }
 
     /// <summary>The address's page, metered: <see cref="DashboardOptions.IpLookupsPerDay"/> pages per account per UTC day.</summary>
-    public static async Task<IResult> Show(string address, HttpContext http, ReputationIndex index, IGeoLookup geo, IQuotaCounter quotas,
-        DashboardOptions options, IClock clock)
+    public static async Task<IResult> Show(string address, HttpContext http, ReputationIndex index, ReportHistory history, IGeoLookup geo,
+        IQuotaCounter quotas, DashboardOptions options, IClock clock)
     {
         var user = DashboardSession.User(http);
         if (!IpAddressParser.TryParse(address, out var parsed, out var error))
@@ -55,6 +56,7 @@ public static class DashboardIpPage
         }
 
         var result = index.Check(parsed, CheckQuery.Default);
+        var reports = await history.RecentAsync(result, CheckQuery.Default, http.RequestAborted) ?? [];
         var location = parsed.IsPublic ? geo.Lookup(parsed.Address) : null;
         var prefix = parsed.IsIPv6 ? index.Prefix64(parsed.Text) : null;
         var today = DateOnly.FromDateTime(clock.UtcNow.UtcDateTime);
@@ -73,7 +75,7 @@ public static class DashboardIpPage
             }
             else
             {
-                html.Element("p", $"{result.RecentReports.Count} recent report(s); first seen {Time(result.FirstSeen)}, last seen {Time(result.LastSeen)}.",
+                html.Element("p", $"{reports.Count} recent report(s); first seen {Time(result.FirstSeen)}, last seen {Time(result.LastSeen)}.",
                     ("class", "muted"));
             }
 
@@ -105,7 +107,7 @@ public static class DashboardIpPage
             DashboardCharts.Timeline(html, result.Timeline, today, TimelineDays);
             html.Close("section");
             Breakdown(html, result);
-            Reports(html, result);
+            Reports(html, reports);
         });
     }
 
@@ -147,10 +149,10 @@ public static class DashboardIpPage
         html.Close("section");
     }
 
-    private static void Reports(HtmlWriter html, CheckResult result)
+    private static void Reports(HtmlWriter html, IReadOnlyList<StoredReport> reports)
     {
         html.Open("section", ("id", "reports")).Element("h2", "Recent reports");
-        if (result.RecentReports.Count == 0)
+        if (reports.Count == 0)
         {
             html.Element("p", "None.", ("class", "muted"));
         }
@@ -158,7 +160,7 @@ public static class DashboardIpPage
         {
             html.Open("table").Open("thead").Open("tr").Element("th", "Reported").Element("th", "Categories").Element("th", "Protocol")
                 .Element("th", "Comment").Close("tr").Close("thead").Open("tbody");
-            foreach (var report in result.RecentReports.OrderByDescending(r => r.ReportedAt).Take(ReportsShown))
+            foreach (var report in reports.Take(ReportsShown))
             {
                 html.Open("tr", ("class", "report"))
                     .Element("td", Time(report.ReportedAt))

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Palisade.Core.Keys;
 using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
@@ -50,6 +51,13 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new ScoreCalculator(sp.GetRequiredService<PalisadeOptions>().Scoring));
         services.AddSingleton(sp => sp.GetRequiredService<PalisadeOptions>().Reputation);
         services.AddSingleton<ReputationIndex>();
+        services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<ReportHistory>();
+            return new ReportHistory(sp.GetRequiredService<IReportStore>(), sp.GetRequiredService<ReputationIndex>(), sp.GetRequiredService<IClock>(),
+                e => logger.LogWarning(e, "Reports for a verbose answer could not be read from the store; answers go without them for {Seconds} s",
+                    ReportHistory.PauseAfterFailure.TotalSeconds));
+        });
         services.AddPalisadeGeoAndBlocklists();
         services.AddSingleton<ReportService>();
         services.AddSingleton<RetentionJob>();

@@ -46,7 +46,8 @@ public static class NativeApi
         return app;
     }
 
-    public static async Task<IResult> Check(string ip, HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock, IGeoLookup geo)
+    public static async Task<IResult> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas, IClock clock,
+        IGeoLookup geo)
     {
         var access = AccessContext.From(http);
         if (!IpAddressParser.TryParse(ip, out var address, out var error))
@@ -72,16 +73,23 @@ public static class NativeApi
         if (exclude.Count == 0)
         {
             // The index hands out one result object per address until its evidence, score or whitelist changes; the
-            // default answer for it is serialized once and reused (see NativeMapper.ToCheckJson).
-            var reusable = verbose && result.Found && !checkQuery.IsFiltered && !checkQuery.IgnoreWhitelist;
-            var json = NativeMapper.ToCheckJson(result, verbose, geoInfo, reusable, prefix);
+            // default answer for it is serialized once and reused (see NativeMapper.ToCheckJson); only a new one reads
+            // the reports it shows from the store.
+            var reusable = verbose && result.Found && !checkQuery.IsFiltered && !checkQuery.IgnoreWhitelist && prefix is null;
+            if (!NativeMapper.TryReuseCheckJson(result, geoInfo, reusable, out var json))
+            {
+                var shown = verbose ? await history.RecentAsync(result, checkQuery, http.RequestAborted) : [];
+                json = NativeMapper.ToCheckJson(result, shown ?? [], verbose, geoInfo, reusable && shown is not null, prefix);
+            }
+
             http.Response.ContentType = "application/json; charset=utf-8";
             http.Response.ContentLength = json.Length;
             await http.Response.Body.WriteAsync(json, http.RequestAborted);
             return TypedResults.Empty;
         }
 
-        var response = NativeMapper.ToCheckResponse(result, verbose, geoInfo, prefix);
+        var reports = verbose ? await history.RecentAsync(result, checkQuery, http.RequestAborted) : [];
+        var response = NativeMapper.ToCheckResponse(result, reports ?? [], verbose, geoInfo, prefix);
         var node = JsonSerializer.SerializeToNode(response, NativeJsonContext.Api.NativeCheckResponse)!.AsObject();
         foreach (var field in exclude)
         {

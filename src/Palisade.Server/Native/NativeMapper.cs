@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Palisade.Core.Categories;
 using Palisade.Core.Geo;
+using Palisade.Core.Reports;
 using Palisade.Core.Reputation;
 using Palisade.Server.Access;
 using Palisade.Server.Native.Contracts;
@@ -15,21 +16,23 @@ internal static class NativeMapper
     // were written with; an entry lives exactly as long as the index keeps that result.
     private static readonly ConditionalWeakTable<CheckResult, Tuple<GeoInfo?, byte[]>> DefaultAnswers = new();
 
+    /// <summary>The answer <see cref="ToCheckJson"/> kept for this result and geolocation, if any.</summary>
+    public static bool TryReuseCheckJson(CheckResult result, GeoInfo? geo, bool reusable, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? json)
+    {
+        json = reusable && DefaultAnswers.TryGetValue(result, out var cached) && Equals(cached.Item1, geo) ? cached.Item2 : null;
+        return json is not null;
+    }
+
     /// <summary>
     /// The check answer as UTF-8 JSON. With <paramref name="reusable"/> (the result is the index's cached object for
-    /// an unfiltered, verbose check) the bytes are kept with the result and served again while it and the geolocation
-    /// are unchanged.
+    /// an unfiltered, verbose check without a /64 roll-up, which moves with other addresses' reports) the bytes are kept
+    /// with the result and served again while it and the geolocation are unchanged (<see cref="TryReuseCheckJson"/>).
     /// </summary>
-    public static byte[] ToCheckJson(CheckResult result, bool verbose, GeoInfo? geo, bool reusable, PrefixReputation? prefix = null)
+    public static byte[] ToCheckJson(CheckResult result, IReadOnlyList<StoredReport> reports, bool verbose, GeoInfo? geo, bool reusable,
+        PrefixReputation? prefix = null)
     {
-        // The /64 roll-up moves with other addresses' reports, so an answer carrying it is never reused.
         reusable &= prefix is null;
-        if (reusable && DefaultAnswers.TryGetValue(result, out var cached) && Equals(cached.Item1, geo))
-        {
-            return cached.Item2;
-        }
-
-        var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, verbose, geo, prefix), NativeJsonContext.Api.NativeCheckResponse);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, reports, verbose, geo, prefix), NativeJsonContext.Api.NativeCheckResponse);
         if (reusable)
         {
             DefaultAnswers.AddOrUpdate(result, Tuple.Create(geo, json));
@@ -38,8 +41,10 @@ internal static class NativeMapper
         return json;
     }
 
-    /// <summary>Maps a check result; <paramref name="geo"/> fills <c>geolocation</c> (null when unknown).</summary>
-    public static NativeCheckResponse ToCheckResponse(CheckResult result, bool verbose, GeoInfo? geo = null, PrefixReputation? prefix = null)
+    /// <summary>Maps a check result and the reports a verbose answer shows (<see cref="ReportHistory"/>); <paramref name="geo"/>
+    /// fills <c>geolocation</c> (null when unknown).</summary>
+    public static NativeCheckResponse ToCheckResponse(CheckResult result, IReadOnlyList<StoredReport> reports, bool verbose, GeoInfo? geo = null,
+        PrefixReputation? prefix = null)
     {
         var whitelisted = result.Whitelisted is { } entry ? new NativeWhitelistInfo(entry.Name, entry.Source, entry.Multiplier) : null;
         var response = new NativeCheckResponse(
@@ -69,7 +74,7 @@ internal static class NativeMapper
         return response with
         {
             Categories = [.. result.Categories.Select(c => new NativeCategoryCount(c.Id, c.Name, c.Count))],
-            Reports = [.. result.RecentReports.Select(r => new NativeReportSummary(
+            Reports = [.. reports.Select(r => new NativeReportSummary(
                 WireTime.Rfc3339(r.ReportedAt),
                 [.. r.Categories.Select(id => CategoryCatalog.Get(id).Name)],
                 r.Protocol,

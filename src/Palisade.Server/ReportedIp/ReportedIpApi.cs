@@ -77,7 +77,7 @@ public static class ReportedIpApi
         return app;
     }
 
-    public static async Task<IResult> Check(HttpContext http, ReputationIndex index, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> Check(HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas, IClock clock)
     {
         var caller = ReportedIpCaller.From(http);
         var query = http.Request.Query;
@@ -99,7 +99,9 @@ public static class ReportedIpApi
 
         // The answer is made first so its tag can be compared: the WordPress plugin revalidates with If-None-Match, and an
         // unchanged answer is 304 without being charged.
-        var data = ReportedIpMapper.Check(index.Check(address, CheckQuery.Default), Geo(http, address.Address), verbose);
+        var result = index.Check(address, CheckQuery.Default);
+        var reports = verbose ? await history.RecentAsync(result, CheckQuery.Default, http.RequestAborted) : [];
+        var data = ReportedIpMapper.Check(result, reports ?? [], Geo(http, address.Address), verbose);
         var body = JsonSerializer.SerializeToUtf8Bytes(new ReportedIpEnvelope<ReportedIpCheckData>(new ReportedIpMeta(true, StatusCodes.Status200OK, "OK"), data),
             ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpCheckData);
         var etag = EntityTags.Of(body);
@@ -299,7 +301,7 @@ public static class ReportedIpApi
             return refused;
         }
 
-        var results = valid.Select(a => ReportedIpMapper.Check(index.Check(a, CheckQuery.Default), Geo(http, a.Address), false)).ToList();
+        var results = valid.Select(a => ReportedIpMapper.Check(index.Check(a, CheckQuery.Default), [], Geo(http, a.Address), false)).ToList();
         return ReportedIpResults.Ok(new ReportedIpBulkCheckData(items.Count, results, invalid), ReportedIpJsonContext.Api.ReportedIpEnvelopeReportedIpBulkCheckData);
     }
 

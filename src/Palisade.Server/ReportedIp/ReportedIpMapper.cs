@@ -19,7 +19,8 @@ internal static class ReportedIpMapper
 
     public static string Name(int reportedIpId) => CategoryCatalog.ReportedIp[reportedIpId - 1].Name;
 
-    public static ReportedIpCheckData Check(CheckResult result, GeoInfo? geo, bool verbose)
+    /// <summary>The check answer; <paramref name="reports"/> are the reports a verbose answer lists (<see cref="ReportHistory"/>).</summary>
+    public static ReportedIpCheckData Check(CheckResult result, IReadOnlyList<StoredReport> reports, GeoInfo? geo, bool verbose)
     {
         var data = new ReportedIpCheckData(
             result.Address.Text,
@@ -47,7 +48,7 @@ internal static class ReportedIpMapper
         {
             ConfidenceBreakdown = new ReportedIpConfidenceBreakdown(b.Score, b.RawScore,
                 [.. b.Components.Select(c => new ReportedIpScoreComponent(c.Name, c.Value, c.Detail))]),
-            Reports = [.. result.RecentReports.Select(r => new ReportedIpReportEntry(WireTime.Rfc3339(r.ReportedAt), Categories(r), r.Comment))],
+            Reports = [.. reports.Select(r => new ReportedIpReportEntry(WireTime.Rfc3339(r.ReportedAt), Categories(r), r.Comment))],
         };
     }
 }

@@ -56,7 +56,7 @@ public sealed class BlocklistScoreValueTests : IDisposable
         RandomReports(new Random(11), 300);
         var list = _f.Engine.Select(new BlocklistQuery { ScoreMinimum = 0 });
         Assert.Equal(300, list.Count);
-        Assert.All(_f.Index.Addresses, entry => Assert.Null(entry.CachedScore));
+        Assert.All(_f.Index.Addresses, entry => Assert.Null(entry.Explained));
         Assert.All(list, e => Assert.Equal(_f.Index.Score(e.Address).Score, e.Score));
     }
 

@@ -1,0 +1,98 @@
+using Palisade.Core.Categories;
+using Palisade.Core.Reports;
+using Palisade.Core.Reputation;
+using Palisade.Core.Scoring;
+using Palisade.Core.Tests.Blocklists;
+using Palisade.Core.Whitelisting;
+
+namespace Palisade.Core.Tests.Reputation;
+
+/// <summary>What the index keeps in memory per address (issue 15): facts for scoring and checks, whole reports only while
+/// duplicate detection needs them.</summary>
+public sealed class CompactIndexTests
+{
+    private readonly TestClock _clock = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+    private readonly ReputationIndex _index;
+    private long _nextReport;
+
+    public CompactIndexTests()
+        => _index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(), _clock);
+
+    private StoredReport Report(string address, TimeSpan ago, long key = 1, int category = CategoryCatalog.BruteForce, string? comment = "failed logins",
+        DateTimeOffset? reportedAt = null)
+    {
+        var received = _clock.UtcNow - ago;
+        var report = new StoredReport(++_nextReport, address, key, ReporterKind.Community, 1.0, [category], new string("ssh".AsSpan()), 22, "root", comment,
+            reportedAt ?? received, received, ReportSource.Local, null, null);
+        _index.Apply(report);
+        return report;
+    }
+
+    [Fact]
+    public void Reports_received_before_the_duplicate_window_are_kept_as_facts_only()
+    {
+        Report("45.9.0.1", TimeSpan.FromHours(2));
+        Report("45.9.0.1", TimeSpan.FromHours(1), category: CategoryCatalog.PortScan);
+
+        var entry = _index.Find("45.9.0.1")!;
+        Assert.Null(entry.Recent);
+        Assert.Equal(2, entry.Facts.Count);
+        Assert.Equal(2, entry.TotalReports);
+        Assert.True(_index.Score("45.9.0.1").Score > 0);
+    }
+
+    [Fact]
+    public void A_report_within_the_duplicate_window_is_still_found_as_the_duplicate_and_dropped_once_the_window_passes()
+    {
+        var first = Report("45.9.0.2", TimeSpan.FromMinutes(5));
+        var entry = _index.Find("45.9.0.2")!;
+        Assert.Single(entry.Recent!);
+
+        Assert.Equal(first.Id, _index.FindDuplicate(1, "45.9.0.2", [CategoryCatalog.BruteForce], _clock.UtcNow));
+        Assert.Null(_index.FindDuplicate(1, "45.9.0.2", [CategoryCatalog.PortScan], _clock.UtcNow));
+        Assert.Null(_index.FindDuplicate(2, "45.9.0.2", [CategoryCatalog.BruteForce], _clock.UtcNow));
+
+        _clock.UtcNow += ReportLimits.DuplicateWindow;
+        Assert.Null(_index.FindDuplicate(1, "45.9.0.2", [CategoryCatalog.BruteForce], _clock.UtcNow));
+        Report("45.9.0.2", TimeSpan.Zero, category: CategoryCatalog.PortScan);
+        Assert.Equal([_nextReport], entry.Recent!.Select(r => r.ReportId));
+    }
+
+    [Fact]
+    public void Facts_keep_what_the_report_said_in_utc()
+    {
+        var local = new DateTimeOffset(2026, 11, 20, 7, 0, 0, TimeSpan.FromHours(-4));
+        Report("45.9.0.3", TimeSpan.Zero, reportedAt: local);
+        var fact = Assert.Single(_index.Find("45.9.0.3")!.Facts);
+        Assert.Equal(local, fact.At);
+        Assert.Equal(TimeSpan.Zero, fact.At.Offset);
+        Assert.Equal(22, fact.Port);
+        Assert.Equal("root", fact.Username);
+        Assert.Equal(ReporterKind.Community, fact.Kind);
+        Assert.Equal(ReportSource.Local, fact.Source);
+        Assert.Equal(local, _index.Find("45.9.0.3")!.FirstSeen);
+    }
+
+    [Fact]
+    public void Protocol_names_are_held_once_across_addresses()
+    {
+        Report("45.9.0.4", TimeSpan.Zero);
+        Report("45.9.0.5", TimeSpan.Zero);
+        var a = Assert.Single(_index.Find("45.9.0.4")!.Facts).Protocol;
+        var b = Assert.Single(_index.Find("45.9.0.5")!.Facts).Protocol;
+        Assert.Equal("ssh", a);
+        Assert.Same(a, b);
+    }
+
+    [Fact]
+    public void An_address_that_was_never_checked_holds_no_explained_score()
+    {
+        Report("45.9.0.6", TimeSpan.Zero);
+        var entry = _index.Find("45.9.0.6")!;
+        _index.ScoreValue(entry);
+        Assert.Null(entry.Explained);
+
+        _index.Score(entry);
+        Assert.NotNull(entry.Explained?.Score);
+    }
+}
