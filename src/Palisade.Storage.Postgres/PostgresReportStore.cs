@@ -54,7 +54,7 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
     public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand($"SELECT {ReportRows.Columns} FROM reports WHERE reported_at >= @since ORDER BY id", connection);
+        await using var query = new NpgsqlCommand($"SELECT {ReportRows.IndexColumns} FROM reports WHERE reported_at >= @since ORDER BY id", connection);
         query.Parameters.AddWithValue("since", since.ToUnixTimeMilliseconds());
         await foreach (var report in ReportRows.StreamAsync(query, cancellationToken))
         {

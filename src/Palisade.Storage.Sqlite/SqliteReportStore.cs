@@ -63,7 +63,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE reported_at >= $since ORDER BY id";
+        query.CommandText = $"SELECT {ReportRows.IndexColumns} FROM reports WHERE reported_at >= $since ORDER BY id";
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         await foreach (var report in ReportRows.StreamAsync(query, cancellationToken))
         {

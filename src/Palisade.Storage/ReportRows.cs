@@ -10,6 +10,10 @@ public static class ReportRows
 {
     public const string Columns = "id, address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories, email";
 
+    /// <summary><see cref="Columns"/> without what the in-memory index never holds (comment, dialect): start-up loads
+    /// millions of rows, and these strings were read only to be dropped.</summary>
+    public const string IndexColumns = "id, address, key_id, kind, trust, categories, protocol, port, username, NULL, reported_at, received_at, source, NULL, NULL, email";
+
     public static StoredReport Read(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),

@@ -297,6 +297,13 @@ public sealed class BlocklistEngine
 
     private void MarkDirty(AddressReputation reputation)
     {
+        // Before the first snapshot (start-up loads millions of reports) there is nothing to update: the first build goes
+        // over every address. A change missed while that build runs is caught by its version check (a full build).
+        if (_snapshot is null)
+        {
+            return;
+        }
+
         lock (_dirtyGate)
         {
             _dirty[reputation.Address] = reputation;

@@ -8,7 +8,8 @@ public interface IReportStore
     /// <summary>Stores reports in one transaction (all or none) and returns them with their ids.</summary>
     Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken);
 
-    /// <summary>Every report received at or after <paramref name="since"/>, oldest first.</summary>
+    /// <summary>Every report received at or after <paramref name="since"/>, oldest first, without its comment and dialect
+    /// (what the in-memory index is built from; <see cref="LoadLatestAsync"/> reads reports whole).</summary>
     IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Reports stored (received) at or after <paramref name="since"/>: how a node catches up on what others stored.</summary>
