@@ -517,7 +517,7 @@ public static class AbuseIpdbApi
     }
 
     /// <summary>Every retained report on the address received in the window, newest first (from the store: the index
-    /// keeps only the most recent few with their comments).</summary>
+    /// keeps no comments).</summary>
     private static async Task<IReadOnlyList<StoredReport>> ReportsInWindowAsync(IReportStore store, string address, DateTimeOffset since,
         CancellationToken cancellationToken)
         => [.. (await store.LoadByAddressAsync(address, cancellationToken)).Where(r => r.ReportedAt >= since).OrderByDescending(r => r.ReportedAt)
