@@ -71,7 +71,8 @@ echo "machine: $(nproc) cores; server on core $SERVER_CPU; load average at the e
 echo "load through bulk-report:       ${load_s} s ($(awk -v s="$load_s" -v n="$COUNT" 'BEGIN { printf "%.0f", n / s }') reports/s)"
 echo "RSS after loading (+5 s):       ${rss_loaded} MB = $(per $((rss_loaded * 1048576)) "B per address")"
 echo "restart until /healthz answers: ${healthy_s} s; until a loaded address is found: ${serving_s} s"
-echo "  of which loading the reports: $(grep -o 'Engine ready: .* in [0-9]* ms' "$WORK/server.log" | tail -n1 | grep -o '[0-9]* ms$')"
+last_ms() { grep -o "$1.* in [0-9]* ms" "$WORK/server.log" | tail -n1 | grep -o '[0-9]* ms$'; }
+echo "  of which: loading the reports $(last_ms 'Engine ready:'), reporter standings $(last_ms 'Reporter standings computed'), TAXII heads $(last_ms 'TAXII publisher loaded')"
 echo "RSS after the restart (+5 s):   ${rss_restarted} MB = $(per $((rss_restarted * 1048576)) "B per address")"
 echo "database on disk (with WAL):    $(awk -v b="$db_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$db_bytes" "B per address")"
 echo "targets (issue 15): <= 300 B per address in memory and on disk; restart <= 3 s at 1M"

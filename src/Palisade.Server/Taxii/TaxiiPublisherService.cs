@@ -20,10 +20,12 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         _lease = await store.TryAcquirePublisherLeaseAsync(cancellationToken);
         if (_lease is not null)
         {
             await publisher.StartAsync(cancellationToken);
+            logger.LogInformation("TAXII publisher loaded {Indicators} indicators in {Elapsed} ms", publisher.IndicatorCount, started.ElapsedMilliseconds);
         }
         else
         {

@@ -20,8 +20,10 @@ internal sealed class ReporterStandingService(ReporterBook book, ReputationIndex
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Before requests are served: reports already loaded must count in their network groups from the first check.
+        var started = System.Diagnostics.Stopwatch.StartNew();
         book.LoadNetworks(await keys.LoadReporterNetworksAsync(cancellationToken));
         book.Recompute(index, whitelist, clock.UtcNow);
+        logger.LogInformation("Reporter standings computed over {Addresses} addresses in {Elapsed} ms", index.Count, started.ElapsedMilliseconds);
         await base.StartAsync(cancellationToken);
     }
 
