@@ -219,6 +219,44 @@ internal static class PostgresMigrations
         ALTER TABLE reports ADD COLUMN email text NULL;
         CREATE INDEX reports_by_email ON reports (email) WHERE email IS NOT NULL;
         """,
+        // The TAXII log compact (issue 15): one row per version instead of one per collection; an indicator version keeps
+        // its fields and is rendered when read (SqlTaxiiLog); the object id is its UUID's 16 bytes; heads are the last
+        // versions. Old rows keep their JSON; each address's head fields are copied onto its last version.
+        """
+        CREATE TABLE taxii_log (
+            date_added  bigint  PRIMARY KEY,
+            object_uuid bytea   NOT NULL,
+            flags       integer NOT NULL,
+            modified    bigint  NOT NULL,
+            created     bigint  NULL,
+            valid_from  bigint  NULL,
+            valid_until bigint  NULL,
+            confidence  integer NULL,
+            generation  integer NULL,
+            address     text    NULL,
+            labels      text    NULL,
+            techniques  text    NULL,
+            object_type text    NULL,
+            body        text    NULL
+        );
+        INSERT INTO taxii_log (date_added, object_uuid, flags, modified, object_type, body)
+        SELECT a.date_added, decode(replace(substring(a.object_id from position('--' in a.object_id) + 2), '-', ''), 'hex'),
+               (CASE WHEN a.is_first THEN 1 ELSE 0 END) | (CASE WHEN a.is_last THEN 8 ELSE 0 END)
+                   | (CASE WHEN h.date_added IS NULL THEN 0 WHEN h.is_first THEN 6 ELSE 2 END),
+               a.modified, a.object_type, a.body
+        FROM taxii_versions a LEFT JOIN taxii_versions h ON h.collection = 2 AND h.date_added = a.date_added
+        WHERE a.collection = 1;
+        CREATE INDEX taxii_log_object ON taxii_log (object_uuid);
+        CREATE INDEX taxii_log_high ON taxii_log (date_added) WHERE (flags & 2) <> 0;
+        UPDATE taxii_log SET address = h.address, generation = h.generation, created = h.created, valid_from = nullif(h.valid_from, h.created),
+            valid_until = h.valid_until, confidence = h.confidence, labels = h.labels, techniques = h.techniques,
+            flags = taxii_log.flags | (CASE WHEN h.revoked THEN 16 ELSE 0 END)
+        FROM taxii_heads h
+        WHERE taxii_log.object_uuid = decode(replace(substring(h.object_id from position('--' in h.object_id) + 2), '-', ''), 'hex')
+            AND (taxii_log.flags & 8) <> 0;
+        DROP TABLE taxii_heads;
+        DROP TABLE taxii_versions;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

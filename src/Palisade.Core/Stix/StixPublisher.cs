@@ -202,12 +202,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 var dateAdded = lastDateAdded = Math.Max(StixTimestamp.ToMicroseconds(clock.UtcNow), lastDateAdded + 1);
                 var previous = _heads.GetValueOrDefault(address);
                 var sameObject = previous is not null && previous.ObjectId == next.ObjectId;
-                var body = StixObjects.Indicator(next);
-                versions.Add(new StixVersion(StixCollection.All, dateAdded, next.ObjectId, "indicator", next.Modified, !sameObject, body));
+                versions.Add(StixVersion.Of(StixCollection.All, dateAdded, next, !sameObject));
                 if (next.InHighConfidence)
                 {
                     var firstInHigh = !sameObject || !previous!.InHighConfidence;
-                    versions.Add(new StixVersion(StixCollection.HighConfidence, dateAdded, next.ObjectId, "indicator", next.Modified, firstInHigh, body));
+                    versions.Add(StixVersion.Of(StixCollection.HighConfidence, dateAdded, next, firstInHigh));
                 }
 
                 heads.Add(next);
@@ -238,7 +237,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             return;
         }
 
-        await store.AppendAsync(versions, heads, cancellationToken);
+        await store.AppendAsync(versions, cancellationToken);
         foreach (var head in heads)
         {
             _heads[head.Address] = head;
@@ -324,7 +323,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
         if (versions.Count > 0)
         {
-            await store.AppendAsync(versions, [], cancellationToken);
+            await store.AppendAsync(versions, cancellationToken);
         }
     }
 }
