@@ -8,7 +8,7 @@ internal static class PostgresMigrations
     // Arbitrary constant shared by every node: "Palisade" in ASCII.
     private const long MigrationLock = 0x50616c6973616465;
 
-    private static readonly string[] Steps =
+    internal static readonly string[] Steps =
     [
         """
         CREATE TABLE api_keys (

@@ -5,7 +5,7 @@ namespace Palisade.Storage.Sqlite;
 /// <summary>Ordered schema migrations; each runs once, in its own transaction, recorded in schema_version.</summary>
 internal static class SqliteMigrations
 {
-    private static readonly string[] Steps =
+    internal static readonly string[] Steps =
     [
         """
         CREATE TABLE api_keys (
