@@ -1,8 +1,6 @@
 using System.Data.Common;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Palisade.Core.Categories;
 using Palisade.Core.Stix;
 using Palisade.Server.Tests.Infrastructure;
@@ -275,12 +273,5 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
             Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private async Task<DbConnection> OpenDatabaseAsync()
-    {
-        DbConnection connection = TestBackend.IsPostgres
-            ? new NpgsqlConnection(TestBackend.ConnectionStringFor(_host.DataDirectory))
-            : new SqliteConnection($"Data Source={Path.Combine(_host.DataDirectory, "palisade.db")};Pooling=False");
-        await connection.OpenAsync();
-        return connection;
-    }
+    private Task<DbConnection> OpenDatabaseAsync() => TestBackend.OpenDatabaseAsync(_host.DataDirectory);
 }
