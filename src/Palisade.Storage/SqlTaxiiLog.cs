@@ -42,6 +42,7 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
 
         public long Modified { get; set; }
 
+        /// <summary>Null when equal to <see cref="Modified"/>, as on every object's first version.</summary>
         public long? Created { get; set; }
 
         /// <summary>Null when equal to <see cref="Created"/> (the publisher always makes them equal): saves a column's bytes.</summary>
@@ -232,7 +233,7 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
                 ObjectUuid = uuid,
                 Flags = Last | (version.IsFirst ? FirstInAll : 0) | (indicator is { Revoked: true } ? Revoked : 0),
                 Modified = version.Modified,
-                Created = indicator?.Created,
+                Created = indicator is null || indicator.Created == version.Modified ? null : indicator.Created,
                 ValidFrom = indicator is null || indicator.ValidFrom == indicator.Created ? null : indicator.ValidFrom,
                 ValidUntil = indicator?.ValidUntil,
                 Confidence = indicator?.Confidence,

@@ -199,7 +199,7 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
         await using (var read = connection.CreateCommand())
         {
             read.CommandText = """
-                SELECT address, object_uuid, generation, created, modified, coalesce(valid_from, created), valid_until, confidence, labels, techniques, flags
+                SELECT address, object_uuid, generation, coalesce(created, modified), modified, coalesce(valid_from, created, modified), valid_until, confidence, labels, techniques, flags
                 FROM taxii_log WHERE (flags & 8) <> 0 AND address IS NOT NULL
                 """;
             await using var reader = await read.ExecuteReaderAsync();
