@@ -11,6 +11,8 @@ namespace Palisade.Storage;
 /// its fields (the object's UUID as 16 bytes, times as integers, labels and techniques as text) and its JSON is rendered
 /// from them when a page is read, by the same code that rendered it when it was published. Other objects, and versions
 /// written before this layout, keep their JSON in <c>body</c>. An address's head is its latest object's last version.
+/// Label and technique lists repeat (a few hundred distinct ones for a million indicators): a row holds their ids in
+/// taxii_texts, which every node caches whole.
 /// </summary>
 public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open, bool arrayParameters)
 {
@@ -27,9 +29,13 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
     private const string Select = """
         SELECT date_added AS DateAdded, object_uuid AS ObjectUuid, flags AS Flags, modified AS Modified, created AS Created,
                valid_from AS ValidFrom, valid_until AS ValidUntil, confidence AS Confidence, generation AS Generation,
-               address AS Address, labels AS Labels, techniques AS Techniques, object_type AS ObjectType, body AS Body
+               address AS Address, labels AS LabelsId, techniques AS TechniquesId, object_type AS ObjectType, body AS Body
         FROM taxii_log
         """;
+
+    // taxii_texts, both ways; an id is only cached once the transaction that made it committed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _textIds = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _texts = new();
 
     /// <summary>One row of taxii_log. Indicator fields are null on rows that keep a body.</summary>
     private sealed class Row
@@ -56,6 +62,11 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
 
         public string? Address { get; set; }
 
+        public long? LabelsId { get; set; }
+
+        public long? TechniquesId { get; set; }
+
+        /// <summary>The text of <see cref="LabelsId"/> (not a column).</summary>
         public string? Labels { get; set; }
 
         public string? Techniques { get; set; }
@@ -82,8 +93,9 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
     public async Task<IReadOnlyList<IndicatorHead>> LoadHeadsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await open(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            Select + $" WHERE (flags & {Last}) <> 0 AND address IS NOT NULL", cancellationToken: cancellationToken));
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            Select + $" WHERE (flags & {Last}) <> 0 AND address IS NOT NULL", cancellationToken: cancellationToken))).AsList();
+        await ResolveTextsAsync(connection, rows, cancellationToken);
 
         // A relisted address has a revoked earlier object besides its current one: the highest generation wins.
         var heads = new Dictionary<string, IndicatorHead>(StringComparer.Ordinal);
@@ -111,8 +123,15 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
         var rows = RowsOf(versions);
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var made = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
+            if (row.Labels is not null)
+            {
+                row.LabelsId = await TextIdAsync(connection, transaction, row.Labels, made, cancellationToken);
+                row.TechniquesId = await TextIdAsync(connection, transaction, row.Techniques!, made, cancellationToken);
+            }
+
             if ((row.Flags & FirstInAll) == 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -125,11 +144,60 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
                 INSERT INTO taxii_log (date_added, object_uuid, flags, modified, created, valid_from, valid_until, confidence, generation,
                                        address, labels, techniques, object_type, body)
                 VALUES (@DateAdded, @ObjectUuid, @Flags, @Modified, @Created, @ValidFrom, @ValidUntil, @Confidence, @Generation,
-                        @Address, @Labels, @Techniques, @ObjectType, @Body)
+                        @Address, @LabelsId, @TechniquesId, @ObjectType, @Body)
                 """, row, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var (text, id) in made)
+        {
+            _textIds[text] = id;
+            _texts[id] = text;
+        }
+    }
+
+    private async Task<long> TextIdAsync(DbConnection connection, DbTransaction transaction, string text, Dictionary<string, long> made,
+        CancellationToken cancellationToken)
+    {
+        if (_textIds.TryGetValue(text, out var id) || made.TryGetValue(text, out id))
+        {
+            return id;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO taxii_texts (text) VALUES (@text) ON CONFLICT (text) DO NOTHING", new { text }, transaction, cancellationToken: cancellationToken));
+        id = await connection.QuerySingleAsync<long>(new CommandDefinition(
+            "SELECT id FROM taxii_texts WHERE text = @text", new { text }, transaction, cancellationToken: cancellationToken));
+        made[text] = id;
+        return id;
+    }
+
+    /// <summary>Fills in the label and technique texts of rows; ids this node has not seen yet (another node wrote them) reload the table.</summary>
+    private async Task ResolveTextsAsync(DbConnection connection, IEnumerable<Row> rows, CancellationToken cancellationToken)
+    {
+        var reloaded = false;
+        foreach (var row in rows)
+        {
+            if (row.LabelsId is not { } labels || row.TechniquesId is not { } techniques)
+            {
+                continue;
+            }
+
+            if (!reloaded && (!_texts.ContainsKey(labels) || !_texts.ContainsKey(techniques)))
+            {
+                foreach (var (id, text) in await connection.QueryAsync<(long, string)>(new CommandDefinition(
+                    "SELECT id, text FROM taxii_texts", cancellationToken: cancellationToken)))
+                {
+                    _texts[id] = text;
+                    _textIds[text] = id;
+                }
+
+                reloaded = true;
+            }
+
+            row.Labels = _texts[labels];
+            row.Techniques = _texts[techniques];
+        }
     }
 
     public async Task<IReadOnlyList<StixVersion>> QueryAsync(StixVersionQuery query, CancellationToken cancellationToken)
@@ -195,7 +263,8 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
         parameters.Add("offset", query.Offset);
 
         await using var connection = await open(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken));
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).AsList();
+        await ResolveTextsAsync(connection, rows, cancellationToken);
         return [.. rows.Select(r => VersionOf(r, query.Collection))];
     }
 
