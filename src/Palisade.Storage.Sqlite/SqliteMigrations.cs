@@ -5,7 +5,7 @@ namespace Palisade.Storage.Sqlite;
 /// <summary>Ordered schema migrations; each runs once, in its own transaction, recorded in schema_version.</summary>
 internal static class SqliteMigrations
 {
-    private static readonly string[] Steps =
+    internal static readonly string[] Steps =
     [
         """
         CREATE TABLE api_keys (
@@ -214,6 +214,49 @@ internal static class SqliteMigrations
         """
         ALTER TABLE reports ADD COLUMN email TEXT NULL;
         CREATE INDEX reports_by_email ON reports (email) WHERE email IS NOT NULL;
+        """,
+        // The TAXII log compact (issue 15): one row per version instead of one per collection; an indicator version keeps
+        // its fields and is rendered when read (SqlTaxiiLog); the object id is its UUID's 16 bytes; heads are the last
+        // versions; label and technique lists are ids into taxii_texts. Old rows keep their JSON; each address's head fields
+        // are copied onto its last version.
+        """
+        CREATE TABLE taxii_log (
+            date_added  INTEGER PRIMARY KEY,
+            object_uuid BLOB    NOT NULL,
+            flags       INTEGER NOT NULL,
+            modified    INTEGER NOT NULL,
+            created     INTEGER NULL,
+            valid_from  INTEGER NULL,
+            valid_until INTEGER NULL,
+            confidence  INTEGER NULL,
+            generation  INTEGER NULL,
+            address     TEXT    NULL,
+            labels      INTEGER NULL,
+            techniques  INTEGER NULL,
+            object_type TEXT    NULL,
+            body        TEXT    NULL
+        );
+        CREATE TABLE taxii_texts (
+            id   INTEGER PRIMARY KEY,
+            text TEXT NOT NULL UNIQUE
+        );
+        INSERT INTO taxii_texts (text) SELECT labels FROM taxii_heads UNION SELECT techniques FROM taxii_heads;
+        INSERT INTO taxii_log (date_added, object_uuid, flags, modified, object_type, body)
+        SELECT a.date_added, unhex(replace(substr(a.object_id, instr(a.object_id, '--') + 2), '-', '')),
+               a.is_first | 8 * a.is_last | CASE WHEN h.date_added IS NULL THEN 0 ELSE 2 | 4 * h.is_first END,
+               a.modified, a.object_type, a.body
+        FROM taxii_versions a LEFT JOIN taxii_versions h ON h.collection = 2 AND h.date_added = a.date_added
+        WHERE a.collection = 1;
+        CREATE INDEX taxii_log_object ON taxii_log (object_uuid);
+        CREATE INDEX taxii_log_high ON taxii_log (date_added) WHERE (flags & 2) <> 0;
+        UPDATE taxii_log SET address = h.address, generation = h.generation, created = h.created, valid_from = nullif(h.valid_from, h.created),
+            valid_until = h.valid_until, confidence = h.confidence,
+            labels = (SELECT t.id FROM taxii_texts t WHERE t.text = h.labels), techniques = (SELECT t.id FROM taxii_texts t WHERE t.text = h.techniques),
+            flags = taxii_log.flags | 16 * h.revoked
+        FROM taxii_heads h
+        WHERE taxii_log.object_uuid = unhex(replace(substr(h.object_id, instr(h.object_id, '--') + 2), '-', '')) AND (taxii_log.flags & 8) <> 0;
+        DROP TABLE taxii_heads;
+        DROP TABLE taxii_versions;
         """,
     ];
 

@@ -10,13 +10,19 @@ public interface ITaxiiStore
     /// <summary>The cursor signing key, created on first use and the same ever after.</summary>
     Task<byte[]> GetOrCreateCursorKeyAsync(CancellationToken cancellationToken);
 
+    /// <summary>The indicator of each address's latest object, as its latest version left it.</summary>
     Task<IReadOnlyList<IndicatorHead>> LoadHeadsAsync(CancellationToken cancellationToken);
 
     /// <summary>The largest <c>date_added</c> (Unix µs) ever written, 0 when none.</summary>
     Task<long> LastDateAddedAsync(CancellationToken cancellationToken);
 
-    /// <summary>Appends versions (each becomes its object's latest in its collection) and replaces heads, atomically.</summary>
-    Task AppendAsync(IReadOnlyList<StixVersion> versions, IReadOnlyList<IndicatorHead> heads, CancellationToken cancellationToken);
+    /// <summary>
+    /// Appends versions atomically; each becomes its object's latest, and an indicator version's fields become its
+    /// address's head. Every version is in <see cref="StixCollection.All"/>; a <see cref="StixCollection.HighConfidence"/>
+    /// version repeats an <see cref="StixCollection.All"/> version of the same call (same <c>date_added</c>), and once an
+    /// object is there, each later version of it is too.
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<StixVersion> versions, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StixVersion>> QueryAsync(StixVersionQuery query, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
@@ -24,7 +25,12 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
     private readonly IndicatorObserver _observer = new(index, options);
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly ConcurrentDictionary<string, IndicatorHead> _heads = new(StringComparer.Ordinal);
+
+    // One head per address ever published (a million at community scale), so kept small: a struct in a plain
+    // dictionary keyed by the reputation index's own address string, the object id derived when needed. Only the
+    // writer (holding _writer) changes it, under _headsLock; readers other than the writer take _headsLock too.
+    private readonly Dictionary<string, Head> _heads = new(StringComparer.Ordinal);
+    private readonly Lock _headsLock = new();
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _lastDateAdded;
@@ -55,7 +61,16 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     public long IndicatorVersionsPublished => Interlocked.Read(ref _indicatorVersionsPublished);
 
     /// <summary>Indicators ever published (current and revoked), as loaded or written by this node.</summary>
-    public int IndicatorCount => _heads.Count;
+    public int IndicatorCount
+    {
+        get
+        {
+            lock (_headsLock)
+            {
+                return _heads.Count;
+            }
+        }
+    }
 
     private async Task LoadAsync(bool publish, CancellationToken cancellationToken)
     {
@@ -63,9 +78,16 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            foreach (var head in await store.LoadHeadsAsync(cancellationToken))
+            var loaded = await store.LoadHeadsAsync(cancellationToken);
+            var texts = new Dictionary<string, string>(StringComparer.Ordinal); // a few hundred label lists, not one copy per head
+            lock (_headsLock)
             {
-                _heads[head.Address] = head;
+                _heads.EnsureCapacity(loaded.Count);
+                foreach (var head in loaded)
+                {
+                    var address = index.Find(head.Address)?.Address ?? head.Address;
+                    _heads[address] = Head.Of(head, Intern(texts, head.Labels), Intern(texts, head.Techniques));
+                }
             }
 
             _lastDateAdded = await store.LastDateAddedAsync(cancellationToken);
@@ -90,7 +112,19 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     /// <summary>The current indicator id of an address, if it was ever published.</summary>
-    public string? ObjectIdOf(string address) => _heads.TryGetValue(address, out var head) ? head.ObjectId : null;
+    public string? ObjectIdOf(string address)
+    {
+        Head head;
+        lock (_headsLock)
+        {
+            if (!_heads.TryGetValue(address, out head))
+            {
+                return null;
+            }
+        }
+
+        return StixIdentifiers.Indicator(address, head.Generation);
+    }
 
     /// <summary>True when reports arrived, the whitelist changed or a rescan is due since the last publication.</summary>
     public bool HasWork => !_pending.IsEmpty || NeedsRescan;
@@ -173,7 +207,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         var whitelistVersion = whitelist.Version;
         var now = clock.UtcNow;
         _pending.Clear();
-        var addresses = new HashSet<string>(_heads.Keys, StringComparer.Ordinal);
+        var addresses = new HashSet<string>(_heads.Keys, StringComparer.Ordinal); // the writer's own reads need no lock
         foreach (var entry in index.Addresses)
         {
             addresses.Add(entry.Address);
@@ -187,30 +221,29 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private async Task PublishLockedAsync(IEnumerable<string> addresses, CancellationToken cancellationToken)
     {
         var versions = new List<StixVersion>();
-        var heads = new List<IndicatorHead>();
+        var heads = new List<(string Address, Head Head)>();
         var lastDateAdded = _lastDateAdded;
         try
         {
             foreach (var address in addresses)
             {
-                var next = Decide(address, _heads.GetValueOrDefault(address));
-                if (next is null)
+                Head? previous = _heads.TryGetValue(address, out var found) ? found : null;
+                if (Decide(address, previous) is not { } next)
                 {
                     continue;
                 }
 
                 var dateAdded = lastDateAdded = Math.Max(StixTimestamp.ToMicroseconds(clock.UtcNow), lastDateAdded + 1);
-                var previous = _heads.GetValueOrDefault(address);
-                var sameObject = previous is not null && previous.ObjectId == next.ObjectId;
-                var body = StixObjects.Indicator(next);
-                versions.Add(new StixVersion(StixCollection.All, dateAdded, next.ObjectId, "indicator", next.Modified, !sameObject, body));
+                var sameObject = previous is { } p && p.Generation == next.Generation;
+                var indicator = next.ToIndicator(address);
+                versions.Add(StixVersion.Of(StixCollection.All, dateAdded, indicator, !sameObject));
                 if (next.InHighConfidence)
                 {
-                    var firstInHigh = !sameObject || !previous!.InHighConfidence;
-                    versions.Add(new StixVersion(StixCollection.HighConfidence, dateAdded, next.ObjectId, "indicator", next.Modified, firstInHigh, body));
+                    var firstInHigh = !sameObject || !previous!.Value.InHighConfidence;
+                    versions.Add(StixVersion.Of(StixCollection.HighConfidence, dateAdded, indicator, firstInHigh));
                 }
 
-                heads.Add(next);
+                heads.Add((address, next));
                 if (heads.Count >= BatchSize)
                 {
                     await FlushAsync(versions, heads, lastDateAdded, cancellationToken);
@@ -222,26 +255,29 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         catch
         {
             // Whatever was not committed is tried again on the next pass.
-            foreach (var head in heads)
+            foreach (var (address, _) in heads)
             {
-                _pending.TryAdd(head.Address, 0);
+                _pending.TryAdd(address, 0);
             }
 
             throw;
         }
     }
 
-    private async Task FlushAsync(List<StixVersion> versions, List<IndicatorHead> heads, long lastDateAdded, CancellationToken cancellationToken)
+    private async Task FlushAsync(List<StixVersion> versions, List<(string Address, Head Head)> heads, long lastDateAdded, CancellationToken cancellationToken)
     {
         if (heads.Count == 0)
         {
             return;
         }
 
-        await store.AppendAsync(versions, heads, cancellationToken);
-        foreach (var head in heads)
+        await store.AppendAsync(versions, cancellationToken);
+        lock (_headsLock)
         {
-            _heads[head.Address] = head;
+            foreach (var (address, head) in heads)
+            {
+                _heads[address] = head;
+            }
         }
 
         Interlocked.Add(ref _indicatorVersionsPublished, heads.Count);
@@ -252,7 +288,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     /// <summary>The next head of an address, or null when consumers need no new version.</summary>
-    private IndicatorHead? Decide(string address, IndicatorHead? head)
+    private Head? Decide(string address, Head? current)
     {
         var now = clock.UtcNow;
         var nowMs = StixTimestamp.ToMilliseconds(now);
@@ -260,7 +296,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         var eligible = observation is not null && !observation.Whitelisted && observation.Score >= options.MinimumScore;
         var validUntil = observation is null ? 0 : StixTimestamp.ToMilliseconds(observation.LastSeen + options.Validity);
 
-        if (head is null || head.Revoked)
+        if (current is not { Revoked: false } head)
         {
             // A new listing (a revoked object is final, so a relisted address gets a new id), unless already expired.
             if (!eligible || validUntil <= nowMs)
@@ -268,9 +304,8 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 return null;
             }
 
-            var generation = head is null ? 0 : head.Generation + 1;
-            return new IndicatorHead(address, StixIdentifiers.Indicator(address, generation), generation, nowMs, nowMs, nowMs, validUntil,
-                ScoreBand.Of(observation!.Score), observation.Score, observation.Labels, observation.Techniques, false,
+            var generation = current is { } revoked ? revoked.Generation + 1 : 0;
+            return new Head(generation, nowMs, nowMs, nowMs, validUntil, observation!.Score, observation.Labels, observation.Techniques, false,
                 observation.Score >= ScoreBand.HighConfidenceThreshold);
         }
 
@@ -293,7 +328,6 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         {
             Modified = modified,
             ValidUntil = Math.Max(validUntil, head.ValidUntil),
-            Band = band,
             Confidence = observation.Score,
             Labels = observation.Labels,
             Techniques = observation.Techniques,
@@ -324,7 +358,31 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
         if (versions.Count > 0)
         {
-            await store.AppendAsync(versions, [], cancellationToken);
+            await store.AppendAsync(versions, cancellationToken);
         }
+    }
+
+    private static string Intern(Dictionary<string, string> texts, string text)
+    {
+        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(texts, text, out _);
+        return known ??= text;
+    }
+
+    /// <summary>
+    /// An <see cref="IndicatorHead"/> without what can be derived: the address is the dictionary key, the object id
+    /// comes from the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>.
+    /// </summary>
+    private readonly record struct Head(int Generation, long Created, long Modified, long ValidFrom, long ValidUntil, int Confidence,
+        string Labels, string Techniques, bool Revoked, bool InHighConfidence)
+    {
+        public int Band => ScoreBand.Of(Confidence);
+
+        public static Head Of(IndicatorHead head, string labels, string techniques)
+            => new(head.Generation, head.Created, head.Modified, head.ValidFrom, head.ValidUntil, head.Confidence, labels, techniques, head.Revoked,
+                head.InHighConfidence);
+
+        public IndicatorHead ToIndicator(string address)
+            => new(address, StixIdentifiers.Indicator(address, Generation), Generation, Created, Modified, ValidFrom, ValidUntil, Band, Confidence,
+                Labels, Techniques, Revoked, InHighConfidence);
     }
 }

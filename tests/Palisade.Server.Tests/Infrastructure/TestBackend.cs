@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Palisade.Server.Tests.Infrastructure;
@@ -47,6 +49,16 @@ public static class TestBackend
 
         // A long connect timeout (the product's default is 3 s): on a loaded CI machine opening a backend can take longer.
         return new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name, Timeout = 30 }.ToString();
+    }
+
+    /// <summary>A connection of the test's own to the store behind a data folder (SQLite without pooling, so no file stays open).</summary>
+    public static async Task<DbConnection> OpenDatabaseAsync(string dataDirectory)
+    {
+        DbConnection connection = IsPostgres
+            ? new NpgsqlConnection(ConnectionStringFor(dataDirectory))
+            : new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "palisade.db")};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
     }
 
     /// <summary>Makes the store unreachable until the returned handle is disposed.</summary>

@@ -2,8 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Palisade.Core.Keys;
 using Palisade.Server.Tests.Infrastructure;
 
@@ -158,14 +156,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         await ExecuteAsync(connection, sql);
     }
 
-    private async Task<DbConnection> OpenAsync()
-    {
-        DbConnection connection = TestBackend.IsPostgres
-            ? new NpgsqlConnection(TestBackend.ConnectionStringFor(_host.DataDirectory))
-            : new SqliteConnection($"Data Source={Path.Combine(_host.DataDirectory, "palisade.db")};Pooling=False");
-        await connection.OpenAsync();
-        return connection;
-    }
+    private Task<DbConnection> OpenAsync() => TestBackend.OpenDatabaseAsync(_host.DataDirectory);
 
     private static async Task ExecuteAsync(DbConnection connection, string sql)
     {

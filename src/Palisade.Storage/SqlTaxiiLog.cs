@@ -1,0 +1,361 @@
+using System.Data.Common;
+using System.Text;
+using Dapper;
+using Palisade.Core.Stix;
+
+namespace Palisade.Storage;
+
+/// <summary>
+/// The TAXII version log in table taxii_log, the same on SQLite and PostgreSQL. One row per version, not one per
+/// collection (a high-confidence version is the all-collection version with a flag). An indicator version keeps only
+/// its fields (the object's UUID as 16 bytes, times as integers, labels and techniques as text) and its JSON is rendered
+/// from them when a page is read, by the same code that rendered it when it was published. Other objects, and versions
+/// written before this layout, keep their JSON in <c>body</c>. An address's head is its latest object's last version.
+/// Label and technique lists repeat (a few hundred distinct ones for a million indicators): a row holds their ids in
+/// taxii_texts, which every node caches whole.
+/// </summary>
+public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open, bool arrayParameters)
+{
+    private const string CursorKeyName = "cursor_key";
+
+    // Bits of column flags. Last is the same in both collections: once an object is in the high-confidence collection,
+    // each later version of it is too (see ITaxiiStore.AppendAsync).
+    private const int FirstInAll = 1;
+    private const int InHigh = 2;
+    private const int FirstInHigh = 4;
+    private const int Last = 8;
+    private const int Revoked = 16;
+
+    private const string Select = """
+        SELECT date_added AS DateAdded, object_uuid AS ObjectUuid, flags AS Flags, modified AS Modified, created AS Created,
+               valid_from AS ValidFrom, valid_until AS ValidUntil, confidence AS Confidence, generation AS Generation,
+               address AS Address, labels AS LabelsId, techniques AS TechniquesId, object_type AS ObjectType, body AS Body
+        FROM taxii_log
+        """;
+
+    // taxii_texts, both ways; an id is only cached once the transaction that made it committed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _textIds = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _texts = new();
+
+    /// <summary>One row of taxii_log. Indicator fields are null on rows that keep a body.</summary>
+    private sealed class Row
+    {
+        public long DateAdded { get; set; }
+
+        public byte[] ObjectUuid { get; set; } = [];
+
+        public int Flags { get; set; }
+
+        public long Modified { get; set; }
+
+        /// <summary>Null when equal to <see cref="Modified"/>, as on every object's first version.</summary>
+        public long? Created { get; set; }
+
+        /// <summary>Null when equal to <see cref="Created"/> (the publisher always makes them equal): saves a column's bytes.</summary>
+        public long? ValidFrom { get; set; }
+
+        public long? ValidUntil { get; set; }
+
+        public int? Confidence { get; set; }
+
+        public int? Generation { get; set; }
+
+        public string? Address { get; set; }
+
+        public long? LabelsId { get; set; }
+
+        public long? TechniquesId { get; set; }
+
+        /// <summary>The text of <see cref="LabelsId"/> (not a column).</summary>
+        public string? Labels { get; set; }
+
+        public string? Techniques { get; set; }
+
+        /// <summary>Null for an indicator rendered from its fields.</summary>
+        public string? ObjectType { get; set; }
+
+        public string? Body { get; set; }
+    }
+
+    public async Task<byte[]> GetOrCreateCursorKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken);
+        // Two nodes starting together both try to insert; whichever commits first wins and both read the winner.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO taxii_settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING",
+            new { name = CursorKeyName, value = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
+            cancellationToken: cancellationToken));
+        var value = await connection.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT value FROM taxii_settings WHERE name = @name", new { name = CursorKeyName }, cancellationToken: cancellationToken));
+        return Convert.FromHexString(value);
+    }
+
+    public async Task<IReadOnlyList<IndicatorHead>> LoadHeadsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            Select + $" WHERE (flags & {Last}) <> 0 AND address IS NOT NULL", cancellationToken: cancellationToken))).AsList();
+        await ResolveTextsAsync(connection, rows, cancellationToken);
+
+        // A relisted address has a revoked earlier object besides its current one: the highest generation wins.
+        var heads = new Dictionary<string, IndicatorHead>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var head = HeadOf(row, IdOf(row));
+            if (!heads.TryGetValue(head.Address, out var other) || other.Generation < head.Generation)
+            {
+                heads[head.Address] = head;
+            }
+        }
+
+        return [.. heads.Values];
+    }
+
+    public async Task<long> LastDateAddedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT max(date_added) FROM taxii_log", cancellationToken: cancellationToken)) ?? 0;
+    }
+
+    public async Task AppendAsync(IReadOnlyList<StixVersion> versions, CancellationToken cancellationToken)
+    {
+        var rows = RowsOf(versions);
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var made = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.Labels is not null)
+            {
+                row.LabelsId = await TextIdAsync(connection, transaction, row.Labels, made, cancellationToken);
+                row.TechniquesId = await TextIdAsync(connection, transaction, row.Techniques!, made, cancellationToken);
+            }
+
+            if ((row.Flags & FirstInAll) == 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE taxii_log SET flags = flags & ~{Last} WHERE object_uuid = @ObjectUuid AND (flags & {Last}) <> 0",
+                    row, transaction, cancellationToken: cancellationToken));
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO taxii_log (date_added, object_uuid, flags, modified, created, valid_from, valid_until, confidence, generation,
+                                       address, labels, techniques, object_type, body)
+                VALUES (@DateAdded, @ObjectUuid, @Flags, @Modified, @Created, @ValidFrom, @ValidUntil, @Confidence, @Generation,
+                        @Address, @LabelsId, @TechniquesId, @ObjectType, @Body)
+                """, row, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var (text, id) in made)
+        {
+            _textIds[text] = id;
+            _texts[id] = text;
+        }
+    }
+
+    private async Task<long> TextIdAsync(DbConnection connection, DbTransaction transaction, string text, Dictionary<string, long> made,
+        CancellationToken cancellationToken)
+    {
+        if (_textIds.TryGetValue(text, out var id) || made.TryGetValue(text, out id))
+        {
+            return id;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO taxii_texts (text) VALUES (@text) ON CONFLICT (text) DO NOTHING", new { text }, transaction, cancellationToken: cancellationToken));
+        id = await connection.QuerySingleAsync<long>(new CommandDefinition(
+            "SELECT id FROM taxii_texts WHERE text = @text", new { text }, transaction, cancellationToken: cancellationToken));
+        made[text] = id;
+        return id;
+    }
+
+    /// <summary>Fills in the label and technique texts of rows; ids this node has not seen yet (another node wrote them) reload the table.</summary>
+    private async Task ResolveTextsAsync(DbConnection connection, IEnumerable<Row> rows, CancellationToken cancellationToken)
+    {
+        var reloaded = false;
+        foreach (var row in rows)
+        {
+            if (row.LabelsId is not { } labels || row.TechniquesId is not { } techniques)
+            {
+                continue;
+            }
+
+            if (!reloaded && (!_texts.ContainsKey(labels) || !_texts.ContainsKey(techniques)))
+            {
+                foreach (var (id, text) in await connection.QueryAsync<(long, string)>(new CommandDefinition(
+                    "SELECT id, text FROM taxii_texts", cancellationToken: cancellationToken)))
+                {
+                    _texts[id] = text;
+                    _textIds[text] = id;
+                }
+
+                reloaded = true;
+            }
+
+            row.Labels = _texts[labels];
+            row.Techniques = _texts[techniques];
+        }
+    }
+
+    public async Task<IReadOnlyList<StixVersion>> QueryAsync(StixVersionQuery query, CancellationToken cancellationToken)
+    {
+        var high = query.Collection == StixCollection.HighConfidence;
+        var sql = new StringBuilder(Select).Append(high ? $" WHERE (flags & {InHigh}) <> 0" : " WHERE 1 = 1");
+        var parameters = new DynamicParameters();
+        if (query.AddedAfter is { } after)
+        {
+            sql.Append(" AND date_added > @after");
+            parameters.Add("after", after);
+        }
+
+        if (query.Ids is { } ids)
+        {
+            // An id matches by its UUID and its type; an id of another shape matches nothing.
+            var alternatives = new List<string>();
+            foreach (var id in ids)
+            {
+                if (TryParseId(id, out var type, out var uuid))
+                {
+                    var n = alternatives.Count;
+                    alternatives.Add($"(object_uuid = @id{n} AND coalesce(object_type, 'indicator') = @type{n})");
+                    parameters.Add("id" + n, uuid);
+                    parameters.Add("type" + n, type);
+                }
+            }
+
+            sql.Append(" AND (").AppendJoin(" OR ", alternatives.DefaultIfEmpty("1 = 0")).Append(')');
+        }
+
+        if (query.Types is { } types)
+        {
+            sql.Append(" AND ").Append(InList("coalesce(object_type, 'indicator')", "types"));
+            parameters.Add("types", types.ToArray());
+        }
+
+        var versions = query.Versions;
+        if (!versions.All)
+        {
+            var alternatives = new List<string>();
+            if (versions.Last)
+            {
+                alternatives.Add($"(flags & {Last}) <> 0");
+            }
+
+            if (versions.First)
+            {
+                alternatives.Add($"(flags & {(high ? FirstInHigh : FirstInAll)}) <> 0");
+            }
+
+            if (versions.Modified.Count > 0)
+            {
+                alternatives.Add(InList("modified", "modified"));
+                parameters.Add("modified", versions.Modified.ToArray());
+            }
+
+            sql.Append(" AND (").AppendJoin(" OR ", alternatives).Append(')');
+        }
+
+        sql.Append(" ORDER BY date_added LIMIT @limit OFFSET @offset");
+        parameters.Add("limit", query.Limit);
+        parameters.Add("offset", query.Offset);
+
+        await using var connection = await open(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).AsList();
+        await ResolveTextsAsync(connection, rows, cancellationToken);
+        return [.. rows.Select(r => VersionOf(r, query.Collection))];
+    }
+
+    // PostgreSQL takes a list as one array parameter; elsewhere Dapper spells the list out.
+    private string InList(string expression, string parameter)
+        => arrayParameters ? $"{expression} = ANY(@{parameter})" : $"{expression} IN @{parameter}";
+
+    /// <summary>One row per version: the high-confidence copies of a call's versions fold into their all-collection rows.</summary>
+    private static List<Row> RowsOf(IReadOnlyList<StixVersion> versions)
+    {
+        var rows = new List<Row>(versions.Count);
+        var byDateAdded = new Dictionary<long, Row>();
+        foreach (var version in versions.OrderBy(v => v.Collection))
+        {
+            if (version.Collection == StixCollection.HighConfidence)
+            {
+                if (!byDateAdded.TryGetValue(version.DateAdded, out var row))
+                {
+                    throw new InvalidOperationException($"Version {version.DateAdded} of {version.ObjectId} is in the high-confidence collection only.");
+                }
+
+                row.Flags |= InHigh | (version.IsFirst ? FirstInHigh : 0);
+                continue;
+            }
+
+            if (!TryParseId(version.ObjectId, out _, out var uuid))
+            {
+                throw new ArgumentException($"'{version.ObjectId}' is not a STIX id.", nameof(versions));
+            }
+
+            var indicator = version.StoredBody is null ? version.Indicator : null;
+            var added = new Row
+            {
+                DateAdded = version.DateAdded,
+                ObjectUuid = uuid,
+                Flags = Last | (version.IsFirst ? FirstInAll : 0) | (indicator is { Revoked: true } ? Revoked : 0),
+                Modified = version.Modified,
+                Created = indicator is null || indicator.Created == version.Modified ? null : indicator.Created,
+                ValidFrom = indicator is null || indicator.ValidFrom == indicator.Created ? null : indicator.ValidFrom,
+                ValidUntil = indicator?.ValidUntil,
+                Confidence = indicator?.Confidence,
+                Generation = indicator?.Generation,
+                Address = indicator?.Address,
+                Labels = indicator?.Labels,
+                Techniques = indicator?.Techniques,
+                ObjectType = indicator is null ? version.ObjectType : null,
+                Body = version.StoredBody,
+            };
+            byDateAdded.Add(version.DateAdded, added);
+            rows.Add(added);
+        }
+
+        // The publisher appends in date_added order; the is_last bookkeeping relies on it within a call too.
+        rows.Sort((a, b) => a.DateAdded.CompareTo(b.DateAdded));
+        return rows;
+    }
+
+    private static StixVersion VersionOf(Row row, StixCollection collection)
+    {
+        var id = IdOf(row);
+        var isFirst = (row.Flags & (collection == StixCollection.HighConfidence ? FirstInHigh : FirstInAll)) != 0;
+        var indicator = row.Address is null ? null : HeadOf(row, id);
+        return new StixVersion(collection, row.DateAdded, id, row.ObjectType ?? "indicator", row.Modified, isFirst, row.Body, indicator);
+    }
+
+    private static string IdOf(Row row) => (row.ObjectType ?? "indicator") + "--" + new Guid(row.ObjectUuid, bigEndian: true).ToString("D");
+
+    private static IndicatorHead HeadOf(Row row, string id)
+    {
+        var created = row.Created ?? row.Modified;
+        var confidence = row.Confidence ?? 0;
+        return new IndicatorHead(row.Address!, id, row.Generation ?? 0, created, row.Modified, row.ValidFrom ?? created, row.ValidUntil ?? 0,
+            ScoreBand.Of(confidence), confidence, row.Labels ?? string.Empty, row.Techniques ?? string.Empty, (row.Flags & Revoked) != 0,
+            (row.Flags & InHigh) != 0);
+    }
+
+    /// <summary>A STIX id (<c>type--uuid</c>) as its type and its UUID's 16 bytes in RFC order (the order the text spells).</summary>
+    private static bool TryParseId(string id, out string type, out byte[] uuid)
+    {
+        type = string.Empty;
+        uuid = [];
+        var separator = id.IndexOf("--", StringComparison.Ordinal);
+        // Only the lower-case spelling is an id this log ever wrote (ids compare as text).
+        if (separator <= 0 || !Guid.TryParseExact(id.AsSpan(separator + 2), "D", out var guid)
+            || !id.AsSpan(separator + 2).SequenceEqual(guid.ToString("D")))
+        {
+            return false;
+        }
+
+        type = id[..separator];
+        uuid = guid.ToByteArray(bigEndian: true);
+        return true;
+    }
+}
