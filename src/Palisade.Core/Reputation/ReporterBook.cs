@@ -211,8 +211,9 @@ public sealed class ReporterBook
                 }
             }
 
-            var disputed = whitelist is not null && IpAddressParser.TryParse(entry.Address, out var parsed, out _) &&
-                whitelist.Current.Match(parsed.Address, now) is { } listed && listed.Multiplier <= _options.DisputedMultiplier;
+            // Index keys are canonical already: a plain parse (this runs for every address, at start-up too).
+            var disputed = whitelist is not null && System.Net.IPAddress.TryParse(entry.Address, out var parsed) &&
+                whitelist.Current.Match(parsed, now) is { } listed && listed.Multiplier <= _options.DisputedMultiplier;
             foreach (var (reporter, span) in spans)
             {
                 var corroborated = false;

@@ -747,8 +747,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
+    // Index keys are canonical already: a plain parse, no normalisation (this runs for every address of a full list build).
     private WhitelistEntry? MatchWhitelist(string address, DateTimeOffset now)
-        => IpAddressParser.TryParse(address, out var parsed, out _) ? whitelist.Current.Match(parsed.Address, now) : null;
+        => System.Net.IPAddress.TryParse(address, out var ip) ? whitelist.Current.Match(ip, now) : null;
 
     private static CheckResult Empty(NormalizedAddress address, WhitelistEntry? listed)
         => new(address, false, 0, ScoreBreakdown.Zero, null, null, 0, 0, [], [], [], [], [], listed);
