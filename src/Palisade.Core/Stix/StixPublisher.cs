@@ -94,7 +94,10 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             if (publish)
             {
                 await EnsureSharedObjectsAsync(cancellationToken);
-                _lastScan = DateTimeOffset.MinValue; // the previous publisher may have left work: rescan everything
+                // The previous publisher may have left work: rescan everything, in the background and in batches (a
+                // million addresses take a minute; polls must not wait for that). The whitelist as loaded counts as scanned.
+                _lastScan = DateTimeOffset.MinValue;
+                Volatile.Write(ref _scannedWhitelistVersion, whitelist.Version);
                 _publishing = true;
             }
 
@@ -129,7 +132,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     /// <summary>True when reports arrived, the whitelist changed or a rescan is due since the last publication.</summary>
     public bool HasWork => !_pending.IsEmpty || NeedsRescan;
 
-    private bool NeedsRescan => whitelist.Version != Volatile.Read(ref _scannedWhitelistVersion) || clock.UtcNow - _lastScan >= options.RescanInterval;
+    private bool NeedsRescan => WhitelistChanged || RescanDue;
+
+    private bool WhitelistChanged => whitelist.Version != Volatile.Read(ref _scannedWhitelistVersion);
+
+    private bool RescanDue => clock.UtcNow - _lastScan >= options.RescanInterval;
 
     /// <summary>Waits until reports arrive (or the timeout passes); the background loop calls <see cref="CatchUpAsync"/> then.</summary>
     public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -146,14 +153,15 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     /// <summary>
-    /// Publishes whatever is pending. Readers call it before answering, so a report accepted before a poll is in that
-    /// poll; it returns at once when there is nothing to do.
+    /// Publishes whatever is pending, and everything again after a whitelist change. Readers call it before answering,
+    /// so a report accepted (or a whitelist entry added) before a poll is in that poll; it returns at once when there is
+    /// nothing to do. The periodic rescan (decay, expiry, start-up) is <see cref="PublishDueAsync"/>'s, in the background.
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         // Pending work is drained under the writer lock, so "nothing pending and the writer idle" means everything
         // queued before this call is committed; a busy writer may hold drained work not yet committed: wait for it.
-        if (!_publishing || (!HasWork && _writer.CurrentCount > 0))
+        if (!_publishing || (_pending.IsEmpty && !WhitelistChanged && _writer.CurrentCount > 0))
         {
             return;
         }
@@ -161,7 +169,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            if (NeedsRescan)
+            if (WhitelistChanged)
             {
                 await RescanLockedAsync(cancellationToken);
             }
@@ -183,6 +191,45 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>
+    /// The background loop's turn: the periodic rescan when due, in batches of <see cref="BatchSize"/> addresses with the
+    /// writer lock taken per batch (a poll waits for one batch at most, not for a million addresses), then what is pending.
+    /// </summary>
+    public async Task PublishDueAsync(CancellationToken cancellationToken)
+    {
+        if (_publishing && RescanDue && !WhitelistChanged)
+        {
+            var now = clock.UtcNow;
+            List<string> addresses;
+            await _writer.WaitAsync(cancellationToken);
+            try
+            {
+                addresses = [.. AllAddressesLocked()];
+            }
+            finally
+            {
+                _writer.Release();
+            }
+
+            for (var i = 0; i < addresses.Count && _publishing; i += BatchSize)
+            {
+                await _writer.WaitAsync(cancellationToken);
+                try
+                {
+                    await PublishLockedAsync(addresses.GetRange(i, Math.Min(BatchSize, addresses.Count - i)), cancellationToken);
+                }
+                finally
+                {
+                    _writer.Release();
+                }
+            }
+
+            _lastScan = now;
+        }
+
+        await CatchUpAsync(cancellationToken);
     }
 
     public void Dispose()
@@ -207,15 +254,21 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         var whitelistVersion = whitelist.Version;
         var now = clock.UtcNow;
         _pending.Clear();
-        var addresses = new HashSet<string>(_heads.Keys, StringComparer.Ordinal); // the writer's own reads need no lock
+        await PublishLockedAsync(AllAddressesLocked(), cancellationToken);
+        Volatile.Write(ref _scannedWhitelistVersion, whitelistVersion);
+        _lastScan = now;
+    }
+
+    // Every address published or known to the index (under the writer lock: the writer's own reads of the heads need no other).
+    private HashSet<string> AllAddressesLocked()
+    {
+        var addresses = new HashSet<string>(_heads.Keys, StringComparer.Ordinal);
         foreach (var entry in index.Addresses)
         {
             addresses.Add(entry.Address);
         }
 
-        await PublishLockedAsync(addresses, cancellationToken);
-        Volatile.Write(ref _scannedWhitelistVersion, whitelistVersion);
-        _lastScan = now;
+        return addresses;
     }
 
     private async Task PublishLockedAsync(IEnumerable<string> addresses, CancellationToken cancellationToken)

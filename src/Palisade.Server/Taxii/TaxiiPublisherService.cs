@@ -51,7 +51,7 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
             {
                 if (_lease is not null)
                 {
-                    await publisher.CatchUpAsync(stoppingToken);
+                    await publisher.PublishDueAsync(stoppingToken);
                     await publisher.WaitForWorkAsync(Tick, stoppingToken);
                     continue;
                 }
