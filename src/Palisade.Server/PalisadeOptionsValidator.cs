@@ -38,6 +38,10 @@ public sealed class PalisadeOptionsValidator : IValidateOptions<PalisadeOptions>
         }
 
         Positive(failures, "Palisade:Reputation:ScoreRefreshInterval", options.Reputation.ScoreRefreshInterval);
+        if (options.Reputation.SnapshotInterval < TimeSpan.Zero)
+        {
+            failures.Add($"Palisade:Reputation:SnapshotInterval must be zero (no snapshots) or positive (got {options.Reputation.SnapshotInterval}).");
+        }
         if (options.Scoring.HalfLifeDays <= 0)
         {
             failures.Add($"Palisade:Scoring:HalfLifeDays must be positive (got {options.Scoring.HalfLifeDays}).");

@@ -62,6 +62,33 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         }
     }
 
+    public async IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand(
+            $"SELECT {ReportRows.IndexColumns} FROM reports WHERE (id > @after OR received_at >= @received) AND reported_at >= @since ORDER BY id", connection);
+        query.Parameters.AddWithValue("after", afterId);
+        query.Parameters.AddWithValue("received", receivedSince.ToUnixTimeMilliseconds());
+        query.Parameters.AddWithValue("since", reportedSince.ToUnixTimeMilliseconds());
+        await foreach (var report in ReportRows.StreamAsync(query, cancellationToken))
+        {
+            yield return report;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReportQueries.ClearedAddressesAsync(connection, since, cancellationToken);
+    }
+
+    public async Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReportQueries.CountRetainedAsync(connection, reportedSince, throughId, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -71,6 +71,45 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         }
     }
 
+    public async IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Two ranges, each read on its own index: the few reports received lately with an id up to afterId (by
+        // received_at), then every report after afterId (by rowid). One query with OR or UNION ... ORDER BY id makes
+        // SQLite read the whole table in rowid order.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var late = connection.CreateCommand();
+        late.CommandText = $"SELECT {ReportRows.IndexColumns} FROM reports INDEXED BY reports_by_received WHERE received_at >= $received AND id <= $after AND reported_at >= $since";
+        late.Parameters.AddWithValue("$received", receivedSince.ToUnixTimeMilliseconds());
+        late.Parameters.AddWithValue("$after", afterId);
+        late.Parameters.AddWithValue("$since", reportedSince.ToUnixTimeMilliseconds());
+        foreach (var report in (await ReportRows.ReadAllAsync(late, cancellationToken)).OrderBy(r => r.Id))
+        {
+            yield return report;
+        }
+
+        using var after = connection.CreateCommand();
+        after.CommandText = $"SELECT {ReportRows.IndexColumns} FROM reports WHERE id > $after AND +reported_at >= $since ORDER BY id";
+        after.Parameters.AddWithValue("$after", afterId);
+        after.Parameters.AddWithValue("$since", reportedSince.ToUnixTimeMilliseconds());
+        await foreach (var report in ReportRows.StreamAsync(after, cancellationToken))
+        {
+            yield return report;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReportQueries.ClearedAddressesAsync(connection, since, cancellationToken);
+    }
+
+    public async Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReportQueries.CountRetainedAsync(connection, reportedSince, throughId, cancellationToken);
+    }
+
     /// <summary>Every report with an id above <paramref name="afterId"/>, in id order (for migration).</summary>
     public async IAsyncEnumerable<StoredReport> LoadAfterIdAsync(long afterId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -9,12 +9,12 @@ namespace Palisade.Core.Reputation;
 /// this is rebuilt from it on start. A million of these are held at community scale, so nothing is kept here that is
 /// not needed on every address: explained answers are cached only for addresses that were checked.
 /// </summary>
-public sealed class AddressReputation(string address)
+public sealed class AddressReputation(string address, int factCapacity = 1)
 {
     // The lock of this entry is the entry (a monitor costs nothing until contended; a lock object per address did).
     internal object Gate => this;
 
-    internal readonly List<ReportFact> Facts = new(1);
+    internal readonly List<ReportFact> Facts = new(Math.Max(factCapacity, 1));
 
     // Receipts of this address's reports received within the duplicate window (ReportLimits.DuplicateWindow), oldest
     // first: all that duplicate detection compares with (32 bytes each). Null when none is that recent.
@@ -73,6 +73,18 @@ public sealed class AddressReputation(string address)
 
         Invalidate();
     }
+
+    /// <summary>Sets what <see cref="Add"/> would have accumulated (an index snapshot being read back).</summary>
+    internal void Restore(long totalReports, long firstSeenTicks, long lastSeenTicks)
+    {
+        TotalReports = totalReports;
+        _firstSeenTicks = firstSeenTicks;
+        _lastSeenTicks = lastSeenTicks;
+    }
+
+    internal long FirstSeenTicks => _firstSeenTicks;
+
+    internal long LastSeenTicks => _lastSeenTicks;
 
     /// <summary>Drops every cached score and answer (new evidence, a purge).</summary>
     internal void Invalidate()

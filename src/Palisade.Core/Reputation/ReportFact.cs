@@ -49,6 +49,9 @@ public readonly record struct ReportFact
     /// <summary>When the report says it happened, in UTC.</summary>
     public DateTimeOffset At => new(_atTicks, TimeSpan.Zero);
 
+    /// <summary><see cref="At"/> as UTC ticks.</summary>
+    internal long AtTicks => _atTicks;
+
     public ReportSource Source => (ReportSource)_source;
 
     public string? Email { get; }

@@ -175,6 +175,31 @@ public sealed class ReporterBook
             _withdrawn[reporter] = _withdrawn.GetValueOrDefault(reporter) + reports;
     }
 
+    /// <summary>True while the records are those a snapshot carried (restored at start-up, not yet recomputed here).</summary>
+    public bool RecordsRestored { get; private set; }
+
+    /// <summary>Every reporter's record as of the last <see cref="Recompute"/>, as scoring uses them now (what a snapshot
+    /// keeps, so a restart serves the same standings without recomputing them over the index first).</summary>
+    public IReadOnlyDictionary<long, ReporterRecord> ExportRecords()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<long, ReporterRecord>(_records);
+        }
+    }
+
+    /// <summary>Takes the records a snapshot carried (at start-up, instead of a <see cref="Recompute"/> over the index).</summary>
+    public void RestoreRecords(IReadOnlyDictionary<long, ReporterRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        lock (_gate)
+        {
+            _records = new Dictionary<long, ReporterRecord>(records);
+            RecordsRestored = true;
+            RebuildLocked(_clock.UtcNow);
+        }
+    }
+
     /// <summary>The record of a reporter as of the last <see cref="Recompute"/>.</summary>
     public ReporterRecord RecordOf(long reporterId)
     {
@@ -251,6 +276,7 @@ public sealed class ReporterBook
             }
 
             _records = records;
+            RecordsRestored = false;
             RebuildLocked(_clock.UtcNow);
         }
     }

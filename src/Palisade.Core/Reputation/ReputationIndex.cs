@@ -17,7 +17,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 {
     private readonly ReporterBook _reporters = reporters ?? new ReporterBook();
 
-    private readonly ConcurrentDictionary<string, AddressReputation> _addresses = new(StringComparer.Ordinal);
+    // Replaced once at most, at start-up, by the addresses read back from a snapshot (Adopt).
+    private ConcurrentDictionary<string, AddressReputation> _addresses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UsernameCell> _usernames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EmailCell> _emails = new(StringComparer.Ordinal);
 
@@ -93,8 +94,27 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public IEnumerable<AddressReputation> Addresses => _addresses.Values;
 
+    // The applied report with the highest id: a snapshot records it, so a restart knows where to replay from and can tell
+    // whether the snapshot belongs to the store it starts on (that report must be there, at that address).
+    private StoredReport? _lastApplied;
+
+    /// <summary>The applied report with the highest id (null before any).</summary>
+    public StoredReport? LastApplied => Volatile.Read(ref _lastApplied);
+
     public void Apply(StoredReport report)
     {
+        ArgumentNullException.ThrowIfNull(report);
+        for (var last = Volatile.Read(ref _lastApplied); last is null || report.Id > last.Id;)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastApplied, report, last);
+            if (ReferenceEquals(seen, last))
+            {
+                break;
+            }
+
+            last = seen;
+        }
+
         var entry = _addresses.GetOrAdd(report.Address, static a => new AddressReputation(a));
         if (Prefix64Of(report.Address) is { } prefix)
         {
@@ -116,22 +136,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         if (report.Username is { Length: > 0 } username)
         {
-            var cell = _usernames.GetOrAdd(username, static _ => new UsernameCell());
-            lock (cell.Gate)
-            {
-                cell.Sessions++;
-                var protocol = report.Protocol ?? "unknown";
-                cell.Protocols[protocol] = cell.Protocols.GetValueOrDefault(protocol) + 1;
-                if (report.ReportedAt < cell.First)
-                {
-                    cell.First = report.ReportedAt;
-                }
-
-                if (report.ReportedAt > cell.Last)
-                {
-                    cell.Last = report.ReportedAt;
-                }
-            }
+            CountUsername(username, report.Protocol, report.ReportedAt);
         }
 
         if (report.Email is { Length: > 0 } email)
@@ -149,6 +154,19 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             : _protocolNames.Count < 10_000 ? _protocolNames.GetOrAdd(protocol, protocol)
             : protocol;
 
+    private void CountUsername(string username, string? protocol, DateTimeOffset at)
+    {
+        var cell = _usernames.GetOrAdd(username, static _ => new UsernameCell());
+        lock (cell.Gate)
+        {
+            cell.Sessions++;
+            protocol ??= "unknown";
+            cell.Protocols[protocol] = cell.Protocols.GetValueOrDefault(protocol) + 1;
+            cell.First = at < cell.First ? at : cell.First;
+            cell.Last = at > cell.Last ? at : cell.Last;
+        }
+    }
+
     private void CountEmail(string email, DateTimeOffset at)
     {
         var cell = _emails.GetOrAdd(email, static _ => new EmailCell());
@@ -158,6 +176,69 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             cell.First = at < cell.First ? at : cell.First;
             cell.Last = at > cell.Last ? at : cell.Last;
         }
+    }
+
+    /// <summary>
+    /// Takes over the addresses of a snapshot read back at start-up, before any report is applied: the /64 members, the
+    /// username and e-mail views and the interned protocol names are rebuilt from their facts in one pass.
+    /// </summary>
+    internal void Adopt(ConcurrentDictionary<string, AddressReputation> addresses, IEnumerable<string> protocols, StoredReport? lastApplied)
+    {
+        if (!_addresses.IsEmpty)
+        {
+            throw new InvalidOperationException("A snapshot is adopted by an empty index only.");
+        }
+
+        foreach (var protocol in protocols)
+        {
+            InternProtocol(protocol);
+        }
+
+        foreach (var (address, entry) in addresses)
+        {
+            if (address.Contains(':', StringComparison.Ordinal) && Prefix64Of(address) is { } prefix)
+            {
+                _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
+            }
+
+            // All facts of one report are adjacent and share everything but the category: count a report once.
+            var previousReport = long.MinValue;
+            foreach (var fact in entry.Facts)
+            {
+                if (fact.ReportId == previousReport)
+                {
+                    continue;
+                }
+
+                previousReport = fact.ReportId;
+                if (fact.Username is { Length: > 0 } username)
+                {
+                    CountUsername(username, fact.Protocol, fact.At);
+                }
+
+                if (fact.Email is { Length: > 0 } email)
+                {
+                    CountEmail(email, fact.At);
+                }
+            }
+        }
+
+        _addresses = addresses;
+        _lastApplied = lastApplied;
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>Forgets every address (a snapshot adopted at start-up turned out not to match the store, which is loaded instead).</summary>
+    internal void Reset()
+    {
+        _addresses = new ConcurrentDictionary<string, AddressReputation>(StringComparer.Ordinal);
+        _usernames.Clear();
+        _emails.Clear();
+        _prefixes.Clear();
+        _prefixChanges.Clear();
+        _prefixRollups.Clear();
+        _lastApplied = null;
+        Interlocked.Increment(ref _version);
     }
 
     /// <summary>Applies a report another node stored, unless it is already here (notifications and syncs may overlap).</summary>
@@ -181,10 +262,17 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         return true;
     }
 
-    /// <summary>Replaces everything known about one address with these reports (after reports were withdrawn).</summary>
-    public void Reload(string address, IReadOnlyList<StoredReport> reports)
+    /// <summary>Replaces everything known about one address with these reports (after reports were withdrawn). Withdrawn
+    /// reports count against their reporters unless <paramref name="noteWithdrawals"/> is false (a restart catching up
+    /// with withdrawals the previous process counted already).</summary>
+    public void Reload(string address, IReadOnlyList<StoredReport> reports, bool noteWithdrawals = true)
     {
-        NoteWithdrawals(address, reports);
+        ArgumentNullException.ThrowIfNull(reports);
+        if (noteWithdrawals)
+        {
+            NoteWithdrawals(address, reports);
+        }
+
         var identitiesWithdrawn = WithdrawsIdentities(address, reports);
         if (reports.Count == 0)
         {
@@ -733,15 +821,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 foreach (var group in entry.Facts.Where(f => f.Username is not null).GroupBy(f => f.ReportId))
                 {
                     var fact = group.First();
-                    var cell = _usernames.GetOrAdd(fact.Username!, static _ => new UsernameCell());
-                    lock (cell.Gate)
-                    {
-                        cell.Sessions++;
-                        var protocol = fact.Protocol ?? "unknown";
-                        cell.Protocols[protocol] = cell.Protocols.GetValueOrDefault(protocol) + 1;
-                        cell.First = fact.At < cell.First ? fact.At : cell.First;
-                        cell.Last = fact.At > cell.Last ? fact.At : cell.Last;
-                    }
+                    CountUsername(fact.Username!, fact.Protocol, fact.At);
                 }
             }
         }

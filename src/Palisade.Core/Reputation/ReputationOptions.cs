@@ -11,4 +11,9 @@ public sealed class ReputationOptions
 
     /// <summary>With decay on, a cached score is recomputed when older than this, so it follows the clock.</summary>
     public TimeSpan ScoreRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the index is written to its snapshot file (<c>index.snapshot</c> in the data directory) when it
+    /// changed, and at shutdown: a restart reads it back and replays only the reports stored after it. Zero: no snapshot
+    /// is written or read, every start loads every report from the store.</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

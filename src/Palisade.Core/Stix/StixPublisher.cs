@@ -40,7 +40,43 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private bool _started;
     private volatile bool _publishing;
 
+    // Completed by the first load (publishing or following): heads are loaded after the server starts serving, so polls
+    // that need them (pending reports to publish, an indicator looked up by address) wait for it; others do not.
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How long a poll waits for the first load before answering from the store as it is.</summary>
+    public static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(30);
+
     public StixOptions Options => options;
+
+    /// <summary>
+    /// Starts collecting the addresses that change, before the published state is loaded: the server may take reports
+    /// while <see cref="StartAsync"/> still reads a million heads, and a poll after such a report must include it.
+    /// </summary>
+    public void Listen()
+    {
+        lock (_headsLock)
+        {
+            if (!_started)
+            {
+                index.Changed += OnChanged;
+                index.Purged += OnChanged; // a purged address is revoked now, not at the next rescan
+                _started = true;
+            }
+        }
+    }
+
+    /// <summary>Waits (at most <see cref="LoadWait"/>) until the published state is loaded.</summary>
+    public async Task WaitUntilLoadedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _loaded.Task.WaitAsync(LoadWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
 
     /// <summary>Loads the published state, makes sure the identity and marking objects exist and starts listening.</summary>
     public Task StartAsync(CancellationToken cancellationToken) => LoadAsync(publish: true, cancellationToken);
@@ -101,12 +137,8 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 _publishing = true;
             }
 
-            if (!_started)
-            {
-                index.Changed += OnChanged;
-                index.Purged += OnChanged; // a purged address is revoked now, not at the next rescan
-                _started = true;
-            }
+            Listen();
+            _loaded.TrySetResult();
         }
         finally
         {
@@ -159,6 +191,17 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
+        // Before the first load nothing was published by this process: only pending reports need the load.
+        if (!_loaded.Task.IsCompleted)
+        {
+            if (_pending.IsEmpty)
+            {
+                return;
+            }
+
+            await WaitUntilLoadedAsync(cancellationToken);
+        }
+
         // Pending work is drained under the writer lock, so "nothing pending and the writer idle" means everything
         // queued before this call is committed; a busy writer may hold drained work not yet committed: wait for it.
         if (!_publishing || (_pending.IsEmpty && !WhitelistChanged && _writer.CurrentCount > 0))

@@ -12,6 +12,18 @@ public interface IReportStore
     /// (what the in-memory index is built from; <see cref="LoadLatestAsync"/> reads reports whole).</summary>
     IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>What a restart from an index snapshot replays: reports with an id above <paramref name="afterId"/> or received
+    /// at or after <paramref name="receivedSince"/>, of those reported at or after <paramref name="reportedSince"/>, in id
+    /// order, read as <see cref="LoadSinceAsync"/> reads them.</summary>
+    IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince, CancellationToken cancellationToken);
+
+    /// <summary>Addresses some of whose reports were withdrawn (cleared) at or after <paramref name="since"/> (from the audit trail).</summary>
+    Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Reports reported at or after <paramref name="reportedSince"/> with an id up to <paramref name="throughId"/>
+    /// (how a restart checks that the index it read back holds what the store holds).</summary>
+    Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken);
+
     /// <summary>Reports stored (received) at or after <paramref name="since"/>: how a node catches up on what others stored.</summary>
     Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 

@@ -13,7 +13,8 @@ namespace Palisade.Server.Hosting;
 
 /// <summary>
 /// Brings the engine up before the first request: migrates the store, loads keys, the operator whitelist, today's
-/// quota counters and every retained report into memory.
+/// quota counters and the reputation index (from its snapshot and the reports stored after it, or from every retained
+/// report).
 /// </summary>
 internal sealed class EngineLoader(
     IStoreLifecycle database,
@@ -26,6 +27,7 @@ internal sealed class EngineLoader(
     ReputationIndex index,
     ReportService reportService,
     IClock clock,
+    IndexSnapshotFile snapshot,
     ILogger<EngineLoader> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,17 +38,31 @@ internal sealed class EngineLoader(
         whitelist.SetOperatorEntries(await whitelistStore.ListAsync(cancellationToken));
         var now = clock.UtcNow;
         quotas.Load(await quotaStore.LoadAsync(QuotaDay.Of(now) - 1, cancellationToken));
-        reportService.SeedAcceptedCounts(await reports.CountByKeyAsync(cancellationToken));
-        var since = now.AddDays(-index.Options.ReportRetentionDays);
-        long loaded = 0;
-        await foreach (var report in reports.LoadSinceAsync(since, cancellationToken))
+        // A scan of the reports table (no index on key_id): on a thread of its own while the index loads.
+        var acceptedCounts = Task.Run(() => reports.CountByKeyAsync(cancellationToken), cancellationToken);
+        Core.Reputation.IndexRestore.Outcome outcome;
+        await using (var file = snapshot.OpenForReading())
         {
-            index.Apply(report);
-            loaded++;
+            outcome = await new IndexRestore(reports, index, clock).LoadAsync(file, cancellationToken);
+        }
+
+        reportService.SeedAcceptedCounts(await acceptedCounts);
+        if (outcome.FromSnapshot)
+        {
+            snapshot.WrittenVersion = outcome.Replayed == 0 && outcome.Reloaded == 0 ? index.Version : -1;
+            logger.LogInformation(
+                "Engine ready: {Addresses} addresses from the index snapshot written at {WrittenAt:u}, {Replayed} reports stored after it replayed, {Reloaded} addresses re-read after withdrawals ({Database}; {Phases}) in {Elapsed} ms",
+                index.Count, outcome.Snapshot!.WrittenAt, outcome.Replayed, outcome.Reloaded, database.Description, outcome.Phases, started.ElapsedMilliseconds);
+            return;
+        }
+
+        if (outcome.Reason is { } reason)
+        {
+            logger.LogWarning("The index snapshot {Path} was not used: {Reason}. Every report is loaded from the store instead", snapshot.Path, reason);
         }
 
         logger.LogInformation("Engine ready: {Reports} reports of {Addresses} addresses loaded from {Database} in {Elapsed} ms",
-            loaded, index.Count, database.Description, started.ElapsedMilliseconds);
+            outcome.Replayed, index.Count, database.Description, started.ElapsedMilliseconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

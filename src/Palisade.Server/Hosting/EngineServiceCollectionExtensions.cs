@@ -63,6 +63,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RetentionJob>();
 
         // Order matters: the loader must finish before the server accepts requests.
+        services.AddSingleton<IndexSnapshotFile>();
         services.AddHostedService<EngineLoader>();
         if (!string.IsNullOrWhiteSpace(options.Redis))
         {
@@ -73,6 +74,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<ChangeWatchService>();
         services.AddHostedService<RetentionService>();
         services.AddHostedService<BlocklistRefreshService>();
+        services.AddHostedService<IndexSnapshotService>();
         Trust.TrustServiceCollectionExtensions.AddPalisadeTrust(services);
         return services;
     }

@@ -148,6 +148,11 @@ public static class TaxiiApi
         }
 
         await publisher.CatchUpAsync(http.RequestAborted);
+        if (!StixIdentifiers.IsIdentifier(objectId))
+        {
+            await publisher.WaitUntilLoadedAsync(http.RequestAborted); // an address is resolved through the loaded heads
+        }
+
         if (ResolveObjectId(objectId, publisher) is not { } id)
         {
             return UnknownObject(objectId);

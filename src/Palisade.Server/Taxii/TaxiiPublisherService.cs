@@ -5,9 +5,9 @@ using Palisade.Core.Stix;
 namespace Palisade.Server.Taxii;
 
 /// <summary>
-/// Runs the STIX publisher: loads its state before the server takes requests (it is registered after the engine
-/// loader, so the index is full by then), then publishes as reports arrive and rescans on its interval. Readers also
-/// catch up on demand, so a poll never misses a report accepted before it.
+/// Runs the STIX publisher: listens for changes before the server takes requests (it is registered after the engine
+/// loader, so the index is full by then), loads its state in the background, then publishes as reports arrive and
+/// rescans on its interval. Readers also catch up on demand, so a poll never misses a report accepted before it.
 /// With several nodes on one store, exactly one holds the publisher lease and writes the version log; the others
 /// serve pages from it, refresh their view of it, and take over the lease when its holder goes away.
 /// </summary>
@@ -18,22 +18,12 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
 
     private IAsyncDisposable? _lease;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        _lease = await store.TryAcquirePublisherLeaseAsync(cancellationToken);
-        if (_lease is not null)
-        {
-            await publisher.StartAsync(cancellationToken);
-            logger.LogInformation("TAXII publisher loaded {Indicators} indicators in {Elapsed} ms", publisher.IndicatorCount, started.ElapsedMilliseconds);
-        }
-        else
-        {
-            await publisher.FollowAsync(cancellationToken);
-            logger.LogInformation("Another node publishes the TAXII feed; this node serves it");
-        }
-
-        await base.StartAsync(cancellationToken);
+        // Reports taken from the first request on are collected; the published state (a head per indicator: seconds at a
+        // million) loads in the background, so the server serves without waiting for it (polls that need it wait).
+        publisher.Listen();
+        return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -44,6 +34,32 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield();
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            _lease = await store.TryAcquirePublisherLeaseAsync(stoppingToken);
+            if (_lease is not null)
+            {
+                await publisher.StartAsync(stoppingToken);
+                logger.LogInformation("TAXII publisher loaded {Indicators} indicators in {Elapsed} ms", publisher.IndicatorCount, started.ElapsedMilliseconds);
+            }
+            else
+            {
+                await publisher.FollowAsync(stoppingToken);
+                logger.LogInformation("Another node publishes the TAXII feed; this node serves it");
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Loading the TAXII publisher's state failed; retrying");
+            await ReleaseAsync();
+        }
+
         var lastRefresh = DateTime.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -92,6 +92,20 @@ public sealed class PalisadeProcess : IDisposable
         throw new TimeoutException("palisade serve did not become healthy:\n" + server.Output);
     }
 
+    /// <summary>SIGTERM, as systemd stops a service: the server shuts down in order. Waits until it has exited.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Assert.Equal(0, SendSignal(_process.Id, 15));
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            await _process.WaitForExitAsync(); // and the last lines of output are in
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>SIGKILL: no shutdown hooks, no flush — what a crash looks like.</summary>
     public void Kill()
     {

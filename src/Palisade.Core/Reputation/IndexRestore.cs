@@ -1,0 +1,138 @@
+using Palisade.Core.Reports;
+using Palisade.Core.Storage;
+using Palisade.Core.Time;
+
+namespace Palisade.Core.Reputation;
+
+/// <summary>
+/// Start-up of the reputation index: from a snapshot plus the reports stored after it when the snapshot can be trusted,
+/// otherwise from every stored report. A snapshot is trusted only when it is intact, younger than the report retention,
+/// names a last report the store holds (same id, address and received time: not another database, not a restored
+/// backup), and, once caught up, holds exactly as many reports as the store: anything else rebuilds from the store.
+/// </summary>
+public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClock clock)
+{
+    /// <summary>Reports received this long before a snapshot was written are replayed too (skipped when already held): a
+    /// report another node stored with a lower id may have reached this node only after the snapshot.</summary>
+    public static readonly TimeSpan ReplayOverlap = TimeSpan.FromMinutes(5);
+
+    /// <summary>How a start went.</summary>
+    /// <param name="FromSnapshot">The snapshot was used.</param>
+    /// <param name="Reason">Why it was not (null when it was).</param>
+    /// <param name="Snapshot">What the snapshot said about itself, when it could be read.</param>
+    /// <param name="Replayed">Reports applied from the store: after the snapshot, or all of them.</param>
+    /// <param name="Reloaded">Addresses re-read because reports of them were withdrawn after the snapshot.</param>
+    /// <param name="Phases">Milliseconds spent reading the snapshot, catching up with the store and comparing with it.</param>
+    public sealed record Outcome(bool FromSnapshot, string? Reason, IndexSnapshot.Header? Snapshot, long Replayed, int Reloaded, string Phases = "");
+
+    /// <summary>Loads the index from <paramref name="snapshot"/> (null: none) and the store, or from the store alone.</summary>
+    public async Task<Outcome> LoadAsync(Stream? snapshot, CancellationToken cancellationToken)
+    {
+        // The reports retained: those reported at or after this (one cut-off for reading, replaying and counting).
+        var from = clock.UtcNow.AddDays(-index.Options.ReportRetentionDays);
+        if (snapshot is not null)
+        {
+            IndexSnapshot.Contents? contents = null;
+            string reason;
+            try
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                contents = IndexSnapshot.Read(snapshot, from, clock.UtcNow - ReportLimits.DuplicateWindow);
+                var read = watch.ElapsedMilliseconds;
+                reason = await TryAdoptAsync(contents, from, cancellationToken) ?? "";
+                if (reason.Length == 0)
+                {
+                    var adopted = watch.ElapsedMilliseconds;
+                    var (replayed, reloaded) = await CatchUpAsync(contents.Header, from, cancellationToken);
+                    var caughtUp = watch.ElapsedMilliseconds;
+                    reason = await CompareWithStoreAsync(from, cancellationToken) ?? "";
+                    if (reason.Length == 0)
+                    {
+                        index.Reporters.RestoreRecords(contents.Records);
+                        var phases = $"read {read} ms, adopted {adopted - read} ms, caught up {caughtUp - adopted} ms, compared {watch.ElapsedMilliseconds - caughtUp} ms";
+                        return new Outcome(true, null, contents.Header, replayed, reloaded, phases);
+                    }
+
+                    index.Reset();
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                reason = ex.Message;
+            }
+
+            return new Outcome(false, reason, contents?.Header, await LoadAllAsync(from, cancellationToken), 0);
+        }
+
+        return new Outcome(false, null, null, await LoadAllAsync(from, cancellationToken), 0);
+    }
+
+    private async Task<long> LoadAllAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        long loaded = 0;
+        await foreach (var report in store.LoadSinceAsync(from, cancellationToken))
+        {
+            index.Apply(report);
+            loaded++;
+        }
+
+        return loaded;
+    }
+
+    // Null when the snapshot was adopted, else why not.
+    private async Task<string?> TryAdoptAsync(IndexSnapshot.Contents contents, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        var header = contents.Header;
+        var now = clock.UtcNow;
+        if (header.WrittenAt < from || header.WrittenAt > now + ReplayOverlap)
+        {
+            return $"it was written at {header.WrittenAt:u}, outside the retention (now {now:u})";
+        }
+
+        StoredReport? last = null;
+        if (header.LastReportId > 0)
+        {
+            last = await store.LoadByIdsAsync([header.LastReportId], cancellationToken) is [var found, ..] ? found : null;
+            if (last is null || last.Address != header.LastReportAddress || last.ReceivedAt.ToUnixTimeMilliseconds() != header.LastReportReceivedAtMs)
+            {
+                return $"its last report (id {header.LastReportId}) is not in this store as it was: another database, a restored backup, or withdrawn";
+            }
+        }
+
+        index.Adopt(contents.Addresses, contents.Protocols, last);
+        return null;
+    }
+
+    // The reports stored after the snapshot, and the addresses whose reports were withdrawn since.
+    private async Task<(long Replayed, int Reloaded)> CatchUpAsync(IndexSnapshot.Header header, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        long replayed = 0;
+        await foreach (var report in store.LoadForReplayAsync(header.LastReportId, header.WrittenAt - ReplayOverlap, from, cancellationToken))
+        {
+            replayed += index.ApplyRemote(report) ? 1 : 0;
+        }
+
+        var reloaded = 0;
+        foreach (var address in await store.LoadClearedAddressesAsync(header.WrittenAt - ReplayOverlap, cancellationToken))
+        {
+            var reports = (await store.LoadByAddressAsync(address, cancellationToken)).Where(r => r.ReportedAt >= from).ToList();
+            index.Reload(address, reports, noteWithdrawals: false); // counted by the process that took the withdrawal
+            reloaded++;
+        }
+
+        return (replayed, reloaded);
+    }
+
+    // Null when the index holds as many retained reports as the store (up to the last one applied), else the difference.
+    private async Task<string?> CompareWithStoreAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        long held = 0;
+        foreach (var entry in index.Addresses)
+        {
+            held += entry.TotalReports;
+        }
+
+        var stored = await store.CountRetainedAsync(from, index.LastApplied?.Id ?? 0, cancellationToken);
+        return held == stored ? null : $"caught up, it holds {held} reports where the store holds {stored}";
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Palisade.Core.Reputation;
+using Palisade.Core.Time;
+
+namespace Palisade.Server.Hosting;
+
+/// <summary>
+/// The index snapshot file, <c>index.snapshot</c> in the data directory (each node of a cluster keeps its own): read at
+/// start (<see cref="EngineLoader"/>), written whole to a temporary file, flushed to disk and renamed over the previous
+/// one, so a crash while writing leaves the previous snapshot, and any snapshot is whole or refused by its checksum.
+/// </summary>
+internal sealed class IndexSnapshotFile(PalisadeOptions options, ReputationIndex index, IClock clock, ILogger<IndexSnapshotFile> logger) : IDisposable
+{
+    public const string FileName = "index.snapshot";
+
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetFullPath(options.DataDirectory), FileName);
+
+    /// <summary>Off when <c>Palisade:Reputation:SnapshotInterval</c> is zero.</summary>
+    public bool Enabled => options.Reputation.SnapshotInterval > TimeSpan.Zero;
+
+    /// <summary>The index version the snapshot on disk matches (-1: none does).</summary>
+    public long WrittenVersion { get; set; } = -1;
+
+    /// <summary>The snapshot to start from, or null (none, or snapshots are off).</summary>
+    public FileStream? OpenForReading()
+        => Enabled && File.Exists(Path)
+            ? new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan)
+            : null;
+
+    public void Dispose() => _writing.Dispose();
+
+    /// <summary>Writes the index when it changed since the snapshot on disk.</summary>
+    public async Task WriteIfChangedAsync(CancellationToken cancellationToken)
+    {
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            var version = index.Version;
+            if (version == WrittenVersion)
+            {
+                return;
+            }
+
+            var started = Stopwatch.StartNew();
+            var temporary = $"{Path}.{Environment.ProcessId}.tmp";
+            IndexSnapshot.Header header;
+            try
+            {
+                await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+                {
+                    header = await Task.Run(() => IndexSnapshot.Write(index, file, clock.UtcNow), cancellationToken);
+                    file.Flush(flushToDisk: true);
+                }
+
+                File.Move(temporary, Path, overwrite: true);
+            }
+            catch
+            {
+                File.Delete(temporary);
+                throw;
+            }
+
+            WrittenVersion = version;
+            logger.LogInformation("Index snapshot written: {Addresses} addresses, {Reports} reports, {Bytes} bytes in {Elapsed} ms",
+                header.Addresses, header.Reports, new FileInfo(Path).Length, started.ElapsedMilliseconds);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+}
+
+/// <summary>Writes the index snapshot every <c>Palisade:Reputation:SnapshotInterval</c> when it changed (a minute after a
+/// start that had to load from the store), and once more at shutdown, so a planned restart replays nothing.</summary>
+internal sealed class IndexSnapshotService(IndexSnapshotFile snapshot, PalisadeOptions options, ILogger<IndexSnapshotService> logger) : BackgroundService
+{
+    private static readonly TimeSpan AfterFullLoad = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!snapshot.Enabled)
+        {
+            return;
+        }
+
+        var interval = options.Reputation.SnapshotInterval;
+        var wait = snapshot.WrittenVersion < 0 && AfterFullLoad < interval ? AfterFullLoad : interval;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(wait, stoppingToken);
+                wait = interval;
+                try
+                {
+                    await snapshot.WriteIfChangedAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    logger.LogWarning(ex, "The index snapshot could not be written to {Path}; retrying in {Interval}", snapshot.Path, interval);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!snapshot.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            await snapshot.WriteIfChangedAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            logger.LogWarning(ex, "The index snapshot could not be written at shutdown; the next start replays from the previous one");
+        }
+    }
+}

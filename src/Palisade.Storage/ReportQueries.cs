@@ -1,0 +1,20 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Palisade.Storage;
+
+/// <summary>Report queries whose SQL is the same on SQLite and PostgreSQL (times are Unix milliseconds in both).</summary>
+public static class ReportQueries
+{
+    /// <summary>Addresses with reports withdrawn at or after <paramref name="since"/>, from the audit trail.</summary>
+    public static async Task<IReadOnlyList<string>> ClearedAddressesAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
+        => [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT address FROM address_audit WHERE created_at >= @since", new { since = since.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken))];
+
+    /// <summary>Reports reported at or after <paramref name="since"/> with an id up to <paramref name="throughId"/>.</summary>
+    public static Task<long> CountRetainedAsync(DbConnection connection, DateTimeOffset since, long throughId, CancellationToken cancellationToken)
+        => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM reports WHERE reported_at >= @since AND id <= @through", new { since = since.ToUnixTimeMilliseconds(), through = throughId },
+            cancellationToken: cancellationToken));
+}
