@@ -10,11 +10,11 @@ namespace Palisade.Core.Reputation;
 /// names a last report the store holds (same id, address and received time: not another database, not a restored
 /// backup), and, once caught up, holds exactly as many reports as the store: anything else rebuilds from the store.
 /// </summary>
-public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClock clock)
+/// <param name="replayOverlap">Reports received this long before the snapshot was written are replayed too (skipped when
+/// already held), and withdrawals as old re-read: with several nodes, a report another node stored with a lower id may
+/// have reached this node only after the snapshot. Zero for a single node, whose ids follow its own commits.</param>
+public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClock clock, TimeSpan replayOverlap)
 {
-    /// <summary>Reports received this long before a snapshot was written are replayed too (skipped when already held): a
-    /// report another node stored with a lower id may have reached this node only after the snapshot.</summary>
-    public static readonly TimeSpan ReplayOverlap = TimeSpan.FromMinutes(5);
 
     /// <summary>How a start went.</summary>
     /// <param name="FromSnapshot">The snapshot was used.</param>
@@ -84,7 +84,7 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
     {
         var header = contents.Header;
         var now = clock.UtcNow;
-        if (header.WrittenAt < from || header.WrittenAt > now + ReplayOverlap)
+        if (header.WrittenAt < from || header.WrittenAt > now + ReportLimits.FutureSkew)
         {
             return $"it was written at {header.WrittenAt:u}, outside the retention (now {now:u})";
         }
@@ -107,13 +107,13 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
     private async Task<(long Replayed, int Reloaded)> CatchUpAsync(IndexSnapshot.Header header, DateTimeOffset from, CancellationToken cancellationToken)
     {
         long replayed = 0;
-        await foreach (var report in store.LoadForReplayAsync(header.LastReportId, header.WrittenAt - ReplayOverlap, from, cancellationToken))
+        await foreach (var report in store.LoadForReplayAsync(header.LastReportId, header.WrittenAt - replayOverlap, from, cancellationToken))
         {
             replayed += index.ApplyRemote(report) ? 1 : 0;
         }
 
         var reloaded = 0;
-        foreach (var address in await store.LoadClearedAddressesAsync(header.WrittenAt - ReplayOverlap, cancellationToken))
+        foreach (var address in await store.LoadClearedAddressesAsync(header.WrittenAt - replayOverlap, cancellationToken))
         {
             var reports = (await store.LoadByAddressAsync(address, cancellationToken)).Where(r => r.ReportedAt >= from).ToList();
             index.Reload(address, reports, noteWithdrawals: false); // counted by the process that took the withdrawal

@@ -15,7 +15,7 @@ internal sealed class ClusterSyncService(RedisReportFeed feed, IReportStore stor
     ILogger<ClusterSyncService> logger) : BackgroundService
 {
     private static readonly TimeSpan CatchUpInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan CatchUpOverlap = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan CatchUpOverlap = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -28,6 +28,7 @@ internal sealed class EngineLoader(
     ReportService reportService,
     IClock clock,
     IndexSnapshotFile snapshot,
+    PalisadeOptions options,
     ILogger<EngineLoader> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -43,7 +44,9 @@ internal sealed class EngineLoader(
         Core.Reputation.IndexRestore.Outcome outcome;
         await using (var file = snapshot.OpenForReading())
         {
-            outcome = await new IndexRestore(reports, index, clock).LoadAsync(file, cancellationToken);
+            // With several nodes, replay what arrived shortly before the snapshot too (as the cluster catch-up does).
+            var overlap = string.IsNullOrWhiteSpace(options.Redis) ? TimeSpan.Zero : ClusterSyncService.CatchUpOverlap;
+            outcome = await new IndexRestore(reports, index, clock, overlap).LoadAsync(file, cancellationToken);
         }
 
         reportService.SeedAcceptedCounts(await acceptedCounts);

@@ -24,8 +24,8 @@ internal sealed class ReporterStandingService(ReporterBook book, ReputationIndex
         book.LoadNetworks(await keys.LoadReporterNetworksAsync(cancellationToken));
         if (book.RecordsRestored)
         {
-            // The index snapshot carried the standings scoring used when it was written: serve with those, recompute at
-            // the first tick (in the background: over a million addresses that pass takes seconds).
+            // The index snapshot carried the standings scoring used when it was written: serve with those until the next
+            // recompute, as between any two recomputes (recomputing now would re-score every address right after start).
             logger.LogInformation("Reporter standings restored from the index snapshot in {Elapsed} ms", started.ElapsedMilliseconds);
         }
         else
@@ -39,7 +39,7 @@ internal sealed class ReporterStandingService(ReporterBook book, ReputationIndex
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(FlushInterval);
-        var lastRecompute = book.RecordsRestored ? DateTimeOffset.MinValue : clock.UtcNow;
+        var lastRecompute = clock.UtcNow;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
