@@ -25,6 +25,10 @@ public sealed class Whitelist
     private readonly int[] _v4Lengths;
     private readonly int[] _v6Lengths;
 
+    // One bit per IPv4 /16 that any IPv4 entry overlaps (8 KB): most checked addresses are in no whitelisted network, and
+    // a clear bit answers them without probing every prefix length present.
+    private readonly ulong[] _v4Sixteens = new ulong[65536 / 64];
+
     public Whitelist(IEnumerable<WhitelistEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -58,6 +62,19 @@ public sealed class Whitelist
 
         _v4Lengths = Freeze(v4, _v4);
         _v6Lengths = Freeze(v6, _v6);
+        foreach (var prefix in _v4Lengths)
+        {
+            foreach (var network in _v4[prefix]!.Keys)
+            {
+                // A network of /16 or longer lies in one /16; a shorter one covers 2^(16 - prefix) of them.
+                var first = (int)(network >> 16);
+                var count = prefix >= 16 ? 1 : 1 << (16 - prefix);
+                for (var sixteen = first; sixteen < first + count; sixteen++)
+                {
+                    _v4Sixteens[sixteen >> 6] |= 1UL << (sixteen & 63);
+                }
+            }
+        }
     }
 
     /// <summary>Every entry as given, expired ones included.</summary>
@@ -99,6 +116,12 @@ public sealed class Whitelist
 
     private WhitelistEntry? MatchV4(uint value, DateTimeOffset now)
     {
+        var sixteen = (int)(value >> 16);
+        if ((_v4Sixteens[sixteen >> 6] & (1UL << (sixteen & 63))) == 0)
+        {
+            return null;
+        }
+
         foreach (var prefix in _v4Lengths)
         {
             if (_v4[prefix]!.TryGetValue(MaskV4(value, prefix), out var candidates) && Pick(candidates, now) is { } hit)

@@ -46,8 +46,8 @@ public static class NativeApi
         return app;
     }
 
-    public static async Task<IResult> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas, IClock clock,
-        IGeoLookup geo)
+    public static async ValueTask<IResult> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas,
+        IClock clock, IGeoLookup geo)
     {
         var access = AccessContext.From(http);
         if (!IpAddressParser.TryParse(ip, out var address, out var error))
@@ -55,8 +55,11 @@ public static class NativeApi
             return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
         }
 
-        var query = http.Request.Query;
-        if (!TryParseCheckQuery(query, out var checkQuery, out var verbose, out var exclude, out error))
+        // Without a query string every option has its default; the query collection is not built.
+        var checkQuery = CheckQuery.Default;
+        var verbose = true;
+        IReadOnlyList<string> exclude = [];
+        if (http.Request.QueryString.HasValue && !TryParseCheckQuery(http.Request.Query, out checkQuery, out verbose, out exclude, out error))
         {
             return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
         }
@@ -70,6 +73,19 @@ public static class NativeApi
         var result = index.Check(address, checkQuery);
         var geoInfo = address.IsPublic ? geo.Lookup(address.Address) : null;
         var prefix = address.IsPublic ? index.Prefix64(address.Text) : null;
+        if (exclude.Count == 0 && NativeMapper.IsBlank(result, geoInfo, prefix))
+        {
+            // Nothing known about the address: the serializer's bytes around it, written straight into the response.
+            var length = NativeMapper.BlankLength(result.Address);
+            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.ContentLength = length;
+            var body = http.Response.BodyWriter;
+            NativeMapper.WriteBlank(result.Address, body.GetSpan(length));
+            body.Advance(length);
+            await body.FlushAsync(http.RequestAborted);
+            return TypedResults.Empty;
+        }
+
         if (exclude.Count == 0)
         {
             // The index hands out one result object per address until its evidence, score or whitelist changes; the
