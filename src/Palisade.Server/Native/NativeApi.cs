@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Palisade.Core.Addresses;
 using Palisade.Core.Alerts;
 using Palisade.Core.Categories;
@@ -27,7 +28,11 @@ public static class NativeApi
     public static IEndpointRouteBuilder MapNativeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/key").WithTags("Native").ProducesFaceErrors(NativeDialect.Instance);
-        api.MapGet("/check/{ip}", Check).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
+        // The check is the hottest endpoint: its handler and access filter take their singletons from the application's
+        // services, so a check creates no per-request service scope.
+        var checks = new CheckServices(app.ServiceProvider);
+        api.MapGet("/check/{ip}", (string ip, HttpContext http) => checks.CheckAsync(ip, http))
+            .AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check, app.ServiceProvider))
             .WithName("NativeCheck").WithSummary("Reputation of one address: score, categories, behaviours, geolocation (verbose, maxAge, protocols, exclude, ignoreWhitelist).")
             .Produces<NativeCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest);
         api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
@@ -44,6 +49,22 @@ public static class NativeApi
             .WithName("NativeEmail").WithSummary("How many retained reports named an e-mail address, and when (first and last, epoch ms).")
             .Produces<NativeEmailResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return app;
+    }
+
+    /// <summary>The check's singletons, resolved from the application's services on first use.</summary>
+    private sealed class CheckServices(IServiceProvider services)
+    {
+        // A reference, so a request racing the first resolution sees all five or resolves them itself (same singletons).
+        private Resolved? _resolved;
+
+        public ValueTask<IResult> CheckAsync(string ip, HttpContext http)
+        {
+            var s = _resolved ??= new Resolved(services.GetRequiredService<ReputationIndex>(), services.GetRequiredService<ReportHistory>(),
+                services.GetRequiredService<IQuotaCounter>(), services.GetRequiredService<IClock>(), services.GetRequiredService<IGeoLookup>());
+            return Check(ip, http, s.Index, s.History, s.Quotas, s.Clock, s.Geo);
+        }
+
+        private sealed record Resolved(ReputationIndex Index, ReportHistory History, IQuotaCounter Quotas, IClock Clock, IGeoLookup Geo);
     }
 
     public static async ValueTask<IResult> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas,
