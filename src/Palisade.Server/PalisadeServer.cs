@@ -71,6 +71,7 @@ public static class PalisadeServer
         builder.Services.AddOpenApi(Operations.OpenApiDocumentInfo.Configure);
 
         var app = builder.Build();
+        UseDashboardAuthentication(app);
         app.UsePalisadeForwardedHeaders();
         app.UsePalisadeAccessLog();
         app.UsePalisadeMetrics();
@@ -98,6 +99,27 @@ public static class PalisadeServer
         app.MapOpenApi();
         app.MapScalarApiReference();
         return app;
+    }
+
+    /// <summary>
+    /// ASP.NET Core puts the authentication middleware in front of every request once authentication services are
+    /// registered (here only for the dashboard's session cookie). No scheme is the default (see
+    /// AddPalisadeDashboard) and the dashboard reads its cookie itself, so on API requests that middleware only created
+    /// a service scope and a handler provider per request. It now runs where it did (first), for dashboard paths only.
+    /// </summary>
+    private static void UseDashboardAuthentication(WebApplication app)
+    {
+        // The key UseAuthentication sets; WebApplication then does not add the middleware again for every request.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        app.UseWhen(static http => IsDashboardPath(http.Request.Path), static dashboard => dashboard.UseAuthentication());
+    }
+
+    // "/dashboard", "/dashboard/…" and "//dashboard/…" (leading slashes are collapsed later in the pipeline).
+    internal static bool IsDashboardPath(PathString path)
+    {
+        var rest = path.Value.AsSpan().TrimStart('/');
+        const string Segment = "dashboard";
+        return rest.StartsWith(Segment, StringComparison.OrdinalIgnoreCase) && (rest.Length == Segment.Length || rest[Segment.Length] == '/');
     }
 
     // SikkerAPI's client builds "base + /v1/…", so a base URL ending in '/' sends "//v1/…"; serve it, do not redirect.

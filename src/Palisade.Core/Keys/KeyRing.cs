@@ -18,23 +18,27 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
     /// <summary>At most this many unknown hashes are remembered; past it the set starts over (memory stays bounded).</summary>
     public const int MaxNegativeEntries = 100_000;
 
-    private ConcurrentDictionary<string, ApiKey> _byHash = new(StringComparer.Ordinal);
-    private ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<KeyHash, Known> _byHash = new();
+    private ConcurrentDictionary<KeyHash, long> _unknown = new();
 
     public TierCatalog Tiers => tiers;
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var keys = await store.ListAsync(cancellationToken);
-        var fresh = new ConcurrentDictionary<string, ApiKey>(StringComparer.Ordinal);
+        var fresh = new ConcurrentDictionary<KeyHash, Known>();
         foreach (var key in keys)
         {
-            fresh[Convert.ToHexString(key.Hash)] = key;
+            // Not a SHA-256 (a damaged row): no secret could match it, so it is not indexed.
+            if (key.Hash.Length == System.Security.Cryptography.SHA256.HashSizeInBytes)
+            {
+                fresh[new KeyHash(key.Hash)] = new Known(key);
+            }
         }
 
         Volatile.Write(ref _byHash, fresh);
         reporters?.SetKeys(keys, tiers);
-        Volatile.Write(ref _unknown, new ConcurrentDictionary<string, long>(StringComparer.Ordinal));
+        Volatile.Write(ref _unknown, new ConcurrentDictionary<KeyHash, long>());
     }
 
     public async ValueTask<KeyCheck> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
@@ -49,36 +53,39 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
             return new KeyCheck(KeyCheckStatus.Invalid, null);
         }
 
-        var hash = ApiKeySecrets.Hash(secret);
-        var hex = Convert.ToHexString(hash);
+        var hash = KeyHash.Of(secret);
         var map = Volatile.Read(ref _byHash);
-        if (!map.TryGetValue(hex, out var key))
+        if (!map.TryGetValue(hash, out var known))
         {
             var unknown = Volatile.Read(ref _unknown);
             var now = Environment.TickCount64;
-            if (unknown.TryGetValue(hex, out var until) && now < until)
+            if (unknown.TryGetValue(hash, out var until) && now < until)
             {
                 return new KeyCheck(KeyCheckStatus.Invalid, null);
             }
 
-            key = await store.FindByHashAsync(hash, cancellationToken);
-            if (key is null)
+            var found = await store.FindByHashAsync(hash.ToArray(), cancellationToken);
+            if (found is null)
             {
                 if (unknown.Count >= MaxNegativeEntries)
                 {
-                    Interlocked.CompareExchange(ref _unknown, new ConcurrentDictionary<string, long>(StringComparer.Ordinal), unknown);
+                    Interlocked.CompareExchange(ref _unknown, new ConcurrentDictionary<KeyHash, long>(), unknown);
                     unknown = Volatile.Read(ref _unknown);
                 }
 
-                unknown[hex] = now + (long)NegativeLifetime.TotalMilliseconds;
+                unknown[hash] = now + (long)NegativeLifetime.TotalMilliseconds;
                 return new KeyCheck(KeyCheckStatus.Invalid, null);
             }
 
-            map[hex] = key;
-            reporters?.AddKey(key, tiers);
+            known = new Known(found);
+            map[hash] = known;
+            reporters?.AddKey(found, tiers);
         }
 
-        if (!ApiKeySecrets.HashesEqual(key.Hash, hash))
+        var key = known.Key;
+        Span<byte> presented = stackalloc byte[32];
+        hash.CopyTo(presented);
+        if (!ApiKeySecrets.HashesEqual(key.Hash, presented))
         {
             return new KeyCheck(KeyCheckStatus.Invalid, null);
         }
@@ -93,6 +100,26 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
             return new KeyCheck(KeyCheckStatus.UnknownTier, null);
         }
 
-        return new KeyCheck(KeyCheckStatus.Valid, new AuthenticatedKey(key, tier));
+        return new KeyCheck(KeyCheckStatus.Valid, known.Authenticated(tier));
+    }
+
+    /// <summary>A key in memory, with the authenticated form handed out for it (immutable, so shared by its requests).</summary>
+    private sealed class Known(ApiKey key)
+    {
+        private AuthenticatedKey? _authenticated;
+
+        public ApiKey Key { get; } = key;
+
+        public AuthenticatedKey Authenticated(Tier tier)
+        {
+            var authenticated = Volatile.Read(ref _authenticated);
+            if (authenticated is null || !ReferenceEquals(authenticated.Tier, tier))
+            {
+                authenticated = new AuthenticatedKey(Key, tier);
+                Volatile.Write(ref _authenticated, authenticated);
+            }
+
+            return authenticated;
+        }
     }
 }

@@ -25,6 +25,12 @@ public sealed class Whitelist
     private readonly int[] _v4Lengths;
     private readonly int[] _v6Lengths;
 
+    // One bit per IPv4 /20 that any IPv4 entry overlaps (128 KB; the built-in list's ~63,000 scattered resolvers leave
+    // most /20s clear, where they would mark most /16s): most checked addresses are in no whitelisted network, and a
+    // clear bit answers them without probing every prefix length present.
+    private const int FilterBits = 20;
+    private readonly ulong[] _v4Filter = new ulong[(1 << FilterBits) / 64];
+
     public Whitelist(IEnumerable<WhitelistEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -58,6 +64,19 @@ public sealed class Whitelist
 
         _v4Lengths = Freeze(v4, _v4);
         _v6Lengths = Freeze(v6, _v6);
+        foreach (var prefix in _v4Lengths)
+        {
+            foreach (var network in _v4[prefix]!.Keys)
+            {
+                // A network of /20 or longer lies in one /20; a shorter one covers 2^(20 - prefix) of them.
+                var first = (int)(network >> (32 - FilterBits));
+                var count = prefix >= FilterBits ? 1 : 1 << (FilterBits - prefix);
+                for (var block = first; block < first + count; block++)
+                {
+                    _v4Filter[block >> 6] |= 1UL << (block & 63);
+                }
+            }
+        }
     }
 
     /// <summary>Every entry as given, expired ones included.</summary>
@@ -99,6 +118,12 @@ public sealed class Whitelist
 
     private WhitelistEntry? MatchV4(uint value, DateTimeOffset now)
     {
+        var block = (int)(value >> (32 - FilterBits));
+        if ((_v4Filter[block >> 6] & (1UL << (block & 63))) == 0)
+        {
+            return null;
+        }
+
         foreach (var prefix in _v4Lengths)
         {
             if (_v4[prefix]!.TryGetValue(MaskV4(value, prefix), out var candidates) && Pick(candidates, now) is { } hit)

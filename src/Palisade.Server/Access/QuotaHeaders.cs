@@ -16,7 +16,7 @@ public static class QuotaHeaders
 
     public static void Write(IHeaderDictionary headers, QuotaDecision decision)
     {
-        var limit = Format(decision.Limit ?? UnlimitedValue);
+        var limit = Cached(ref _lastLimit, decision.Limit ?? UnlimitedValue);
         var remaining = Format(decision.Remaining ?? UnlimitedValue);
         headers["X-Daily-Limit"] = limit;
         headers["X-Daily-Used"] = Format(decision.Used);
@@ -36,7 +36,27 @@ public static class QuotaHeaders
 
         headers["X-RateLimit-Limit"] = limit;
         headers["X-RateLimit-Remaining"] = remaining;
-        headers["X-RateLimit-Reset"] = Format(decision.ResetsAt.ToUnixTimeSeconds());
+        headers["X-RateLimit-Reset"] = Cached(ref _lastReset, decision.ResetsAt.ToUnixTimeSeconds());
+    }
+
+    // The limit and the reset time are the same for nearly every answer (one key's limit, one day's midnight): their text
+    // is kept rather than formatted per response. A miss formats and replaces the pair (one reference write, no lock).
+    private static Formatted? _lastLimit;
+    private static Formatted? _lastReset;
+
+    private sealed record Formatted(long Value, string Text);
+
+    private static string Cached(ref Formatted? last, long value)
+    {
+        var seen = Volatile.Read(ref last);
+        if (seen is not null && seen.Value == value)
+        {
+            return seen.Text;
+        }
+
+        var formatted = new Formatted(value, Format(value));
+        Volatile.Write(ref last, formatted);
+        return formatted.Text;
     }
 
     /// <summary>Adds <c>Retry-After</c>: whole seconds until the quota resets at midnight UTC.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Palisade.Core.Addresses;
 using Palisade.Core.Alerts;
 using Palisade.Core.Categories;
@@ -27,7 +28,11 @@ public static class NativeApi
     public static IEndpointRouteBuilder MapNativeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/key").WithTags("Native").ProducesFaceErrors(NativeDialect.Instance);
-        api.MapGet("/check/{ip}", Check).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check))
+        // The check is the hottest endpoint: its handler and access filter take their singletons from the application's
+        // services, so a check creates no per-request service scope.
+        var checks = new CheckServices(app.ServiceProvider);
+        api.MapGet("/check/{ip}", (string ip, HttpContext http) => checks.CheckAsync(ip, http))
+            .AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check, app.ServiceProvider))
             .WithName("NativeCheck").WithSummary("Reputation of one address: score, categories, behaviours, geolocation (verbose, maxAge, protocols, exclude, ignoreWhitelist).")
             .Produces<NativeCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest);
         api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
@@ -46,8 +51,24 @@ public static class NativeApi
         return app;
     }
 
-    public static async Task<IResult> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas, IClock clock,
-        IGeoLookup geo)
+    /// <summary>The check's singletons, resolved from the application's services on first use.</summary>
+    private sealed class CheckServices(IServiceProvider services)
+    {
+        // A reference, so a request racing the first resolution sees all five or resolves them itself (same singletons).
+        private Resolved? _resolved;
+
+        public ValueTask<IResult> CheckAsync(string ip, HttpContext http)
+        {
+            var s = _resolved ??= new Resolved(services.GetRequiredService<ReputationIndex>(), services.GetRequiredService<ReportHistory>(),
+                services.GetRequiredService<IQuotaCounter>(), services.GetRequiredService<IClock>(), services.GetRequiredService<IGeoLookup>());
+            return Check(ip, http, s.Index, s.History, s.Quotas, s.Clock, s.Geo);
+        }
+
+        private sealed record Resolved(ReputationIndex Index, ReportHistory History, IQuotaCounter Quotas, IClock Clock, IGeoLookup Geo);
+    }
+
+    public static async ValueTask<IResult> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas,
+        IClock clock, IGeoLookup geo)
     {
         var access = AccessContext.From(http);
         if (!IpAddressParser.TryParse(ip, out var address, out var error))
@@ -55,8 +76,11 @@ public static class NativeApi
             return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
         }
 
-        var query = http.Request.Query;
-        if (!TryParseCheckQuery(query, out var checkQuery, out var verbose, out var exclude, out error))
+        // Without a query string every option has its default; the query collection is not built.
+        var checkQuery = CheckQuery.Default;
+        var verbose = true;
+        IReadOnlyList<string> exclude = [];
+        if (http.Request.QueryString.HasValue && !TryParseCheckQuery(http.Request.Query, out checkQuery, out verbose, out exclude, out error))
         {
             return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
         }
@@ -70,6 +94,19 @@ public static class NativeApi
         var result = index.Check(address, checkQuery);
         var geoInfo = address.IsPublic ? geo.Lookup(address.Address) : null;
         var prefix = address.IsPublic ? index.Prefix64(address.Text) : null;
+        if (exclude.Count == 0 && NativeMapper.IsBlank(result, geoInfo, prefix))
+        {
+            // Nothing known about the address: the serializer's bytes around it, written straight into the response.
+            var length = NativeMapper.BlankLength(result.Address);
+            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.ContentLength = length;
+            var body = http.Response.BodyWriter;
+            NativeMapper.WriteBlank(result.Address, body.GetSpan(length));
+            body.Advance(length);
+            await body.FlushAsync(http.RequestAborted);
+            return TypedResults.Empty;
+        }
+
         if (exclude.Count == 0)
         {
             // The index hands out one result object per address until its evidence, score or whitelist changes; the

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
+using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
 using Palisade.Core.Geo;
 using Palisade.Core.Reports;
@@ -15,6 +17,82 @@ internal static class NativeMapper
     // Serialized default answers (verbose, unfiltered) by the index's cached result object, with the geolocation they
     // were written with; an entry lives exactly as long as the index keeps that result.
     private static readonly ConditionalWeakTable<CheckResult, Tuple<GeoInfo?, byte[]>> DefaultAnswers = new();
+
+    // The answer for an address nothing is known about (BlankLength/WriteBlank): the serializer's bytes around the
+    // address, one template per value of isPublic, made on first use.
+    private const string Placeholder = "0.0.0.0";
+    private static readonly BlankTemplate?[] BlankTemplates = new BlankTemplate?[2];
+
+    private sealed record BlankTemplate(byte[] Head, byte[] Tail);
+
+    /// <summary>
+    /// Whether the answer is the blank one (not found, no whitelist entry, no geolocation, no /64 roll-up): then
+    /// it differs from any other blank answer only in <c>ip</c> and <c>isPublic</c>, verbose or not, and
+    /// <see cref="WriteBlank"/> writes it without mapping or serializing.
+    /// </summary>
+    public static bool IsBlank(CheckResult result, GeoInfo? geo, PrefixReputation? prefix)
+        => !result.Found && geo is null && prefix is null && result.Whitelisted is null && result.Score == 0 && result.FirstSeen is null &&
+           result.LastSeen is null && result.TotalSessions == 0 && result.TotalEvents == 0 && result.Protocols.Count == 0 &&
+           result.Behaviours.Count == 0 && result.Primitives.Count == 0 && IsPlainAddress(result.Address.Text);
+
+    /// <summary>The length in bytes of the blank answer for <paramref name="address"/> (see <see cref="IsBlank"/>).</summary>
+    public static int BlankLength(NormalizedAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var template = Blank(address.IsPublic);
+        return template.Head.Length + address.Text.Length + template.Tail.Length;
+    }
+
+    /// <summary>Writes the blank answer for <paramref name="address"/> (<see cref="BlankLength"/> bytes): the same bytes
+    /// <see cref="ToCheckJson"/> writes for it.</summary>
+    public static void WriteBlank(NormalizedAddress address, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var template = Blank(address.IsPublic);
+        template.Head.CopyTo(destination);
+        var at = template.Head.Length + Encoding.ASCII.GetBytes(address.Text, destination[template.Head.Length..]);
+        template.Tail.CopyTo(destination[at..]);
+    }
+
+    private static BlankTemplate Blank(bool isPublic)
+    {
+        if (Volatile.Read(ref BlankTemplates[isPublic ? 1 : 0]) is { } made)
+        {
+            return made;
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(new NativeCheckResponse(Placeholder, false, isPublic, 0, null, null, null, 0, 0, [], [], []),
+            NativeJsonContext.Api.NativeCheckResponse);
+        var marker = Encoding.ASCII.GetBytes("\"" + Placeholder + "\"");
+        var at = json.AsSpan().IndexOf(marker);
+        if (at < 0 || json.AsSpan(at + marker.Length).IndexOf(marker) >= 0)
+        {
+            throw new InvalidOperationException("The blank check answer does not name its address exactly once.");
+        }
+
+        var template = new BlankTemplate(json[..(at + 1)], json[(at + marker.Length - 1)..]);
+        Volatile.Write(ref BlankTemplates[isPublic ? 1 : 0], template);
+        return template;
+    }
+
+    // Canonical address text (digits, hex letters, dots, colons) is written by the serializer as it is, unescaped.
+    private static bool IsPlainAddress(string text)
+    {
+        if (text.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiHexDigit(c) && c is not '.' and not ':')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The answer <see cref="ToCheckJson"/> kept for this result and geolocation, if any.</summary>
     public static bool TryReuseCheckJson(CheckResult result, GeoInfo? geo, bool reusable, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? json)

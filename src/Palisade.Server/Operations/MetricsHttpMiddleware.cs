@@ -60,15 +60,5 @@ public sealed class MetricsHttpMiddleware(RequestDelegate next, MetricsRegistry 
     // Every keyed face's access filter leaves an AccessContext naming the endpoint's quota family; a 429 without one
     // is ReportedIP's per-address quota of calls without a key.
     private static string RefusedFamily(HttpContext context)
-    {
-        foreach (var item in context.Items.Values)
-        {
-            if (item is AccessContext access)
-            {
-                return MetricsRegistry.FamilyLabel(access.Decision?.Family ?? access.Family);
-            }
-        }
-
-        return "public";
-    }
+        => AccessContext.Find(context) is { } access ? MetricsRegistry.FamilyLabel(access.Decision?.Family ?? access.Family) : "public";
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Palisade.Server.Proxies;
@@ -42,6 +43,19 @@ public static class TrustedProxies
     }
 
     /// <summary>First in the pipeline, so everything after it (metrics, limits, cookies) sees the client as the proxy saw
-    /// it. With no trusted proxy it changes nothing.</summary>
-    public static IApplicationBuilder UsePalisadeForwardedHeaders(this IApplicationBuilder app) => app.UseForwardedHeaders();
+    /// it. With no trusted proxy it changes nothing, so it is left out of the pipeline (the framework's middleware would
+    /// still copy the connection's address per request). Decided when the pipeline is built, as the middleware reads its
+    /// options then.</summary>
+    public static IApplicationBuilder UsePalisadeForwardedHeaders(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Use(next =>
+        {
+            var services = app.ApplicationServices;
+            var options = services.GetRequiredService<IOptions<ForwardedHeadersOptions>>();
+            return options.Value.ForwardedHeaders == ForwardedHeaders.None
+                ? next
+                : new ForwardedHeadersMiddleware(next, services.GetRequiredService<ILoggerFactory>(), options).Invoke;
+        });
+    }
 }

@@ -25,6 +25,25 @@ public sealed class WhitelistTests
     }
 
     [Fact]
+    public void Short_ipv4_prefixes_cover_every_address_of_their_range()
+    {
+        // Networks wider than a /20 span many /20s (the lookup first asks whether any entry overlaps the address's /20).
+        var list = new Whitelist([Entry("10.0.0.0/8", "eight"), Entry("172.16.0.0/12", "twelve"), Entry("192.0.2.0/24", "doc"),
+            Entry("::ffff:203.0.113.0/120", "mapped")]);
+        Assert.Equal("eight", list.Match(IPAddress.Parse("10.0.0.1"), Now)?.Name);
+        Assert.Equal("eight", list.Match(IPAddress.Parse("10.255.255.255"), Now)?.Name);
+        Assert.Equal("twelve", list.Match(IPAddress.Parse("172.31.200.1"), Now)?.Name);
+        Assert.Null(list.Match(IPAddress.Parse("172.32.0.1"), Now));
+        Assert.Null(list.Match(IPAddress.Parse("11.0.0.1"), Now));
+        Assert.Equal("doc", list.Match(IPAddress.Parse("192.0.2.200"), Now)?.Name);
+        Assert.Null(list.Match(IPAddress.Parse("192.0.3.1"), Now));
+        Assert.Null(list.Match(IPAddress.Parse("192.0.16.1"), Now));
+        Assert.Equal("mapped", list.Match(IPAddress.Parse("203.0.113.9"), Now)?.Name);
+        Assert.Equal("mapped", list.Match(IPAddress.Parse("::ffff:203.0.113.9"), Now)?.Name);
+        Assert.Null(list.Match(IPAddress.Parse("203.0.114.9"), Now));
+    }
+
+    [Fact]
     public void Longest_prefix_wins()
     {
         var list = new Whitelist(

@@ -31,6 +31,24 @@ public sealed class CheckEndpointTests : IAsyncLifetime
         Assert.True(json.GetProperty("isPublic").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("/v1/key/check/45.33.32.158", "45.33.32.158", true)]
+    [InlineData("/v1/key/check/45.33.32.158?verbose=false", "45.33.32.158", true)]
+    [InlineData("/v1/key/check/2a00:1450:4001:82c:0:0:0:1", "2a00:1450:4001:82c::1", true)]
+    [InlineData("/v1/key/check/10.1.2.3", "10.1.2.3", false)]
+    public async Task The_answer_for_an_unknown_address_is_exactly_the_blank_document(string path, string ip, bool isPublic)
+    {
+        // Written from a template around the address rather than serialized per request: these are its exact bytes.
+        var response = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        var expected = $"{{\"ip\":\"{ip}\",\"found\":false,\"isPublic\":{(isPublic ? "true" : "false")},\"confidenceLevel\":0,\"geolocation\":null," +
+            "\"firstSeen\":null,\"lastSeen\":null,\"totalSessions\":0,\"totalEvents\":0,\"protocols\":[],\"behaviors\":[],\"primitives\":[]}";
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+        Assert.Equal(expected.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("1", response.Headers.GetValues("X-Daily-Used").Single());
+    }
+
     [Fact]
     public async Task An_ipv6_check_carries_the_roll_up_of_its_64()
     {

@@ -39,6 +39,15 @@ public sealed class FaceAccessFilter : IEndpointFilter
     /// <summary>False for open metadata endpoints: a presented key must be valid, but is neither authorized nor metered.</summary>
     public bool Metered { get; init; } = true;
 
+    /// <summary>
+    /// The application's (root) services, when the endpoint's map call passes them: the key ring is then taken from
+    /// there, once, rather than from <c>HttpContext.RequestServices</c>, whose first use creates a service scope for the
+    /// request. For the hottest endpoints, whose handlers also resolve no service per request.
+    /// </summary>
+    public IServiceProvider? ApplicationServices { get; init; }
+
+    private KeyRing? _keys;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -55,7 +64,8 @@ public sealed class FaceAccessFilter : IEndpointFilter
             return await keyless.InvokeAsync(context, next);
         }
 
-        var check = await http.RequestServices.GetRequiredService<KeyRing>().AuthenticateAsync(secret, http.RequestAborted);
+        var keys = ApplicationServices is { } services ? _keys ??= services.GetRequiredService<KeyRing>() : http.RequestServices.GetRequiredService<KeyRing>();
+        var check = await keys.AuthenticateAsync(secret, http.RequestAborted);
         if (check.Status != KeyCheckStatus.Valid)
         {
             return _dialect.Unauthenticated(http, check.Status);

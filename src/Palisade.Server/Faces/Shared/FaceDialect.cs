@@ -24,6 +24,11 @@ public abstract class FaceDialect
     /// <summary>The access filter of an endpoint of this face that needs a key whose tier has <paramref name="feature"/>.</summary>
     public FaceAccessFilter Access(QuotaFamily family, Feature feature) => new(this, family, feature);
 
+    /// <summary>As <see cref="Access(QuotaFamily, Feature)"/>, taking the key ring from the application's services
+    /// (<see cref="FaceAccessFilter.ApplicationServices"/>).</summary>
+    public FaceAccessFilter Access(QuotaFamily family, Feature feature, IServiceProvider applicationServices)
+        => new(this, family, feature) { ApplicationServices = applicationServices };
+
     /// <summary>An error response with <paramref name="status"/> and a human-readable <paramref name="message"/> in this face's shape.</summary>
     public abstract IResult Error(int status, string message);
 
