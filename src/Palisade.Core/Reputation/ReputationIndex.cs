@@ -652,6 +652,12 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 : described;
         }
 
+        return CheckFiltered(entry, address, query, now);
+    }
+
+    // A filtered check (maxAge, protocols) in its own method: its lambda's closure was allocated on every check otherwise.
+    private CheckResult CheckFiltered(AddressReputation entry, NormalizedAddress address, CheckQuery query, DateTimeOffset now)
+    {
         var listed = whitelist.Current.Match(address.Address, now);
         ReportFact[] facts;
         lock (entry.Gate)
