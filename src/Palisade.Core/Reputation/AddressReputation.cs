@@ -14,11 +14,12 @@ public sealed class AddressReputation(string address, int factCapacity = 1)
     // The lock of this entry is the entry (a monitor costs nothing until contended; a lock object per address did).
     internal object Gate => this;
 
-    internal readonly List<ReportFact> Facts = new(Math.Max(factCapacity, 1));
+    internal FactList Facts = new(Math.Max(factCapacity, 1));
 
     // Receipts of this address's reports received within the duplicate window (ReportLimits.DuplicateWindow), oldest
-    // first: all that duplicate detection compares with (32 bytes each). Null when none is that recent.
-    internal List<Receipt>? Recent;
+    // first: all that duplicate detection compares with (32 bytes each). Null when none is that recent: an exact-size
+    // array (most addresses hold one or none), dropped by the next report or purge once the window has passed.
+    internal Receipt[]? Recent;
 
     // The explained score and the described check answer, for addresses that were checked (ReputationIndex.Score, Check).
     internal ExplainedCache? Explained;
@@ -61,17 +62,40 @@ public sealed class AddressReputation(string address, int factCapacity = 1)
         _lastSeenTicks = Math.Max(_lastSeenTicks, at);
 
         var from = recentFrom.UtcTicks;
-        Recent?.RemoveAll(r => r.ReceivedAtTicks < from);
+        PruneReceipts(from);
         if (report.ReceivedAt.UtcTicks >= from)
         {
-            (Recent ??= new List<Receipt>(1)).Add(new Receipt(report.Id, report.KeyId, report.ReceivedAt.UtcTicks, Receipt.Bits(report.Categories)));
-        }
-        else if (Recent is { Count: 0 })
-        {
-            Recent = null;
+            AddReceipt(new Receipt(report.Id, report.KeyId, report.ReceivedAt.UtcTicks, Receipt.Bits(report.Categories)));
         }
 
         Invalidate();
+    }
+
+    /// <summary>Appends a receipt (the array is replaced: receipts are few and short-lived).</summary>
+    internal void AddReceipt(Receipt receipt)
+    {
+        var recent = Recent ?? [];
+        var grown = new Receipt[recent.Length + 1];
+        recent.CopyTo(grown, 0);
+        grown[^1] = receipt;
+        Recent = grown;
+    }
+
+    /// <summary>Drops the receipts received before <paramref name="fromTicks"/> (past the duplicate window).</summary>
+    internal void PruneReceipts(long fromTicks)
+    {
+        if (Recent is not { } recent)
+        {
+            return;
+        }
+
+        var kept = 0;
+        foreach (var receipt in recent)
+        {
+            kept += receipt.ReceivedAtTicks >= fromTicks ? 1 : 0;
+        }
+
+        Recent = kept == recent.Length ? recent : kept == 0 ? null : Array.FindAll(recent, r => r.ReceivedAtTicks >= fromTicks);
     }
 
     /// <summary>Sets what <see cref="Add"/> would have accumulated (an index snapshot being read back).</summary>

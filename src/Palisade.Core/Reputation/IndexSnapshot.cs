@@ -133,7 +133,7 @@ public static class IndexSnapshot
                     }
 
                     var recent = entry.Recent;
-                    writer.Write7BitEncodedInt(recent?.Count ?? 0);
+                    writer.Write7BitEncodedInt(recent?.Length ?? 0);
                     foreach (var receipt in recent ?? [])
                     {
                         writer.Write7BitEncodedInt64(receipt.ReportId);
@@ -251,7 +251,7 @@ public static class IndexSnapshot
                     var receipt = new AddressReputation.Receipt(reader.Varint(), reader.Varint(), reader.Int64(), (ulong)reader.Int64());
                     if (receipt.ReceivedAtTicks >= recentTicks)
                     {
-                        (entry.Recent ??= new List<AddressReputation.Receipt>(1)).Add(receipt);
+                        entry.AddReceipt(receipt);
                     }
                 }
 

@@ -525,7 +525,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         lock (entry.Gate)
         {
             var recent = entry.Recent;
-            for (var i = (recent?.Count ?? 0) - 1; i >= 0; i--)
+            for (var i = (recent?.Length ?? 0) - 1; i >= 0; i--)
             {
                 var previous = recent![i];
                 if ((previous.Categories & bits) != 0 && receivedAt.UtcTicks - previous.ReceivedAtTicks < window &&
@@ -706,7 +706,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
 
             var listed = whitelist.Current.Match(address.Address, now);
-            var described = Describe(address, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entry.Facts), entry.FirstSeen,
+            var described = Describe(address, entry.Facts.AsSpan(), entry.FirstSeen,
                 entry.LastSeen, breakdown.Score, breakdown, listed);
             explained.Check = described;
             explained.CheckVersion = whitelistVersion;
@@ -749,10 +749,13 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     {
         int droppedFacts = 0, droppedAddresses = 0;
         var touched = Purged is null ? null : new List<AddressReputation>();
+        // Duplicate-window receipts otherwise stay until the address's next report: most addresses get none.
+        var receiptsFrom = (clock.UtcNow - ReportLimits.DuplicateWindow).UtcTicks;
         foreach (var (key, entry) in _addresses)
         {
             lock (entry.Gate)
             {
+                entry.PruneReceipts(receiptsFrom);
                 if (entry.LastSeen < addressesInactiveBefore)
                 {
                     droppedFacts += entry.Facts.Count;

@@ -59,6 +59,44 @@ public sealed class CompactIndexTests
     }
 
     [Fact]
+    public void A_purge_after_the_duplicate_window_frees_the_receipts_of_addresses_that_got_no_new_report()
+    {
+        var first = Report("45.9.0.6", TimeSpan.FromMinutes(1));
+        Report("45.9.0.7", TimeSpan.FromMinutes(1));
+        _index.Purge(_clock.UtcNow.AddDays(-90), _clock.UtcNow.AddDays(-365));
+        Assert.Equal(first.Id, _index.FindDuplicate(1, "45.9.0.6", [CategoryCatalog.BruteForce], _clock.UtcNow));
+
+        _clock.UtcNow += ReportLimits.DuplicateWindow;
+        _index.Purge(_clock.UtcNow.AddDays(-90), _clock.UtcNow.AddDays(-365));
+
+        Assert.Null(_index.Find("45.9.0.6")!.Recent);
+        Assert.Null(_index.Find("45.9.0.7")!.Recent);
+        Assert.Single(_index.Find("45.9.0.6")!.Facts);
+        Assert.True(_index.Score("45.9.0.6").Score > 0);
+    }
+
+    [Fact]
+    public void Facts_keep_their_order_through_growth_and_a_partial_purge()
+    {
+        for (var day = 10; day >= 1; day--)
+        {
+            Report("45.9.0.8", TimeSpan.FromDays(day), category: day % 2 == 0 ? CategoryCatalog.BruteForce : CategoryCatalog.PortScan);
+        }
+
+        var entry = _index.Find("45.9.0.8")!;
+        Assert.Equal(10, entry.Facts.Count);
+        Assert.Equal(entry.Facts.OrderBy(f => f.At).Select(f => f.ReportId), entry.Facts.Select(f => f.ReportId));
+
+        var (dropped, _) = _index.Purge(_clock.UtcNow.AddDays(-5.5), _clock.UtcNow.AddDays(-365));
+
+        Assert.Equal(5, dropped);
+        Assert.Equal(5, entry.Facts.Count);
+        Assert.Equal(5, entry.TotalReports);
+        Assert.All(entry.Facts, f => Assert.True(f.At >= _clock.UtcNow.AddDays(-5.5)));
+        Assert.Equal(entry.Facts.OrderBy(f => f.At).Select(f => f.ReportId), entry.Facts.Select(f => f.ReportId));
+    }
+
+    [Fact]
     public void Facts_keep_what_the_report_said_in_utc()
     {
         var local = new DateTimeOffset(2026, 11, 20, 7, 0, 0, TimeSpan.FromHours(-4));
