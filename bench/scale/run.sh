@@ -6,8 +6,10 @@
 #   PALISADE_DLL=/other/tree/.../palisade.dll bench/scale/run.sh 100000
 #   GCDUMP=/tmp/scale.gcdump bench/scale/run.sh 200000   # also dump the heap after the restart and print its top types
 #                                                        # (needs `dotnet tool install -g dotnet-gcdump`)
+#   BACKEND=postgres bench/scale/run.sh 1000000          # the same on a PostgreSQL + Redis node (scripts/test-services.sh;
+#                                                        # a fresh database, dropped at the end; its size is pg_database_size)
 #
-# Starts `palisade serve` (SQLite, published default configuration) pinned to core 0, loads N addresses with 10,000-row
+# Starts `palisade serve` (SQLite unless BACKEND=postgres, published default configuration) pinned to core 0, loads N addresses with 10,000-row
 # bulk-report uploads (enterprise key), then prints: load time, resident memory (RSS) after loading, the time a start
 # takes until /healthz answers and until the first check of a loaded address answers, from the store alone (no index
 # snapshot) and from the snapshot (a planned restart), RSS after that restart, the database's and the snapshot's size on
@@ -19,14 +21,15 @@ COUNT=${1:-100000}
 SERVER_CPU=${SERVER_CPU:-0}
 bench_work scale
 bench_cli
+bench_backend scale
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-KEY=$("${PALISADE[@]}" keys create --data "$WORK/data" --tier enterprise --name bench-scale --limit report=1000000000 --limit check=1000000000)
+KEY=$("${PALISADE[@]}" keys create --data "$WORK/data" "${STORE_ARGS[@]}" --tier enterprise --name bench-scale --limit report=1000000000 --limit check=1000000000)
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 start_server() {
-  taskset -c "$SERVER_CPU" "${PALISADE[@]}" serve --urls "$BASE" --data "$WORK/data" >>"$WORK/server.log" 2>&1 &
+  taskset -c "$SERVER_CPU" "${PALISADE[@]}" serve --urls "$BASE" --data "$WORK/data" "${STORE_ARGS[@]}" "${SERVE_ARGS[@]}" >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   BENCH_PIDS+=("$SERVER_PID")
   wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
@@ -81,11 +84,17 @@ if [[ -n "${GCDUMP:-}" ]]; then
   "${DOTNET_GCDUMP:-$HOME/.dotnet/tools/dotnet-gcdump}" collect -p "$SERVER_PID" -o "$GCDUMP" >/dev/null
   "${DOTNET_GCDUMP:-$HOME/.dotnet/tools/dotnet-gcdump}" report "$GCDUMP" | head -n 30 >"$WORK/gcdump.txt"
 fi
-db_bytes=$(du -cb "$WORK/data"/palisade.db* | tail -n1 | cut -f1)
+if [[ -n "$BENCH_DB" ]]; then
+  db_bytes=$(psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -Atc "SELECT pg_database_size('$BENCH_DB')")
+  db_what="PostgreSQL database $BENCH_DB, pg_database_size"
+else
+  db_bytes=$(du -cb "$WORK/data"/palisade.db* | tail -n1 | cut -f1)
+  db_what="SQLite, with WAL"
+fi
 
 per() { awk -v v="$1" -v n="$COUNT" -v unit="$2" 'BEGIN { printf "%.0f %s", v / n, unit }'; }
 echo
-echo "Scale benchmark (${PALISADE[*]}): $COUNT addresses, one report each, SQLite, default configuration"
+echo "Scale benchmark (${PALISADE[*]}): $COUNT addresses, one report each, ${BACKEND:-sqlite}, default configuration"
 echo "machine: $(nproc) cores; server on core $SERVER_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load through bulk-report:       ${load_s} s ($(awk -v s="$load_s" -v n="$COUNT" 'BEGIN { printf "%.0f", n / s }') reports/s)"
 echo "RSS after loading (+5 s):       ${rss_loaded} MB = $(per $((rss_loaded * 1048576)) "B per address")"
@@ -97,6 +106,6 @@ echo "  of which: index $(last_ms 'Engine ready:') ($(grep -o 'read [0-9]* ms, a
 echo "  first TAXII page (1,000 objects) after it: $taxii_first s (status, seconds); first full plaintext list: $list_first s, then $list_again s"
 echo "index snapshot:                 $(awk -v b="$snapshot_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$snapshot_bytes" "B per address"), written at shutdown in $(last_ms 'Index snapshot written')"
 echo "RSS after the restart (+5 s):   ${rss_restarted} MB = $(per $((rss_restarted * 1048576)) "B per address")"
-echo "database on disk (with WAL):    $(awk -v b="$db_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$db_bytes" "B per address") (the snapshot not included)"
+echo "database on disk ($db_what): $(awk -v b="$db_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$db_bytes" "B per address") (the snapshot not included)"
 echo "targets (issue 15): <= 300 B per address in memory and on disk; restart <= 3 s at 1M"
 if [[ -n "${GCDUMP:-}" ]]; then echo; echo "managed heap after the restart ($GCDUMP), largest types:"; cat "$WORK/gcdump.txt"; fi
