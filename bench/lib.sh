@@ -48,15 +48,15 @@ bench_cli() {
 }
 
 # wait_healthy BASE PID LOG: returns once BASE/healthz answers; exits with the server's log when the process ends
-# or 60 s pass.
+# or HEALTHY_TIMEOUT seconds (60 by default) pass.
 wait_healthy() {
   local i
-  for ((i = 0; i < 1200; i++)); do
+  for ((i = 0; i < ${HEALTHY_TIMEOUT:-60} * 20; i++)); do
     curl -fs "$1/healthz" >/dev/null 2>&1 && return 0
     kill -0 "$2" 2>/dev/null || { echo "the server exited:" >&2; cat "$3" >&2; exit 1; }
     sleep 0.05
   done
-  echo "the server did not answer $1/healthz within 60 s:" >&2
+  echo "the server did not answer $1/healthz within ${HEALTHY_TIMEOUT:-60} s:" >&2
   cat "$3" >&2
   exit 1
 }
