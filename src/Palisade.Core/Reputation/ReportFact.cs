@@ -4,15 +4,20 @@ namespace Palisade.Core.Reputation;
 
 /// <summary>
 /// One category of one retained report, kept in memory: what scoring and the check response need, no comment. Packed
-/// (72 bytes): the time as UTC ticks, the port as an int with -1 for none, kind and source as bytes; a million
+/// (56 bytes): the time as UTC ticks, the port as an int with -1 for none, the category as 16 bits, kind and source as
+/// bytes, and the username and e-mail behind one reference (most reports name neither, few an e-mail); a million
 /// addresses hold at least a million of these.
 /// </summary>
 public readonly record struct ReportFact
 {
     private readonly long _atTicks;
     private readonly int _port;
+    private readonly ushort _category;
     private readonly byte _kind;
     private readonly byte _source;
+
+    // The username (a string) or, when the report named an e-mail address, a Contact holding both.
+    private readonly object? _who;
 
     public ReportFact(long reportId, long keyId, ReporterKind kind, double trust, int categoryId, string? protocol, int? port, string? username,
         DateTimeOffset at, ReportSource source, string? email = null)
@@ -21,13 +26,14 @@ public readonly record struct ReportFact
         KeyId = keyId;
         _kind = (byte)kind;
         Trust = trust;
-        CategoryId = categoryId;
+        // Category ids are the catalog's (validated on the way in, all small).
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)categoryId, ushort.MaxValue, nameof(categoryId));
+        _category = (ushort)categoryId;
         Protocol = protocol;
         _port = port ?? -1;
-        Username = username;
+        _who = email is null ? username : new Contact(username, email);
         _atTicks = at.UtcTicks;
         _source = (byte)source;
-        Email = email;
     }
 
     public long ReportId { get; }
@@ -38,13 +44,13 @@ public readonly record struct ReportFact
 
     public double Trust { get; }
 
-    public int CategoryId { get; }
+    public int CategoryId => _category;
 
     public string? Protocol { get; }
 
     public int? Port => _port < 0 ? null : _port;
 
-    public string? Username { get; }
+    public string? Username => _who as string ?? (_who as Contact)?.Username;
 
     /// <summary>When the report says it happened, in UTC.</summary>
     public DateTimeOffset At => new(_atTicks, TimeSpan.Zero);
@@ -54,7 +60,9 @@ public readonly record struct ReportFact
 
     public ReportSource Source => (ReportSource)_source;
 
-    public string? Email { get; }
+    public string? Email => (_who as Contact)?.Email;
 
     public Evidence ToEvidence() => new(KeyId, Kind, Trust, CategoryId, Protocol, At, Source);
+
+    private sealed record Contact(string? Username, string Email);
 }

@@ -75,6 +75,26 @@ public sealed class CompactIndexTests
         Assert.True(_index.Score("45.9.0.6").Score > 0);
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("root", null)]
+    [InlineData(null, "spam@example.com")]
+    [InlineData("admin", "spam@example.com")]
+    public void A_fact_gives_back_the_username_and_email_it_was_made_with_in_56_bytes(string? username, string? email)
+    {
+        var at = _clock.UtcNow;
+        var fact = new ReportFact(7, 3, ReporterKind.Community, 0.5, CategoryCatalog.PortScan, "ssh", 22, username, at, ReportSource.Local, email);
+        var same = new ReportFact(7, 3, ReporterKind.Community, 0.5, CategoryCatalog.PortScan, "ssh", 22,
+            username is null ? null : new string(username.AsSpan()), at, ReportSource.Local, email is null ? null : new string(email.AsSpan()));
+
+        Assert.Equal(username, fact.Username);
+        Assert.Equal(email, fact.Email);
+        Assert.Equal(CategoryCatalog.PortScan, fact.CategoryId);
+        Assert.Equal(22, fact.Port);
+        Assert.Equal(same, fact);
+        Assert.Equal(56, System.Runtime.CompilerServices.Unsafe.SizeOf<ReportFact>());
+    }
+
     [Fact]
     public void Facts_keep_their_order_through_growth_and_a_partial_purge()
     {
