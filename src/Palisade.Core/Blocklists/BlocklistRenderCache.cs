@@ -26,7 +26,9 @@ internal sealed class BlocklistRenderCache(long budgetBytes)
             return Assemble(selection, layout, gzip, list: null);
         }
 
-        var key = (gzip ? "gzip|" : "identity|") + layout.Name + "|" + selection.Query.FilterKey;
+        // Lists that differ only in their score minimum share one entry: a piece is one score's run in a region, the same
+        // whatever the minimum, so the full list rendered once (as the first build does) serves every minimum.
+        var key = (gzip ? "gzip|" : "identity|") + layout.Name + "|" + (selection.Query with { ScoreMinimum = 0 }).FilterKey;
         CachedList? list;
         lock (_gate)
         {
@@ -44,7 +46,7 @@ internal sealed class BlocklistRenderCache(long budgetBytes)
         lock (list.Gate)
         {
             if (list.Last is { } last && ReferenceEquals(last.Selection.Snapshot, selection.Snapshot) && last.Count == selection.Count &&
-                last.Selection.Query.Limit == selection.Query.Limit &&
+                last.Selection.Query.Limit == selection.Query.Limit && last.Selection.Query.ScoreMinimum == selection.Query.ScoreMinimum &&
                 last.Variant == layout.Variant)
             {
                 return last;
@@ -146,10 +148,12 @@ internal sealed class BlocklistRenderCache(long budgetBytes)
         AddRendered(pieces, scratch, gzip);
         if (list is not null && list.Pieces.Count > 64 && list.Pieces.Count > 2 * pieces.Count)
         {
-            // Pieces of runs that no longer exist (a score left a region): drop those this rendering did not use.
+            // Pieces of runs that no longer exist (a score left a region): drop those this rendering did not use, but not
+            // those below its score minimum (a list with a lower minimum uses them).
+            var minimum = Math.Max(0, selection.Query.ScoreMinimum);
             foreach (var (pieceKey, cached) in list.Pieces)
             {
-                if (cached.Used != use)
+                if (cached.Used != use && (int)(pieceKey >> 32) >= minimum)
                 {
                     list.Pieces.Remove(pieceKey);
                     list.Bytes -= cached.Piece.Bytes.Length;

@@ -34,6 +34,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _lastDateAdded;
+    private int _drainsInFlight; // CatchUpAsync passes that took pending addresses and have not committed them yet
     private long _indicatorVersionsPublished;
     private long _scannedWhitelistVersion = -1;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
@@ -202,9 +203,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             await WaitUntilLoadedAsync(cancellationToken);
         }
 
-        // Pending work is drained under the writer lock, so "nothing pending and the writer idle" means everything
-        // queued before this call is committed; a busy writer may hold drained work not yet committed: wait for it.
-        if (!_publishing || (_pending.IsEmpty && !WhitelistChanged && _writer.CurrentCount > 0))
+        // Pending work is drained under the writer lock, counted in _drainsInFlight before it leaves _pending, so
+        // "nothing pending and no drain in flight" means everything queued before this call is committed. A writer busy
+        // with a batch of the periodic rescan holds none of it: a poll does not wait for that batch (the rescan runs at
+        // a lower priority, TaxiiPublisherService).
+        if (!_publishing || (_pending.IsEmpty && !WhitelistChanged && Volatile.Read(ref _drainsInFlight) == 0))
         {
             return;
         }
@@ -218,16 +221,24 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             }
             else
             {
-                var addresses = new List<string>();
-                foreach (var address in _pending.Keys)
+                Interlocked.Increment(ref _drainsInFlight);
+                try
                 {
-                    if (_pending.TryRemove(address, out _))
+                    var addresses = new List<string>();
+                    foreach (var address in _pending.Keys)
                     {
-                        addresses.Add(address);
+                        if (_pending.TryRemove(address, out _))
+                        {
+                            addresses.Add(address);
+                        }
                     }
-                }
 
-                await PublishLockedAsync(addresses, cancellationToken);
+                    await PublishLockedAsync(addresses, cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _drainsInFlight);
+                }
             }
         }
         finally

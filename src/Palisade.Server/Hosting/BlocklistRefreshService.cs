@@ -1,16 +1,19 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Blocklists;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
+using Palisade.Server.Native;
 
 namespace Palisade.Server.Hosting;
 
 /// <summary>
 /// Rebuilds the blocklist snapshot just after each score refresh interval turns (decaying scores move without new data),
 /// so the first firewall to pull after the turn does not wait while every address is scored again; and builds the first
-/// one a second after start, so the first pull after a restart does not wait either (≈ 90 MB at a million listed
-/// addresses, docs/performance.md "Blocklists").
+/// one as soon as the engine is loaded, beside the rest of the start, and renders the full plaintext list from it
+/// (<see cref="BlacklistApi.RenderFullPlaintext"/>), so the first pull after a restart is only sent (≈ 90 MB of
+/// snapshot and 13 MB of text at a million listed addresses, docs/performance.md "Blocklists").
 /// </summary>
 internal sealed class BlocklistRefreshService(BlocklistEngine engine, ReputationIndex index, IClock clock, ILogger<BlocklistRefreshService> logger)
     : BackgroundService
@@ -25,10 +28,11 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
 
         try
         {
-            // The first full build right after start, in the background: the first list a firewall asks for after a
-            // restart is then served from it instead of waiting for a build over every address (seconds at a million).
-            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            Refresh(first: true);
+            // The first full build at once (the index is loaded: the engine loader started before this service), on a
+            // pool thread while the server starts listening: the first list a firewall asks for after a restart is then
+            // served from it instead of waiting for a build over every address (seconds at a million). A list asked for
+            // while it runs waits for it (the build gate), as any list waits for a build; not at a lower priority for that.
+            await Task.Run(() => Refresh(first: true), stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var now = clock.UtcNow;
@@ -52,7 +56,14 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
 
         try
         {
+            var started = Stopwatch.StartNew();
             engine.Current();
+            if (first)
+            {
+                var list = BlacklistApi.RenderFullPlaintext(engine);
+                logger.LogInformation("First blocklist snapshot built and its full plaintext list ({Addresses} addresses) rendered in {Elapsed} ms",
+                    list.Count, started.ElapsedMilliseconds);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

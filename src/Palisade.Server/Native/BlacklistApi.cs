@@ -98,6 +98,22 @@ public static class BlacklistApi
         return new BlocklistResult(rendered);
     }
 
+    /// <summary>
+    /// Renders (into the engine's render cache) the list a firewall pulls whole, <c>?plaintext=true&amp;scoreMinimum=0</c>,
+    /// as a request would: the first build after a start calls it, so the first pull is only sent. Plaintext lists with
+    /// another minimum are assembled from its cached pieces.
+    /// </summary>
+    internal static RenderedBlocklist RenderFullPlaintext(BlocklistEngine engine)
+    {
+        var query = new QueryCollection(new Dictionary<string, StringValues>(StringComparer.Ordinal) { ["plaintext"] = "true", ["scoreMinimum"] = "0" });
+        if (!TryParse(query, out var request, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        return engine.Render(engine.Select(request.Query), request.Format);
+    }
+
     private static async Task<IResult> Changes(HttpContext http, AccessContext access, BlocklistEngine engine, IQuotaCounter quotas, IClock clock,
         BlocklistQuery query, BlocklistCursor since)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Stix;
+using Palisade.Server.Hosting;
 
 namespace Palisade.Server.Taxii;
 
@@ -11,7 +12,14 @@ namespace Palisade.Server.Taxii;
 /// With several nodes on one store, exactly one holds the publisher lease and writes the version log; the others
 /// serve pages from it, refresh their view of it, and take over the lease when its holder goes away.
 /// </summary>
-internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore store, ILogger<TaxiiPublisherService> logger) : BackgroundService
+/// <remarks>
+/// The loop runs on a thread of its own (<see cref="BackgroundThread"/>): it first reads the first page of the log once,
+/// at normal priority, so the first poll after a restart finds that path compiled and the store's pages read; then it
+/// lowers the thread's priority for the heads load and the rescans (seconds to a minute of CPU at a million addresses),
+/// which polls do not wait for, so a poll on a shared core is not slowed by them.
+/// </remarks>
+internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore store, TaxiiCursorCodec cursors, TaxiiOptions options,
+    ILogger<TaxiiPublisherService> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FollowerRefresh = TimeSpan.FromSeconds(10);
@@ -32,9 +40,17 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
         await ReleaseAsync();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => BackgroundThread.Run("TAXII publisher", () => RunAsync(stoppingToken));
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        await WarmFirstPageAsync(stoppingToken);
+        if (!BackgroundThread.Yield())
+        {
+            logger.LogDebug("The TAXII publisher's thread runs at normal priority (lowering it was refused)");
+        }
+
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
@@ -104,6 +120,23 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the first page of the log as a poll without a cursor does (the cursor key too, created here if missing) and
+    /// drops it: what a first poll then pays is its own page, not compiling the path and reading the store cold.
+    /// </summary>
+    private async Task WarmFirstPageAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await cursors.EncodeAsync(new TaxiiCursor((int)StixCollection.All, TaxiiEndpoint.Objects.Name, null, 0, new Dictionary<string, string>()), stoppingToken);
+            await store.QueryAsync(new StixVersionQuery(StixCollection.All, null, options.DefaultPageSize + 1), stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug(ex, "Reading the first TAXII page ahead of the first poll failed; the poll reads it");
         }
     }
 

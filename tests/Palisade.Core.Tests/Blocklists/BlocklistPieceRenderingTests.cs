@@ -135,6 +135,44 @@ public sealed class BlocklistPieceRenderingTests : IDisposable
     }
 
     [Fact]
+    public void Lists_with_other_score_minimums_are_assembled_from_the_full_lists_pieces_and_each_is_exactly_its_list()
+    {
+        var random = new Random(13);
+        for (var i = 0; i < 40_000; i++)
+        {
+            _f.RandomReport(random, 40_000);
+        }
+
+        // The first build renders the full plaintext list; a firewall then asks for its own minimum.
+        var layout = BlocklistFormatLayout.For(BlocklistFormat.Plaintext);
+        var full = _f.Engine.Render(_f.Engine.Select(new BlocklistQuery { ScoreMinimum = 0 }), layout);
+        var fifty = _f.Engine.Render(_f.Engine.Select(new BlocklistQuery()), layout);
+        var entries = fifty.Pieces.Where(p => p.Bytes.Length > 0).ToList();
+        Assert.NotEmpty(entries);
+        Assert.All(entries, p => Assert.Contains(full.Pieces, q => p.Bytes.Equals(q.Bytes)));
+
+        // Minimums in turn, with reports and a new score bucket between them: each list is exactly its own rendering,
+        // in every layout, and a higher minimum rendered last does not cost the lower one its pieces.
+        int[] minimums = [90, 0, 50, 100, 0, 25];
+        for (var round = 0; round < minimums.Length; round++)
+        {
+            _f.RandomReport(random, 41_000);
+            if (round == 3)
+            {
+                _f.Clock.UtcNow += TimeSpan.FromHours(3);
+            }
+
+            AssertSentEqualsReference(_f.Engine, new BlocklistQuery { ScoreMinimum = minimums[round] });
+            AssertSentEqualsReference(_f.Engine, new BlocklistQuery { ScoreMinimum = minimums[round], IpVersion = IpVersionFilter.V4, Limit = 5_000 });
+        }
+
+        var high = _f.Engine.Render(_f.Engine.Select(new BlocklistQuery { ScoreMinimum = 60 }), layout);
+        var again = _f.Engine.Render(_f.Engine.Select(new BlocklistQuery { ScoreMinimum = 0 }), layout);
+        Assert.Same(again, _f.Engine.Render(_f.Engine.Select(new BlocklistQuery { ScoreMinimum = 0 }), layout));
+        Assert.All(high.Pieces.Where(p => p.Bytes.Length > 0), p => Assert.Contains(again.Pieces, q => p.Bytes.Equals(q.Bytes)));
+    }
+
+    [Fact]
     public void A_list_too_large_to_cache_is_rendered_while_sending_with_the_same_bytes()
     {
         var random = new Random(3);

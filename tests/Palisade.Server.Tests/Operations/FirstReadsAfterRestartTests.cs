@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Palisade.Server.Tests.Infrastructure;
+
+namespace Palisade.Server.Tests.Operations;
+
+/// <summary>
+/// Right after a restart the first blocklist build, the rendering of the full plaintext list and the TAXII heads load
+/// run beside the first requests (issue 15): a firewall's list and a SIEM's first TAXII page asked for at once must be
+/// complete and the same as before the restart and as later, and a report taken after the start must be on the next list.
+/// </summary>
+public sealed class FirstReadsAfterRestartTests : IDisposable
+{
+    private const string FirstPage = "/taxii2/palisade/collections/e5d8fafc-7b8d-5f7b-b413-1dacccabb811/objects/?limit=1000";
+    private static readonly string[] Categories = ["brute_force", "port_scan", "web_exploit", "ddos", "spam"];
+
+    private readonly string _data = TempDirectory.Create();
+
+    public void Dispose() => TempDirectory.Delete(_data);
+
+    private static HttpClient Client(PalisadeProcess server, string key)
+    {
+        var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    private static HttpClient TaxiiClient(PalisadeProcess server, string key)
+    {
+        var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("siem:" + key)));
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/taxii+json;version=2.1");
+        return client;
+    }
+
+    private static async Task<string> ReadAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    // The plaintext lists firewalls pull (the full one, and one from the middle score up: assembled from the full list's
+    // pieces), a CSV list, and the TAXII first page.
+    private static async Task<string[]> ReadsAsync(HttpClient client, HttpClient taxii, int middle)
+        =>
+        [
+            await ReadAsync(taxii, FirstPage),
+            await ReadAsync(client, "/v1/key/blacklist?scoreMinimum=0&plaintext=true"),
+            await ReadAsync(client, $"/v1/key/blacklist?scoreMinimum={middle}&plaintext=true"),
+            await ReadAsync(client, "/v1/key/blacklist?format=csv&scoreMinimum=0"),
+        ];
+
+    private static string[] Lines(string list) => list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static async Task WaitForAsync(PalisadeProcess server, string line)
+    {
+        for (var i = 0; i < 600 && !server.Output.Contains(line, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(line, server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lists_and_the_first_TAXII_page_asked_for_right_after_a_restart_are_complete_and_as_before_and_later()
+    {
+        var (code, stdout, stderr) = await PalisadeProcess.RunAsync("keys", "create", "--data", _data, "--tier", "enterprise", "--name", "first-reads");
+        Assert.True(code == 0, stderr);
+        var key = stdout.Trim();
+        const int addresses = 3_000;
+        string[] before;
+        int middle;
+        using (var server = await PalisadeProcess.ServeAsync(_data))
+        {
+            using var client = Client(server, key);
+            using var taxii = TaxiiClient(server, key);
+            for (var batch = 0; batch < 3; batch++)
+            {
+                // Several categories per address for some, so the scores spread over the range.
+                var reports = Enumerable.Range(batch * 1_000, 1_000)
+                    .SelectMany(i => Enumerable.Range(0, 1 + (i % 4)).Select(n => new { ip = $"45.62.{i / 250}.{i % 250}", category = Categories[(i + n) % 5] }))
+                    .ToArray();
+                var response = await client.PostJsonAsync("/v1/key/bulk-report", new { reports });
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            var scores = Lines(await ReadAsync(client, "/v1/key/blacklist?format=csv&scoreMinimum=0")).Skip(1)
+                .Select(line => int.Parse(line.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            middle = scores[scores.Count / 2];
+            Assert.True(scores[0] < middle, "the scores spread");
+            before = await ReadsAsync(client, taxii, middle);
+            Assert.Equal(addresses, Lines(before[1]).Length);
+            Assert.Contains("\"more\":true", before[0], StringComparison.Ordinal);
+            await server.StopAsync();
+        }
+
+        using (var server = await PalisadeProcess.ServeAsync(_data))
+        {
+            Assert.Contains("from the index snapshot", server.Output, StringComparison.Ordinal);
+            using var client = Client(server, key);
+            using var taxii = TaxiiClient(server, key);
+
+            // At once: the first build and the heads load may still be running. The same page and the same lists (the
+            // order of equal scores is the slots', which a restart assigns anew: the lists as sets, the page as bytes).
+            var first = await ReadsAsync(client, taxii, middle);
+            Assert.Equal(before[0], first[0]);
+            for (var i = 1; i < before.Length; i++)
+            {
+                Assert.Equal(Lines(before[i]).Order(StringComparer.Ordinal), Lines(first[i]).Order(StringComparer.Ordinal));
+            }
+
+            // Later, once the start-up work is done, a warm server answers the same bytes.
+            await WaitForAsync(server, "First blocklist snapshot built and its full plaintext list (3000 addresses) rendered");
+            await WaitForAsync(server, "TAXII publisher loaded");
+            Assert.Equal(first, await ReadsAsync(client, taxii, middle));
+
+            // A report taken after the start is on the next list of every minimum it reaches.
+            var report = await client.PostJsonAsync("/v1/key/report", new { ip = "45.62.200.1", category = "ddos" });
+            Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+            var after = await ReadsAsync(client, taxii, middle);
+            Assert.Equal(Lines(first[1]).Append("45.62.200.1").Order(StringComparer.Ordinal), Lines(after[1]).Order(StringComparer.Ordinal));
+            Assert.Contains("\n45.62.200.1,", after[3], StringComparison.Ordinal);
+        }
+    }
+}
