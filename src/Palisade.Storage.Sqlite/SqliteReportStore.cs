@@ -18,35 +18,51 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
+            // One prepared statement for the whole batch, each parameter typed as its column; the new row's id is read
+            // from the connection (sqlite3_last_insert_rowid) rather than through a RETURNING result set, which cost a
+            // data reader per row.
             insert.CommandText =
                 """
                 INSERT INTO reports (address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories, email)
                 VALUES ($address, $key, $kind, $trust, $categories, $protocol, $port, $username, $comment, $reported, $received, $source, $dialect, $dialectCategories, $email)
-                RETURNING id
                 """;
-            string[] names = ["$address", "$key", "$kind", "$trust", "$categories", "$protocol", "$port", "$username", "$comment", "$reported", "$received", "$source", "$dialect", "$dialectCategories", "$email"];
-            var parameters = names.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var address = insert.Parameters.Add("$address", SqliteType.Text);
+            var key = insert.Parameters.Add("$key", SqliteType.Integer);
+            var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
+            var trust = insert.Parameters.Add("$trust", SqliteType.Real);
+            var categories = insert.Parameters.Add("$categories", SqliteType.Text);
+            var protocol = insert.Parameters.Add("$protocol", SqliteType.Text);
+            var port = insert.Parameters.Add("$port", SqliteType.Integer);
+            var username = insert.Parameters.Add("$username", SqliteType.Text);
+            var comment = insert.Parameters.Add("$comment", SqliteType.Text);
+            var reported = insert.Parameters.Add("$reported", SqliteType.Integer);
+            var received = insert.Parameters.Add("$received", SqliteType.Integer);
+            var source = insert.Parameters.Add("$source", SqliteType.Integer);
+            var dialect = insert.Parameters.Add("$dialect", SqliteType.Text);
+            var dialectCategories = insert.Parameters.Add("$dialectCategories", SqliteType.Text);
+            var email = insert.Parameters.Add("$email", SqliteType.Text);
             insert.Prepare();
             for (var i = 0; i < reports.Count; i++)
             {
                 var r = reports[i];
-                parameters[0].Value = r.Address;
-                parameters[1].Value = r.KeyId;
-                parameters[2].Value = (int)r.Kind;
-                parameters[3].Value = r.Trust;
-                parameters[4].Value = IdListCodec.Encode(r.Categories);
-                parameters[5].Value = (object?)r.Protocol ?? DBNull.Value;
-                parameters[6].Value = (object?)r.Port ?? DBNull.Value;
-                parameters[7].Value = (object?)r.Username ?? DBNull.Value;
-                parameters[8].Value = (object?)r.Comment ?? DBNull.Value;
-                parameters[9].Value = r.ReportedAt.ToUnixTimeMilliseconds();
-                parameters[10].Value = r.ReceivedAt.ToUnixTimeMilliseconds();
-                parameters[11].Value = (int)r.Source;
-                parameters[12].Value = (object?)r.Dialect ?? DBNull.Value;
-                parameters[13].Value = r.DialectCategories is null ? DBNull.Value : IdListCodec.Encode(r.DialectCategories);
-                parameters[14].Value = (object?)r.Email ?? DBNull.Value;
-                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-                stored[i] = r with { Id = id };
+                address.Value = r.Address;
+                key.Value = r.KeyId;
+                kind.Value = (int)r.Kind;
+                trust.Value = r.Trust;
+                categories.Value = IdListCodec.Encode(r.Categories);
+                protocol.Value = (object?)r.Protocol ?? DBNull.Value;
+                port.Value = (object?)r.Port ?? DBNull.Value;
+                username.Value = (object?)r.Username ?? DBNull.Value;
+                comment.Value = (object?)r.Comment ?? DBNull.Value;
+                reported.Value = r.ReportedAt.ToUnixTimeMilliseconds();
+                received.Value = r.ReceivedAt.ToUnixTimeMilliseconds();
+                source.Value = (int)r.Source;
+                dialect.Value = (object?)r.Dialect ?? DBNull.Value;
+                dialectCategories.Value = r.DialectCategories is null ? DBNull.Value : IdListCodec.Encode(r.DialectCategories);
+                email.Value = (object?)r.Email ?? DBNull.Value;
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+                // The statement has finished, on this connection alone (the transaction holds it): its row's id.
+                stored[i] = r with { Id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle) };
             }
 
             await transaction.CommitAsync(cancellationToken);
