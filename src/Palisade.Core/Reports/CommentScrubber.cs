@@ -37,12 +37,34 @@ public static partial class CommentScrubber
             ? EmailPattern().Replace(NamedEmailPattern().Replace(comment, EmailPlaceholder), EmailPlaceholder)
             : comment;
 
-        if (reporter is null)
+        // Every address has a '.' or a ':', so a comment without either cannot name the reporter.
+        if (reporter is null || scrubbed.AsSpan().IndexOfAny('.', ':') < 0)
         {
             return scrubbed;
         }
 
-        return AddressTokenPattern().Replace(scrubbed, match => ReplaceIfReporter(match.Value, reporter));
+        return ReplaceReporter(scrubbed, reporter);
+    }
+
+    // Each address-like token that is the reporter is replaced; a comment without one comes back as it is, unallocated.
+    private static string ReplaceReporter(string text, IPAddress reporter)
+    {
+        System.Text.StringBuilder? result = null;
+        var copied = 0;
+        foreach (var match in AddressTokenPattern().EnumerateMatches(text))
+        {
+            var token = text.Substring(match.Index, match.Length);
+            var replaced = ReplaceIfReporter(token, reporter);
+            if (ReferenceEquals(replaced, token))
+            {
+                continue;
+            }
+
+            (result ??= new System.Text.StringBuilder(text.Length)).Append(text, copied, match.Index - copied).Append(replaced);
+            copied = match.Index + match.Length;
+        }
+
+        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
     }
 
     private static string ReplaceIfReporter(string token, IPAddress reporter)
