@@ -4,6 +4,7 @@ using Palisade.Core.Reports;
 using Palisade.Core.Scoring;
 using Palisade.Core.Storage;
 using Palisade.Storage;
+using SQLitePCL;
 
 namespace Palisade.Storage.Sqlite;
 
@@ -16,37 +17,44 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText =
-                """
-                INSERT INTO reports (address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories, email)
-                VALUES ($address, $key, $kind, $trust, $categories, $protocol, $port, $username, $comment, $reported, $received, $source, $dialect, $dialectCategories, $email)
-                RETURNING id
-                """;
-            string[] names = ["$address", "$key", "$kind", "$trust", "$categories", "$protocol", "$port", "$username", "$comment", "$reported", "$received", "$source", "$dialect", "$dialectCategories", "$email"];
-            var parameters = names.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
-            insert.Prepare();
-            for (var i = 0; i < reports.Count; i++)
+            // One raw prepared statement for the batch, on the transaction's own connection, each value bound by position
+            // with its column's type; the row's id is the connection's last insert rowid once the statement is done. Through
+            // SqliteCommand every row bound its 15 parameters by name and opened a data reader (RETURNING id): most of the
+            // CPU of a 10,000-row upload's insert.
+            var db = connection.Handle!;
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, InsertSql, out var insert), db);
+            using (insert)
             {
-                var r = reports[i];
-                parameters[0].Value = r.Address;
-                parameters[1].Value = r.KeyId;
-                parameters[2].Value = (int)r.Kind;
-                parameters[3].Value = r.Trust;
-                parameters[4].Value = IdListCodec.Encode(r.Categories);
-                parameters[5].Value = (object?)r.Protocol ?? DBNull.Value;
-                parameters[6].Value = (object?)r.Port ?? DBNull.Value;
-                parameters[7].Value = (object?)r.Username ?? DBNull.Value;
-                parameters[8].Value = (object?)r.Comment ?? DBNull.Value;
-                parameters[9].Value = r.ReportedAt.ToUnixTimeMilliseconds();
-                parameters[10].Value = r.ReceivedAt.ToUnixTimeMilliseconds();
-                parameters[11].Value = (int)r.Source;
-                parameters[12].Value = (object?)r.Dialect ?? DBNull.Value;
-                parameters[13].Value = r.DialectCategories is null ? DBNull.Value : IdListCodec.Encode(r.DialectCategories);
-                parameters[14].Value = (object?)r.Email ?? DBNull.Value;
-                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-                stored[i] = r with { Id = id };
+                for (var i = 0; i < reports.Count; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var r = reports[i];
+                    Bind(insert, 1, r.Address);
+                    raw.sqlite3_bind_int64(insert, 2, r.KeyId);
+                    raw.sqlite3_bind_int64(insert, 3, (int)r.Kind);
+                    raw.sqlite3_bind_double(insert, 4, r.Trust);
+                    Bind(insert, 5, IdListCodec.Encode(r.Categories));
+                    Bind(insert, 6, r.Protocol);
+                    Bind(insert, 7, r.Port);
+                    Bind(insert, 8, r.Username);
+                    Bind(insert, 9, r.Comment);
+                    raw.sqlite3_bind_int64(insert, 10, r.ReportedAt.ToUnixTimeMilliseconds());
+                    raw.sqlite3_bind_int64(insert, 11, r.ReceivedAt.ToUnixTimeMilliseconds());
+                    raw.sqlite3_bind_int64(insert, 12, (int)r.Source);
+                    Bind(insert, 13, r.Dialect);
+                    Bind(insert, 14, r.DialectCategories is null ? null : IdListCodec.Encode(r.DialectCategories));
+                    Bind(insert, 15, r.Email);
+                    var step = raw.sqlite3_step(insert);
+                    if (step != raw.SQLITE_DONE)
+                    {
+                        // A failed row (full disk, a constraint): the transaction is rolled back when it is disposed.
+                        SqliteException.ThrowExceptionForRC(step, db);
+                        throw new SqliteException($"Inserting a report returned SQLite code {step}.", step);
+                    }
+
+                    raw.sqlite3_reset(insert);
+                    stored[i] = r with { Id = raw.sqlite3_last_insert_rowid(db) };
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -57,6 +65,36 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         }
 
         return stored;
+    }
+
+    private const string InsertSql =
+        """
+        INSERT INTO reports (address, key_id, kind, trust, categories, protocol, port, username, comment, reported_at, received_at, source, dialect, dialect_categories, email)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+        """;
+
+    private static void Bind(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text(statement, index, value);
+        }
+    }
+
+    private static void Bind(sqlite3_stmt statement, int index, int? value)
+    {
+        if (value is { } number)
+        {
+            raw.sqlite3_bind_int64(statement, index, number);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
     }
 
     public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)

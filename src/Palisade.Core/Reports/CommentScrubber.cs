@@ -16,7 +16,16 @@ public static partial class CommentScrubber
     public const string EmailPlaceholder = "[email]";
     public const string ReporterPlaceholder = "[reporter]";
 
-    public static string? Scrub(string? comment, string? reporterAddress)
+    public static string? Scrub(string? comment, string? reporterAddress) => Scrub(comment, Reporter(reporterAddress));
+
+    /// <summary>The reporter's address as <see cref="Scrub(string?, IPAddress?)"/> compares it (null when it is not an
+    /// address): parsed once for a batch whose comments all come from the same reporter.</summary>
+    public static IPAddress? Reporter(string? reporterAddress)
+        => reporterAddress is not null && IpAddressParser.TryParse(reporterAddress, out var reporter, out _) ? reporter.Address : null;
+
+    /// <param name="comment">The comment as submitted.</param>
+    /// <param name="reporter">The reporter's address from <see cref="Reporter(string?)"/>; null when unknown.</param>
+    public static string? Scrub(string? comment, IPAddress? reporter)
     {
         comment = StoredText.WithoutNul(comment);
         if (string.IsNullOrEmpty(comment))
@@ -28,12 +37,34 @@ public static partial class CommentScrubber
             ? EmailPattern().Replace(NamedEmailPattern().Replace(comment, EmailPlaceholder), EmailPlaceholder)
             : comment;
 
-        if (reporterAddress is null || !IpAddressParser.TryParse(reporterAddress, out var reporter, out _))
+        // Every address has a '.' or a ':', so a comment without either cannot name the reporter.
+        if (reporter is null || scrubbed.AsSpan().IndexOfAny('.', ':') < 0)
         {
             return scrubbed;
         }
 
-        return AddressTokenPattern().Replace(scrubbed, match => ReplaceIfReporter(match.Value, reporter.Address));
+        return ReplaceReporter(scrubbed, reporter);
+    }
+
+    // Each address-like token that is the reporter is replaced; a comment without one comes back as it is, unallocated.
+    private static string ReplaceReporter(string text, IPAddress reporter)
+    {
+        System.Text.StringBuilder? result = null;
+        var copied = 0;
+        foreach (var match in AddressTokenPattern().EnumerateMatches(text))
+        {
+            var token = text.Substring(match.Index, match.Length);
+            var replaced = ReplaceIfReporter(token, reporter);
+            if (ReferenceEquals(replaced, token))
+            {
+                continue;
+            }
+
+            (result ??= new System.Text.StringBuilder(text.Length)).Append(text, copied, match.Index - copied).Append(replaced);
+            copied = match.Index + match.Length;
+        }
+
+        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
     }
 
     private static string ReplaceIfReporter(string token, IPAddress reporter)
@@ -41,6 +72,12 @@ public static partial class CommentScrubber
         // Sentence punctuation after an address ("from 192.0.2.1.") is part of the token but not of the address.
         var core = token.TrimEnd('.', ':');
         var tail = token[core.Length..];
+        // Every address has a '.' or a ':': a bare number ("port 1024") is not worth parsing.
+        if (core.AsSpan().IndexOfAny('.', ':') < 0)
+        {
+            return token;
+        }
+
         if (IsReporter(core, reporter))
         {
             return ReporterPlaceholder + tail;

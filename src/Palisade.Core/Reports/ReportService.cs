@@ -80,9 +80,21 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         // Where the reports come from groups reporters by network (docs/scoring.md); before they are applied, so they count so.
         index.Reporters.NoteCaller(reporter.Key.Id, submissions.Count > 0 ? submissions[0].ReporterAddress : null);
         var pending = new PendingSubmission(reporter, submissions, now);
+        // What every row of a batch shares is worked out once: the key's trust, and the reporter's address the comments
+        // are scrubbed of (parsed again only when a row names another one).
+        var trust = ReporterTrust.Compute(reporter.Tier.ReporterKind, reporter.Tier.Trust, now - reporter.Key.CreatedAt,
+            _acceptedByKey.GetValueOrDefault(reporter.Key.Id));
+        var reporterText = submissions.Count > 0 ? submissions[0].ReporterAddress : null;
+        var reporterAddress = CommentScrubber.Reporter(reporterText);
         for (var i = 0; i < submissions.Count; i++)
         {
-            var validated = Validate(reporter, submissions[i], now);
+            if (!string.Equals(submissions[i].ReporterAddress, reporterText, StringComparison.Ordinal))
+            {
+                reporterText = submissions[i].ReporterAddress;
+                reporterAddress = CommentScrubber.Reporter(reporterText);
+            }
+
+            var validated = Validate(reporter, submissions[i], now, trust, reporterAddress);
             if (validated.Error is not null)
             {
                 pending.Results[i] = ReportResult.Rejected(validated.Address, validated.Error);
@@ -430,7 +442,13 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         return (deleted, null);
     }
 
-    private (StoredReport? Report, string? Address, string? Error) Validate(AuthenticatedKey reporter, ReportSubmission submission, DateTimeOffset now)
+    /// <param name="reporter">The reporting key.</param>
+    /// <param name="submission">One report as submitted.</param>
+    /// <param name="now">When the batch arrived.</param>
+    /// <param name="trust">The reporting key's trust now.</param>
+    /// <param name="reporterAddress">The submission's reporter address, parsed (<see cref="CommentScrubber.Reporter"/>).</param>
+    private (StoredReport? Report, string? Address, string? Error) Validate(AuthenticatedKey reporter, ReportSubmission submission, DateTimeOffset now, double trust,
+        System.Net.IPAddress? reporterAddress)
     {
         if (!IpAddressParser.TryParse(submission.Ip, out var address, out var error))
         {
@@ -471,7 +489,7 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             return (null, address.Text, $"Protocol is longer than {ReportLimits.MaxProtocolLength} characters.");
         }
 
-        if (protocol is not null && !protocol.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/'))
+        if (protocol is not null && !IsProtocolText(protocol))
         {
             return (null, address.Text, "Protocol may contain only letters, digits, '-', '_', '.' and '/'.");
         }
@@ -510,15 +528,30 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             return (null, address.Text, $"Timestamp is older than the {index.Options.ReportRetentionDays}-day retention period.");
         }
 
-        var trust = ReporterTrust.Compute(reporter.Tier.ReporterKind, reporter.Tier.Trust, now - reporter.Key.CreatedAt,
-            _acceptedByKey.GetValueOrDefault(reporter.Key.Id));
-        var comment = CommentScrubber.Scrub(submission.Comment, submission.ReporterAddress);
-        var report = new StoredReport(0, address.Text, reporter.Key.Id, reporter.Tier.ReporterKind, trust, [.. submission.Categories.Distinct()],
+        var comment = CommentScrubber.Scrub(submission.Comment, reporterAddress);
+        var report = new StoredReport(0, address.Text, reporter.Key.Id, reporter.Tier.ReporterKind, trust, DistinctCategories(submission.Categories),
             protocol, submission.Port, username, comment, at, now, submission.Source, submission.Dialect, submission.DialectCategories, email);
         return (report, address.Text, null);
     }
 
     public void Dispose() => _writer.Dispose();
+
+    private static bool IsProtocolText(string protocol)
+    {
+        foreach (var c in protocol)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or '/'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The categories in their first order without repeats; one category (most reports) needs no set.
+    private static int[] DistinctCategories(IReadOnlyList<int> categories)
+        => categories.Count == 1 ? [categories[0]] : [.. categories.Distinct()];
 
     // The reports are durable already; a lost notification only delays other nodes until their next sync.
     private async Task PublishAsync(List<long> ids)

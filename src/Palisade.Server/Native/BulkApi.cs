@@ -136,11 +136,12 @@ public static class BulkApi
         for (var i = 0; i < results.Length; i++)
         {
             var address = addresses[i];
-            // Non-public addresses are never reported, so they are never found (as in a single check).
+            // Non-public addresses are never reported, so they are never found (as in a single check). The answer prints
+            // the score alone: the compact score is the same number without building (and keeping) the explanation.
             if (address.IsPublic && index.Find(address.Text) is { TotalReports: > 0 } entry)
             {
                 found++;
-                results[i] = new BulkCheckResult(address.Text, true, index.Score(entry).Score, geo.Lookup(address.Address)?.CountryCode, entry.LastSeen.ToUnixTimeMilliseconds());
+                results[i] = new BulkCheckResult(address.Text, true, index.ScoreValue(entry).Score, geo.Lookup(address.Address)?.CountryCode, entry.LastSeen.ToUnixTimeMilliseconds());
             }
             else
             {

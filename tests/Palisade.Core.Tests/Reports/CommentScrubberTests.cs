@@ -21,6 +21,8 @@ public sealed class CommentScrubberTests
     [InlineData("sensor [2001:db8::1]:2222 saw it", "2001:db8::1", "sensor [[reporter]]:2222 saw it")]
     [InlineData("attacker 2001:db8::2 hit 2001:db8::1", "2001:db8::1", "attacker 2001:db8::2 hit [reporter]")]
     [InlineData("at 12:30 from 198.51.100.7", "::ffff:198.51.100.7", "at 12:30 from [reporter]")]
+    [InlineData("198.51.100.7 then 198.51.100.7:22, not 198.51.100.70 or port 1024.", "198.51.100.7", "[reporter] then [reporter]:22, not 198.51.100.70 or port 1024.")]
+    [InlineData("no separator in 1024 or abc", "198.51.100.7", "no separator in 1024 or abc")]
     [InlineData("me@example.com on 198.51.100.7", "198.51.100.7", "[email] on [reporter]")]
     [InlineData("seen by 198.51.100.7", "not an address", "seen by 198.51.100.7")]
     [InlineData("seen by 198.51.100.7", "", "seen by 198.51.100.7")]

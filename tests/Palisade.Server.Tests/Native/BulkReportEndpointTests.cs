@@ -158,6 +158,57 @@ public sealed class BulkReportEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_row_is_stored_under_the_id_it_was_answered_with_and_reads_back_the_same_after_a_restart()
+    {
+        // A bad row in the middle and a row that duplicates an earlier one: the ids of the stored rows must still line up.
+        var key = await _host.CreateKeyAsync("enterprise");
+        var client = _host.ClientWithKey(key);
+        var upload = await (await UploadCsvAsync(
+            "IP,Category,Protocol,Port,Comment\n45.60.9.1,brute_force,ssh,22,first\n999.1.1.1,ddos,,,bad\n45.60.9.2,port_scan,tcp,,second\n" +
+            "45.60.9.1,brute_force,ssh,22,again\n45.60.9.3,web_exploit,http,8080,third\n", client)).JsonAsync();
+        Assert.Equal(4, upload.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, upload.GetProperty("duplicates").GetInt32());
+        string[] rows = ["45.60.9.1|brute_force", "45.60.9.2|port_scan", "45.60.9.3|web_exploit"];
+
+        // A repeat of each row is answered as a duplicate naming the stored report.
+        async Task<string[]> AnswersAsync(HttpClient reporter)
+        {
+            var answers = new List<string>();
+            foreach (var row in rows)
+            {
+                var (ip, category) = (row.Split('|')[0], row.Split('|')[1]);
+                var json = await (await reporter.PostJsonAsync("/v1/key/report", new { ip, category })).JsonAsync();
+                Assert.Equal("duplicate", json.GetProperty("status").GetString());
+                var check = await (await reporter.GetAsync("/v1/key/check/" + ip)).JsonAsync();
+                answers.Add($"{ip} id={json.GetProperty("id").GetInt64()} counted={json.GetProperty("countedAt").GetString()} " +
+                    $"sessions={check.GetProperty("totalSessions").GetInt64()}");
+            }
+
+            return [.. answers];
+        }
+
+        var before = await AnswersAsync(client);
+        Assert.Equal(3, before.Select(a => a.Split(' ')[1]).Distinct().Count());
+
+        // Read back from the store alone (no index snapshot): the same reports under the same ids.
+        _host.KeepData();
+        var data = _host.DataDirectory;
+        await _host.StopAsync();
+        File.Delete(Path.Combine(data, "index.snapshot"));
+        _host = await PalisadeHost.StartAsync(data);
+        try
+        {
+            Assert.Equal(before, await AnswersAsync(_host.ClientWithKey(key)));
+        }
+        finally
+        {
+            // DisposeAsync (after the test) finds this host stopped already.
+            await _host.DisposeAsync();
+            TempDirectory.Delete(data);
+        }
+    }
+
+    [Fact]
     public async Task Quota_cuts_off_mid_file_with_a_quota_error_per_row_and_then_answers_429()
     {
         var client = _host.ClientWithKey(await _host.CreateKeyAsync("free", new Dictionary<QuotaFamily, long> { [QuotaFamily.Report] = 5 }));
