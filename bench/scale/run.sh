@@ -43,10 +43,18 @@ log "starting palisade serve on $BASE (core $SERVER_CPU)"
 start_server
 log "loading $COUNT addresses (bulk-report, 10,000 rows per upload)"
 loaded_at=$(now)
+retried=0
 for ((from = 0; from < COUNT; from += 10000)); do
   to=$((from + 10000 > COUNT ? COUNT : from + 10000))
   awk -v octet=45 -v from="$from" -v to="$to" -f "$ROOT/bench/check/reports.awk" >"$WORK/reports.json"
-  answer=$(curl -sS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "@$WORK/reports.json" "$BASE/v1/key/bulk-report")
+  # A 503 ("unavailable; retry shortly": the commit failed and nothing of the upload was kept) is retried as a client
+  # would, a few times with a pause, and counted.
+  for attempt in 1 2 3 4 5; do
+    answer=$(curl -sS -w '\n%{http_code}' -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "@$WORK/reports.json" "$BASE/v1/key/bulk-report")
+    [[ "${answer##*$'\n'}" == 503 && $attempt -lt 5 ]] || break
+    retried=$((retried + 1)); log "  rows $from..$to answered 503 (attempt $attempt), retrying in 5 s"; sleep 5
+  done
+  answer=${answer%$'\n'*}
   [[ "$answer" == *"\"accepted\":$((to - from)),"* ]] || { echo "bulk-report refused rows $from..$to: ${answer:0:300}" >&2; exit 1; }
   if (( to % 100000 == 0 )); then log "  $to loaded, RSS $(rss_mb) MB"; fi
 done
@@ -98,7 +106,7 @@ per() { awk -v v="$1" -v n="$COUNT" -v unit="$2" 'BEGIN { printf "%.0f %s", v / 
 echo
 echo "Scale benchmark (${PALISADE[*]}): $COUNT addresses, one report each, ${BACKEND:-sqlite}, default configuration"
 echo "machine: $(nproc) cores; server on core $SERVER_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "load through bulk-report:       ${load_s} s ($(awk -v s="$load_s" -v n="$COUNT" 'BEGIN { printf "%.0f", n / s }') reports/s)"
+echo "load through bulk-report:       ${load_s} s ($(awk -v s="$load_s" -v n="$COUNT" 'BEGIN { printf "%.0f", n / s }') reports/s; $retried uploads retried after a 503)"
 echo "RSS after loading (+5 s):       ${rss_loaded} MB = $(per $((rss_loaded * 1048576)) "B per address")"
 last_ms() { grep -o "$1.* in [0-9]* ms" "$WORK/server.log" | tail -n1 | grep -o '[0-9]* ms$'; }
 echo "start from the store (no snapshot): ${store_healthy_s} s until /healthz answers, ${store_serving_s} s until a loaded address is found"
