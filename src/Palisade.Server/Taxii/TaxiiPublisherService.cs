@@ -66,8 +66,10 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
                 logger.LogInformation("Another node publishes the TAXII feed; this node serves it");
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping (or a start that failed, e.g. the port taken) while the state loaded: the services it used may
+            // already be disposed; there is nothing to retry.
             return;
         }
         catch (Exception ex)
