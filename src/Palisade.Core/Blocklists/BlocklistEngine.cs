@@ -45,8 +45,10 @@ public sealed class BlocklistEngine
     private readonly Lock _cacheGate = new();
     private readonly string _instance = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()))[..8];
 
-    // Slot bookkeeping, touched only under _buildGate.
-    private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    // Slot bookkeeping, touched only under _buildGate. The server's engine keeps an address's slot on its index entry
+    // (AddressReputation.BlocklistSlot): a map of its own cost 28 bytes per address. A second engine over the same index
+    // (tests compare with a fresh build) keeps that map (_slotOf), the entries' field being the first engine's.
+    private readonly Dictionary<string, int>? _slotOf;
     private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<string, string[]> _protocolSets = new(StringComparer.Ordinal);
     private int _slotCount;
@@ -81,6 +83,7 @@ public sealed class BlocklistEngine
     {
         _renders = new BlocklistRenderCache(renderCacheBytes);
         _index = index;
+        _slotOf = index.ClaimBlocklistSlots() ? null : new Dictionary<string, int>(StringComparer.Ordinal);
         _geo = geo;
         _clock = clock;
         index.Changed += MarkDirty;
@@ -174,10 +177,15 @@ public sealed class BlocklistEngine
         var snapshot = Current();
         if (_index.Find(address) is { } reputation)
         {
-            var slot = Volatile.Read(ref reputation.BlocklistSlot);
-            if (!Holds(snapshot, slot, address))
+            // An entry made anew since the snapshot (the address reloaded or dropped and reported again) has no slot yet;
+            // the version step that made it also made Current() build, which gives it its slot back.
+            int slot;
+            if (_slotOf is null)
             {
-                // Reloaded (a new object) since the snapshot was built: the engine's own map knows the slot.
+                slot = Volatile.Read(ref reputation.BlocklistSlot);
+            }
+            else
+            {
                 lock (_buildGate)
                 {
                     slot = _slotOf.GetValueOrDefault(address, -1);
@@ -345,14 +353,15 @@ public sealed class BlocklistEngine
         var changes = new List<(int Slot, BlocklistEntry Before, BlocklistEntry After)>();
         foreach (var reputation in dirty)
         {
-            var isNew = !_slotOf.TryGetValue(reputation.Address, out var slot);
-            if (isNew)
+            // Only reports moved the version since the last build (no purge, no reload), so an entry without a slot is
+            // an address the previous snapshot does not hold.
+            var slot = SlotOf(reputation);
+            if (slot < 0)
             {
                 slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotCount++;
-                _slotOf[reputation.Address] = slot;
+                SetSlot(reputation, slot);
             }
 
-            reputation.BlocklistSlot = slot;
             var before = slot < previous.SlotLimit ? previous.At(slot) : default;
             var known = before.Address is not null;
             var entry = Describe(reputation, _index.ScoreValue(reputation), known ? before : null, retention);
@@ -399,6 +408,21 @@ public sealed class BlocklistEngine
         return pages[page];
     }
 
+    private int SlotOf(AddressReputation reputation)
+        => _slotOf is null ? Volatile.Read(ref reputation.BlocklistSlot) : _slotOf.GetValueOrDefault(reputation.Address, -1);
+
+    private void SetSlot(AddressReputation reputation, int slot)
+    {
+        if (_slotOf is null)
+        {
+            Volatile.Write(ref reputation.BlocklistSlot, slot);
+        }
+        else
+        {
+            _slotOf[reputation.Address] = slot;
+        }
+    }
+
     private BlocklistSnapshot BuildFull(BlocklistSnapshot? previous, long version, DateTimeOffset now)
     {
         // Every address is scored again (decay moves scores without new data), but copy-on-write as in an incremental
@@ -409,28 +433,15 @@ public sealed class BlocklistEngine
         var copied = new HashSet<int>();
         var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
         const int mask = BlocklistSnapshot.PageSize - 1;
-        _slotOf.EnsureCapacity(_index.Count);
         var visited = new System.Collections.BitArray(_slotCount + _index.Count + 1);
         // Regions keep their stamp when none of their entries changed, so their rendered pieces stay valid.
         var changedRegions = new HashSet<int>();
-        foreach (var reputation in _index.Addresses)
-        {
-            var isNew = !_slotOf.TryGetValue(reputation.Address, out var slot);
-            if (isNew)
-            {
-                slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotCount++;
-                _slotOf[reputation.Address] = slot;
-            }
 
-            reputation.BlocklistSlot = slot;
+        void Place(AddressReputation reputation, int slot, bool isNew)
+        {
             if (slot >= visited.Length)
             {
                 visited.Length = Math.Max(slot + 1, visited.Length * 2);
-            }
-
-            if (visited[slot])
-            {
-                continue; // visited already
             }
 
             visited[slot] = true;
@@ -440,7 +451,7 @@ public sealed class BlocklistEngine
             if (known && old.Score == score.Score && old.RawScore == score.RawScore && old.Sessions == reputation.TotalReports &&
                 old.LastSeenUnixMilliseconds == reputation.LastSeen.ToUnixTimeMilliseconds())
             {
-                continue; // nothing that shows on a list changed: the entry (and its page) stay as they are
+                return; // nothing that shows on a list changed: the entry (and its page) stay as they are
             }
 
             var entry = Describe(reputation, score, known ? old : null, retention);
@@ -456,17 +467,60 @@ public sealed class BlocklistEngine
             }
         }
 
-        // Addresses gone from the index (purged) leave their slots.
+        // Entries still at their slot of the previous snapshot first; the others (new addresses, and entries made anew
+        // for an address the snapshot holds: reloaded, or dropped and reported again) once the slots are known.
+        List<AddressReputation>? unplaced = null;
+        foreach (var reputation in _index.Addresses)
+        {
+            var slot = SlotOf(reputation);
+            if (slot >= 0 && slot < previousLimit && !visited[slot] && string.Equals(previous!.At(slot).Address, reputation.Address, StringComparison.Ordinal))
+            {
+                Place(reputation, slot, isNew: false);
+            }
+            else
+            {
+                (unplaced ??= new List<AddressReputation>(previous is null ? _index.Count : 16)).Add(reputation);
+            }
+        }
+
+        // Slots of the previous snapshot no entry came back to: an entry made anew takes its address's slot back, the
+        // rest are addresses gone from the index (purged, withdrawn) and leave.
+        Dictionary<string, int>? orphans = null;
         for (var slot = 0; slot < Math.Min(previousLimit, _slotCount); slot++)
         {
-            if (!visited[slot] && previous!.At(slot).Address is { } gone && _slotOf.TryGetValue(gone, out var at) && at == slot)
+            if (!visited[slot] && previous!.At(slot).Address is { } gone)
             {
-                Record(generation, gone, previous.At(slot), existed: true);
-                WritablePage(pages, copied, previous, slot)[slot & mask] = default;
-                changedRegions.Add(slot >> BlocklistSnapshot.RegionBits);
-                _slotOf.Remove(gone);
-                _freeSlots.Push(slot);
+                (orphans ??= new Dictionary<string, int>(StringComparer.Ordinal))[gone] = slot;
             }
+        }
+
+        foreach (var reputation in unplaced ?? [])
+        {
+            // An index read while a writer replaced an entry can yield the old object too: only the current one is placed
+            // (an old one that kept its slot above is an orphan at the next build, which the replacement forces).
+            if (previous is not null && !ReferenceEquals(_index.Find(reputation.Address), reputation))
+            {
+                continue;
+            }
+
+            var slot = -1;
+            var isNew = orphans?.Remove(reputation.Address, out slot) != true;
+            if (isNew)
+            {
+                slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotCount++;
+            }
+
+            SetSlot(reputation, slot);
+            Place(reputation, slot, isNew);
+        }
+
+        foreach (var (gone, slot) in orphans ?? [])
+        {
+            Record(generation, gone, previous!.At(slot), existed: true);
+            WritablePage(pages, copied, previous, slot)[slot & mask] = default;
+            changedRegions.Add(slot >> BlocklistSnapshot.RegionBits);
+            _freeSlots.Push(slot);
+            _slotOf?.Remove(gone);
         }
 
         while (pages.Count << BlocklistSnapshot.PageBits < _slotCount)

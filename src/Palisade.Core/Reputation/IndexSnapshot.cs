@@ -43,7 +43,7 @@ public static class IndexSnapshot
     /// <summary>A snapshot read back, not yet adopted by an index.</summary>
     public sealed class Contents
     {
-        internal Contents(Header header, IReadOnlyDictionary<long, ReporterRecord> records, ConcurrentDictionary<string, AddressReputation> addresses,
+        internal Contents(Header header, IReadOnlyDictionary<long, ReporterRecord> records, AddressTable addresses,
             IReadOnlyList<string> protocols)
         {
             Header = header;
@@ -60,7 +60,7 @@ public static class IndexSnapshot
         /// <summary>Addresses kept (those with facts reported at or after the reading's cut-off).</summary>
         public int AddressCount => Addresses.Count;
 
-        internal ConcurrentDictionary<string, AddressReputation> Addresses { get; }
+        internal AddressTable Addresses { get; }
 
         internal IReadOnlyList<string> Protocols { get; }
     }
@@ -201,7 +201,7 @@ public static class IndexSnapshot
                 records[reader.Varint()] = new ReporterRecord(reader.Varint(), reader.Varint(), reader.Varint());
             }
 
-            var addresses = new ConcurrentDictionary<string, AddressReputation>(Environment.ProcessorCount, capacity + capacity / 8 + 31, StringComparer.Ordinal);
+            var addresses = new AddressTable(capacity);
             var protocols = new List<string>();
             var names = new List<string>();
             var fromTicks = reportsFrom.UtcTicks;
@@ -271,7 +271,7 @@ public static class IndexSnapshot
                     entry.Restore(total, firstSeen, lastSeen);
                 }
 
-                if (!addresses.TryAdd(address, entry))
+                if (!addresses.TryAdd(entry))
                 {
                     throw new InvalidDataException($"The index snapshot holds {address} twice.");
                 }

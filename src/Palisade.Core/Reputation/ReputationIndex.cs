@@ -18,7 +18,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     private readonly ReporterBook _reporters = reporters ?? new ReporterBook();
 
     // Replaced once at most, at start-up, by the addresses read back from a snapshot (Adopt).
-    private ConcurrentDictionary<string, AddressReputation> _addresses = new(StringComparer.Ordinal);
+    private AddressTable _addresses = new();
     private readonly ConcurrentDictionary<string, UsernameCell> _usernames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EmailCell> _emails = new(StringComparer.Ordinal);
 
@@ -70,6 +70,12 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <summary>Increases whenever any address's evidence changes (reports applied, purges): caches of derived views
     /// (rendered blocklists, TAXII pages) key on it.</summary>
     public long Version => Volatile.Read(ref _version) + InputsVersion;
+
+    private int _blocklistSlotsClaimed;
+
+    /// <summary>True for the first caller only: the blocklist engine that may keep its slots on the entries
+    /// (<see cref="AddressReputation.BlocklistSlot"/>); any other keeps a map of its own.</summary>
+    internal bool ClaimBlocklistSlots() => Interlocked.Exchange(ref _blocklistSlotsClaimed, 1) == 0;
 
     /// <summary>Who stands behind each key: reporter, network group, trust.</summary>
     public ReporterBook Reporters => _reporters;
@@ -182,7 +188,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// Takes over the addresses of a snapshot read back at start-up, before any report is applied: the /64 members, the
     /// username and e-mail views and the interned protocol names are rebuilt from their facts in one pass.
     /// </summary>
-    internal void Adopt(ConcurrentDictionary<string, AddressReputation> addresses, IEnumerable<string> protocols, StoredReport? lastApplied)
+    internal void Adopt(AddressTable addresses, IEnumerable<string> protocols, StoredReport? lastApplied)
     {
         if (!_addresses.IsEmpty)
         {
@@ -194,8 +200,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             InternProtocol(protocol);
         }
 
-        foreach (var (address, entry) in addresses)
+        foreach (var entry in addresses.Values)
         {
+            var address = entry.Address;
             if (address.Contains(':', StringComparison.Ordinal) && Prefix64Of(address) is { } prefix)
             {
                 _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
@@ -231,7 +238,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <summary>Forgets every address (a snapshot adopted at start-up turned out not to match the store, which is loaded instead).</summary>
     internal void Reset()
     {
-        _addresses = new ConcurrentDictionary<string, AddressReputation>(StringComparer.Ordinal);
+        _addresses = new AddressTable();
         _usernames.Clear();
         _emails.Clear();
         _prefixes.Clear();
@@ -276,7 +283,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var identitiesWithdrawn = WithdrawsIdentities(address, reports);
         if (reports.Count == 0)
         {
-            _addresses.TryRemove(address, out _);
+            _addresses.TryRemove(address);
         }
         else
         {
@@ -287,7 +294,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 fresh.Add(report, InternProtocol(report.Protocol), recentFrom);
             }
 
-            _addresses[address] = fresh;
+            _addresses.Set(fresh);
             if (Prefix64Of(address) is { } prefix)
             {
                 _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
@@ -456,7 +463,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             ? _prefixes.TryGetValue(AddressRange.FromInteger(range.First & ~((UInt128.One << 64) - 1), true) + "/64", out var members)
                 ? members.Keys
                 : []
-            : _addresses.Keys;
+            : _addresses.Values.Select(static e => e.Address);
         foreach (var address in candidates)
         {
             if (range.Contains(address) && _addresses.TryGetValue(address, out var entry))
@@ -751,7 +758,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var touched = Purged is null ? null : new List<AddressReputation>();
         // Duplicate-window receipts otherwise stay until the address's next report: most addresses get none.
         var receiptsFrom = (clock.UtcNow - ReportLimits.DuplicateWindow).UtcTicks;
-        foreach (var (key, entry) in _addresses)
+        foreach (var entry in _addresses.Values)
         {
             lock (entry.Gate)
             {
@@ -761,7 +768,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     droppedFacts += entry.Facts.Count;
                     entry.Facts.Clear();
                     entry.Recent = null;
-                    _addresses.TryRemove(key, out _);
+                    _addresses.TryRemove(entry.Address);
                     droppedAddresses++;
                     touched?.Add(entry);
                     continue;

@@ -1,0 +1,229 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Palisade.Core.Reputation;
+
+/// <summary>
+/// The index's addresses: an open-addressing table of entries keyed by their <see cref="AddressReputation.Address"/>.
+/// A <c>ConcurrentDictionary</c> held a 48-byte node per address plus its bucket; this holds a reference and a hash per
+/// slot (about 20 bytes per address at the table's load), the key being the entry's own address text.
+/// </summary>
+/// <remarks>
+/// Reads take no lock: a slot's hash is written before its entry is published, and a resize or a clean-up publishes a
+/// whole new table, so a reader sees either table consistently (a read racing a write sees it or not, as with any
+/// concurrent map). Writes are serialised by one lock; they are the index's (reports applied, reloads, purges), never
+/// on the check path. Hashes are the runtime's randomised string hash, so nobody can choose addresses that pile up in
+/// one probe run.
+/// </remarks>
+internal sealed class AddressTable
+{
+    // Marks a removed entry: probes go past it, inserts reuse it.
+    private static readonly AddressReputation Removed = new("");
+
+    private sealed class Table(int capacity)
+    {
+        public readonly AddressReputation?[] Entries = new AddressReputation?[capacity];
+        public readonly int[] Hashes = new int[capacity];
+        public int Used; // live entries plus removed marks
+    }
+
+    private readonly Lock _writer = new();
+    private volatile Table _table;
+    private volatile int _count;
+
+    /// <param name="capacity">Addresses expected (a snapshot read at start-up sizes the table once).</param>
+    public AddressTable(int capacity = 0) => _table = new Table(SizeFor(capacity));
+
+    public int Count => _count;
+
+    public bool IsEmpty => _count == 0;
+
+    // A power of two holding the count at a load of at most 3/4.
+    private static int SizeFor(int count)
+        => (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(count + count / 3 + 1, 1 << 30)));
+
+    private static int HashOf(string address) => string.GetHashCode(address, StringComparison.Ordinal);
+
+    public bool TryGetValue(string address, [MaybeNullWhen(false)] out AddressReputation entry)
+    {
+        var table = _table;
+        var hash = HashOf(address);
+        var mask = table.Entries.Length - 1;
+        for (var i = hash & mask; ; i = (i + 1) & mask)
+        {
+            var found = Volatile.Read(ref table.Entries[i]);
+            if (found is null)
+            {
+                entry = null;
+                return false;
+            }
+
+            if (table.Hashes[i] == hash && !ReferenceEquals(found, Removed) && string.Equals(found.Address, address, StringComparison.Ordinal))
+            {
+                entry = found;
+                return true;
+            }
+        }
+    }
+
+    public AddressReputation? GetValueOrDefault(string address) => TryGetValue(address, out var entry) ? entry : null;
+
+    public bool ContainsKey(string address) => TryGetValue(address, out _);
+
+    /// <summary>The entry of <paramref name="address"/>, added by <paramref name="create"/> if there is none.</summary>
+    public AddressReputation GetOrAdd(string address, Func<string, AddressReputation> create)
+    {
+        if (TryGetValue(address, out var known))
+        {
+            return known;
+        }
+
+        lock (_writer)
+        {
+            if (TryGetValue(address, out known))
+            {
+                return known;
+            }
+
+            var entry = create(address);
+            Insert(entry);
+            return entry;
+        }
+    }
+
+    /// <summary>Adds <paramref name="entry"/>; false (and nothing changed) when its address has an entry already.</summary>
+    public bool TryAdd(AddressReputation entry)
+    {
+        lock (_writer)
+        {
+            if (Find(_table, entry.Address, HashOf(entry.Address)) >= 0)
+            {
+                return false;
+            }
+
+            Insert(entry);
+            return true;
+        }
+    }
+
+    /// <summary>Adds <paramref name="entry"/>, replacing the entry of the same address if there is one.</summary>
+    public void Set(AddressReputation entry)
+    {
+        lock (_writer)
+        {
+            var table = _table;
+            if (Find(table, entry.Address, HashOf(entry.Address)) is var at and >= 0)
+            {
+                Volatile.Write(ref table.Entries[at], entry);
+                return;
+            }
+
+            Insert(entry);
+        }
+    }
+
+    /// <summary>Removes the entry of <paramref name="address"/>; false when there is none.</summary>
+    public bool TryRemove(string address)
+    {
+        lock (_writer)
+        {
+            var table = _table;
+            if (Find(table, address, HashOf(address)) is not (var at and >= 0))
+            {
+                return false;
+            }
+
+            Volatile.Write(ref table.Entries[at], Removed);
+            _count--;
+            return true;
+        }
+    }
+
+    /// <summary>Every entry (a copy of nothing: entries added or removed while enumerating may or may not be seen).</summary>
+    public IEnumerable<AddressReputation> Values
+    {
+        get
+        {
+            var entries = _table.Entries;
+            for (var i = 0; i < entries.Length; i++)
+            {
+                if (Volatile.Read(ref entries[i]) is { } entry && !ReferenceEquals(entry, Removed))
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    // The slot holding the address, or -1. Under the writer lock.
+    private static int Find(Table table, string address, int hash)
+    {
+        var mask = table.Entries.Length - 1;
+        for (var i = hash & mask; ; i = (i + 1) & mask)
+        {
+            var found = table.Entries[i];
+            if (found is null)
+            {
+                return -1;
+            }
+
+            if (table.Hashes[i] == hash && !ReferenceEquals(found, Removed) && string.Equals(found.Address, address, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+    }
+
+    // Adds an entry known to be absent. Under the writer lock.
+    private void Insert(AddressReputation entry)
+    {
+        var table = _table;
+        if ((table.Used + 1) * 4L > table.Entries.Length * 3L)
+        {
+            // Grows when the live entries alone would load it past 3/4, else only sweeps the removal marks out.
+            table = Rehash(table, SizeFor(Math.Max(_count + 1, table.Entries.Length / 2)));
+        }
+
+        var hash = HashOf(entry.Address);
+        var mask = table.Entries.Length - 1;
+        var i = hash & mask;
+        while (table.Entries[i] is { } taken && !ReferenceEquals(taken, Removed))
+        {
+            i = (i + 1) & mask;
+        }
+
+        if (table.Entries[i] is null)
+        {
+            table.Used++;
+        }
+
+        table.Hashes[i] = hash;
+        Volatile.Write(ref table.Entries[i], entry);
+        _count++;
+    }
+
+    private Table Rehash(Table old, int capacity)
+    {
+        var table = new Table(capacity);
+        var mask = capacity - 1;
+        for (var j = 0; j < old.Entries.Length; j++)
+        {
+            if (old.Entries[j] is not { } entry || ReferenceEquals(entry, Removed))
+            {
+                continue;
+            }
+
+            var i = old.Hashes[j] & mask;
+            while (table.Entries[i] is not null)
+            {
+                i = (i + 1) & mask;
+            }
+
+            table.Entries[i] = entry;
+            table.Hashes[i] = old.Hashes[j];
+            table.Used++;
+        }
+
+        _table = table;
+        return table;
+    }
+}
