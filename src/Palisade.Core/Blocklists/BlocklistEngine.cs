@@ -347,7 +347,7 @@ public sealed class BlocklistEngine
         // Copy-on-write: the previous snapshot's pages stay as they are (someone may still be sending from them); only
         // the pages holding changed slots are copied, and the rankings move only the entries whose score changed.
         var generation = previous.Generation + 1;
-        var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
+        var retention = _index.Options.ReputationRetentionDays;
         var pages = new List<BlocklistEntry[]>(previous.Pages);
         var copied = new HashSet<int>();
         var changes = new List<(int Slot, BlocklistEntry Before, BlocklistEntry After)>();
@@ -431,7 +431,7 @@ public sealed class BlocklistEngine
         var previousLimit = previous?.SlotLimit ?? 0;
         var pages = new List<BlocklistEntry[]>(previous?.Pages ?? []);
         var copied = new HashSet<int>();
-        var retention = TimeSpan.FromDays(_index.Options.ReputationRetentionDays);
+        var retention = _index.Options.ReputationRetentionDays;
         const int mask = BlocklistSnapshot.PageSize - 1;
         var visited = new System.Collections.BitArray(_slotCount + _index.Count + 1);
         // Regions keep their stamp when none of their entries changed, so their rendered pieces stay valid.
@@ -551,7 +551,7 @@ public sealed class BlocklistEngine
         return stamps;
     }
 
-    private BlocklistEntry Describe(AddressReputation reputation, Scoring.CompactScore score, BlocklistEntry? previous, TimeSpan retention)
+    private BlocklistEntry Describe(AddressReputation reputation, Scoring.CompactScore score, BlocklistEntry? previous, int retentionDays)
     {
         ushort categories = 0;
         var severity = Severity.Info;
@@ -605,7 +605,7 @@ public sealed class BlocklistEngine
         }
 
         var isIPv6 = reputation.Address.Contains(':', StringComparison.Ordinal);
-        return new BlocklistEntry(reputation.Address, isIPv6, score.Score, score.RawScore, first, last, last + retention,
+        return new BlocklistEntry(reputation.Address, isIPv6, score.Score, score.RawScore, first, last, retentionDays,
             (int)Math.Min(sessions, int.MaxValue), protocols, categories, severity, country, asn);
     }
 

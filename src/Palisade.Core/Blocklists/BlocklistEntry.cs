@@ -10,12 +10,12 @@ namespace Palisade.Core.Blocklists;
 public readonly struct BlocklistEntry
 {
     private readonly long _lastSeenMs;
-    private readonly long _expiresMs;
     private readonly ulong _contentHash;
     private readonly string[] _protocols;
     private readonly uint _firstSeenSeconds;
     private readonly uint _asn;
     private readonly int _sessions;
+    private readonly int _lifetimeDays;
     private readonly ushort _categories;
     private readonly ushort _country;
     private readonly byte _score;
@@ -24,7 +24,7 @@ public readonly struct BlocklistEntry
     private readonly bool _isIPv6;
 
     internal BlocklistEntry(string address, bool isIPv6, int score, int rawScore, DateTimeOffset firstSeen, DateTimeOffset lastSeen,
-        DateTimeOffset expiresAt, int sessions, string[] protocols, ushort categories, Severity maxSeverity, ushort country, uint asn)
+        int lifetimeDays, int sessions, string[] protocols, ushort categories, Severity maxSeverity, ushort country, uint asn)
     {
         Address = address;
         _isIPv6 = isIPv6;
@@ -32,7 +32,7 @@ public readonly struct BlocklistEntry
         _rawScore = (byte)rawScore;
         _firstSeenSeconds = (uint)Math.Clamp(firstSeen.ToUnixTimeSeconds(), 0, uint.MaxValue);
         _lastSeenMs = lastSeen.ToUnixTimeMilliseconds();
-        _expiresMs = expiresAt.ToUnixTimeMilliseconds();
+        _lifetimeDays = lifetimeDays;
         _sessions = sessions;
         _protocols = protocols;
         _categories = categories;
@@ -60,9 +60,10 @@ public readonly struct BlocklistEntry
     public long LastSeenUnixMilliseconds => _lastSeenMs;
 
     /// <summary>When the address leaves the list unless seen again: last activity plus the reputation retention.</summary>
-    public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeMilliseconds(_expiresMs);
+    public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAtUnixMilliseconds);
 
-    public long ExpiresAtUnixMilliseconds => _expiresMs;
+    // Kept as the retention's whole days, not a second timestamp: 8 bytes less on each of a million entries.
+    public long ExpiresAtUnixMilliseconds => _lastSeenMs + (_lifetimeDays * 86_400_000L);
 
     /// <summary>Retained reports (sessions) about the address.</summary>
     public int Sessions => _sessions;

@@ -26,7 +26,14 @@ public sealed class AddressReputation(string address, int factCapacity = 1)
 
     // The compact score (ReputationIndex.ScoreValue, for blocklists): two numbers instead of a breakdown per address.
     // Valid while CachedCompactWhitelistVersion is the whitelist's version; new evidence or a purge resets it to -1.
-    internal CompactScore CachedCompact;
+    internal CompactScore CachedCompact
+    {
+        get => new(_compactScore, _compactRawScore);
+        set => (_compactScore, _compactRawScore) = ((byte)value.Score, (byte)value.RawScore); // scores are 0–100
+    }
+
+    private byte _compactScore;
+    private byte _compactRawScore;
     internal long CachedCompactAtTicks;
     internal long CachedCompactWhitelistVersion = -1;
 
@@ -43,8 +50,15 @@ public sealed class AddressReputation(string address, int factCapacity = 1)
 
     public DateTimeOffset LastSeen => new(_lastSeenTicks, TimeSpan.Zero);
 
+    // 32 bits: each retained report also holds a fact in memory, so memory ends long before this count would.
+    private int _totalReports;
+
     /// <summary>Reports received for this address that are still retained.</summary>
-    public long TotalReports { get; internal set; }
+    public long TotalReports
+    {
+        get => _totalReports;
+        internal set => _totalReports = (int)Math.Min(value, int.MaxValue);
+    }
 
     /// <summary>Adds a report's facts. <paramref name="recentFrom"/>: reports received before it are past the duplicate
     /// window and are not kept whole.</summary>

@@ -37,9 +37,12 @@ internal sealed class AddressTable
 
     public bool IsEmpty => _count == 0;
 
-    // A power of two holding the count at a load of at most 3/4.
-    private static int SizeFor(int count)
-        => (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(count + count / 3 + 1, 1 << 30)));
+    // Holds the count at a load of 2/3, leaving room to grow by an eighth before the table is copied (not rounded to a
+    // power of two: at a million addresses that rounding alone could cost 8 bytes per address).
+    private static int SizeFor(long count) => (int)Math.Clamp(count + (count / 2) + 16, 16, Array.MaxLength);
+
+    // The first slot to probe: the hash scaled to the table's size (multiply-shift, no division).
+    private static int Start(int hash, int capacity) => (int)(((ulong)(uint)hash * (ulong)capacity) >> 32);
 
     private static int HashOf(string address) => string.GetHashCode(address, StringComparison.Ordinal);
 
@@ -47,8 +50,8 @@ internal sealed class AddressTable
     {
         var table = _table;
         var hash = HashOf(address);
-        var mask = table.Entries.Length - 1;
-        for (var i = hash & mask; ; i = (i + 1) & mask)
+        var capacity = table.Entries.Length;
+        for (var i = Start(hash, capacity); ; i = i + 1 == capacity ? 0 : i + 1)
         {
             var found = Volatile.Read(ref table.Entries[i]);
             if (found is null)
@@ -157,8 +160,8 @@ internal sealed class AddressTable
     // The slot holding the address, or -1. Under the writer lock.
     private static int Find(Table table, string address, int hash)
     {
-        var mask = table.Entries.Length - 1;
-        for (var i = hash & mask; ; i = (i + 1) & mask)
+        var capacity = table.Entries.Length;
+        for (var i = Start(hash, capacity); ; i = i + 1 == capacity ? 0 : i + 1)
         {
             var found = table.Entries[i];
             if (found is null)
@@ -179,16 +182,18 @@ internal sealed class AddressTable
         var table = _table;
         if ((table.Used + 1) * 4L > table.Entries.Length * 3L)
         {
-            // Grows when the live entries alone would load it past 3/4, else only sweeps the removal marks out.
-            table = Rehash(table, SizeFor(Math.Max(_count + 1, table.Entries.Length / 2)));
+            // Grows by half (to a load of 1/2) when live entries fill more than half of it, else only sweeps the
+            // removal marks out (a steady add-and-remove stream then never grows it).
+            var live = _count + 1L;
+            table = Rehash(table, live * 2 > table.Entries.Length ? (int)Math.Min(live * 2, Array.MaxLength) : table.Entries.Length);
         }
 
         var hash = HashOf(entry.Address);
-        var mask = table.Entries.Length - 1;
-        var i = hash & mask;
+        var capacity = table.Entries.Length;
+        var i = Start(hash, capacity);
         while (table.Entries[i] is { } taken && !ReferenceEquals(taken, Removed))
         {
-            i = (i + 1) & mask;
+            i = i + 1 == capacity ? 0 : i + 1;
         }
 
         if (table.Entries[i] is null)
@@ -204,7 +209,6 @@ internal sealed class AddressTable
     private Table Rehash(Table old, int capacity)
     {
         var table = new Table(capacity);
-        var mask = capacity - 1;
         for (var j = 0; j < old.Entries.Length; j++)
         {
             if (old.Entries[j] is not { } entry || ReferenceEquals(entry, Removed))
@@ -212,10 +216,10 @@ internal sealed class AddressTable
                 continue;
             }
 
-            var i = old.Hashes[j] & mask;
+            var i = Start(old.Hashes[j], capacity);
             while (table.Entries[i] is not null)
             {
-                i = (i + 1) & mask;
+                i = i + 1 == capacity ? 0 : i + 1;
             }
 
             table.Entries[i] = entry;
