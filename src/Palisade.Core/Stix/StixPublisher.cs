@@ -116,14 +116,13 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         try
         {
             var loaded = await store.LoadHeadsAsync(cancellationToken);
-            var texts = new Dictionary<string, string>(StringComparer.Ordinal); // a few hundred label lists, not one copy per head
             lock (_headsLock)
             {
                 _heads.EnsureCapacity(loaded.Count);
                 foreach (var head in loaded)
                 {
                     var address = index.Find(head.Address)?.Address ?? head.Address;
-                    _heads[address] = Head.Of(head, Intern(texts, head.Labels), Intern(texts, head.Techniques));
+                    _heads[address] = Head.Of(head, Intern(head.Labels, head.Techniques));
                 }
             }
 
@@ -412,7 +411,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             }
 
             var generation = current is { } revoked ? revoked.Generation + 1 : 0;
-            return new Head(generation, nowMs, nowMs, nowMs, validUntil, observation!.Score, observation.Labels, observation.Techniques, false,
+            return new Head(generation, nowMs, nowMs, nowMs, validUntil, observation!.Score, Intern(observation.Labels, observation.Techniques), false,
                 observation.Score >= ScoreBand.HighConfidenceThreshold);
         }
 
@@ -424,7 +423,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
         var band = ScoreBand.Of(observation!.Score);
         var extended = validUntil >= head.ValidUntil + (long)options.ExtensionStep.TotalMilliseconds;
-        var changed = band != head.Band || observation.Labels != head.Labels || observation.Techniques != head.Techniques || extended;
+        var changed = band != head.Band || observation.Labels != head.Texts.Labels || observation.Techniques != head.Texts.Techniques || extended;
         if (!changed || Math.Max(validUntil, head.ValidUntil) <= nowMs)
         {
             // Nothing a consumer would notice, or the indicator has expired and nothing new was seen to revive it.
@@ -436,8 +435,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             Modified = modified,
             ValidUntil = Math.Max(validUntil, head.ValidUntil),
             Confidence = observation.Score,
-            Labels = observation.Labels,
-            Techniques = observation.Techniques,
+            Texts = Intern(observation.Labels, observation.Techniques),
             InHighConfidence = head.InHighConfidence || observation.Score >= ScoreBand.HighConfidenceThreshold,
         };
     }
@@ -469,27 +467,93 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         }
     }
 
-    private static string Intern(Dictionary<string, string> texts, string text)
+    // Distinct label and technique lists are few (they come from categories); bounded all the same, as they are derived
+    // from reports. Used by the writer only (holding _writer).
+    private readonly Dictionary<(string Labels, string Techniques), HeadTexts> _texts = [];
+
+    private HeadTexts Intern(string labels, string techniques)
     {
-        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(texts, text, out _);
-        return known ??= text;
+        if (_texts.TryGetValue((labels, techniques), out var known))
+        {
+            return known;
+        }
+
+        var texts = new HeadTexts(labels, techniques);
+        if (_texts.Count < 100_000)
+        {
+            _texts[(labels, techniques)] = texts;
+        }
+
+        return texts;
     }
 
     /// <summary>
     /// An <see cref="IndicatorHead"/> without what can be derived: the address is the dictionary key, the object id
-    /// comes from the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>.
+    /// comes from the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>. Packed (48 bytes;
+    /// hundreds of thousands are held): the label and technique lists as one shared <see cref="HeadTexts"/>, the
+    /// confidence (0–100) as a byte, the two flags as bits.
     /// </summary>
-    private readonly record struct Head(int Generation, long Created, long Modified, long ValidFrom, long ValidUntil, int Confidence,
-        string Labels, string Techniques, bool Revoked, bool InHighConfidence)
+    private readonly record struct Head
     {
+        private const byte RevokedBit = 1;
+        private const byte HighConfidenceBit = 2;
+        private readonly byte _confidence;
+        private readonly byte _flags;
+
+        public Head(int generation, long created, long modified, long validFrom, long validUntil, int confidence, HeadTexts texts, bool revoked,
+            bool inHighConfidence)
+        {
+            Generation = generation;
+            Created = created;
+            Modified = modified;
+            ValidFrom = validFrom;
+            ValidUntil = validUntil;
+            Texts = texts;
+            _confidence = checked((byte)confidence);
+            _flags = (byte)((revoked ? RevokedBit : 0) | (inHighConfidence ? HighConfidenceBit : 0));
+        }
+
+        public int Generation { get; init; }
+
+        public long Created { get; init; }
+
+        public long Modified { get; init; }
+
+        public long ValidFrom { get; init; }
+
+        public long ValidUntil { get; init; }
+
+        public HeadTexts Texts { get; init; }
+
+        public int Confidence
+        {
+            get => _confidence;
+            init => _confidence = checked((byte)value);
+        }
+
+        public bool Revoked
+        {
+            get => (_flags & RevokedBit) != 0;
+            init => _flags = (byte)(value ? _flags | RevokedBit : _flags & ~RevokedBit);
+        }
+
+        public bool InHighConfidence
+        {
+            get => (_flags & HighConfidenceBit) != 0;
+            init => _flags = (byte)(value ? _flags | HighConfidenceBit : _flags & ~HighConfidenceBit);
+        }
+
         public int Band => ScoreBand.Of(Confidence);
 
-        public static Head Of(IndicatorHead head, string labels, string techniques)
-            => new(head.Generation, head.Created, head.Modified, head.ValidFrom, head.ValidUntil, head.Confidence, labels, techniques, head.Revoked,
+        public static Head Of(IndicatorHead head, HeadTexts texts)
+            => new(head.Generation, head.Created, head.Modified, head.ValidFrom, head.ValidUntil, head.Confidence, texts, head.Revoked,
                 head.InHighConfidence);
 
         public IndicatorHead ToIndicator(string address)
             => new(address, StixIdentifiers.Indicator(address, Generation), Generation, Created, Modified, ValidFrom, ValidUntil, Band, Confidence,
-                Labels, Techniques, Revoked, InHighConfidence);
+                Texts.Labels, Texts.Techniques, Revoked, InHighConfidence);
     }
+
+    /// <summary>An indicator's label and technique lists (newline-joined), one instance per distinct pair.</summary>
+    private sealed record HeadTexts(string Labels, string Techniques);
 }
