@@ -13,6 +13,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     public async Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
     {
         var stored = new StoredReport[reports.Count];
+        await database.WriteGate.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
@@ -62,6 +63,10 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         catch (SqliteException ex)
         {
             throw new StoreUnavailableException($"Reports could not be stored: {ex.Message}", ex);
+        }
+        finally
+        {
+            database.WriteGate.Release();
         }
 
         return stored;

@@ -26,7 +26,25 @@ public sealed class SqliteTaxiiStore : ITaxiiStore, IDisposable
 
     public Task<long> LastDateAddedAsync(CancellationToken cancellationToken) => _log.LastDateAddedAsync(cancellationToken);
 
-    public Task AppendAsync(IReadOnlyList<StixVersion> versions, CancellationToken cancellationToken) => _log.AppendAsync(versions, cancellationToken);
+    /// <remarks>
+    /// Under the database's write gate, on a thread-pool thread: the publisher's own thread runs at a lowered priority,
+    /// and a report commit waiting for the gate must not wait for a thread the scheduler puts last.
+    /// </remarks>
+    public Task AppendAsync(IReadOnlyList<StixVersion> versions, CancellationToken cancellationToken)
+        => Task.Run(
+            async () =>
+            {
+                await _database.WriteGate.WaitAsync(cancellationToken);
+                try
+                {
+                    await _log.AppendAsync(versions, cancellationToken);
+                }
+                finally
+                {
+                    _database.WriteGate.Release();
+                }
+            },
+            cancellationToken);
 
     public Task<IReadOnlyList<StixVersion>> QueryAsync(StixVersionQuery query, CancellationToken cancellationToken) => _log.QueryAsync(query, cancellationToken);
 

@@ -159,8 +159,19 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     private async Task DrainAsync()
     {
         var notified = Task.CompletedTask;
+        var first = true;
         while (true)
         {
+            if (!first)
+            {
+                // Back of the thread pool's queue before taking the next group: the requests that arrived during the commit
+                // run first and join it. Without this the writer took the next group at once, while most callers were
+                // still queued behind it, and committed three reports at a time at 64 connections on one core. A lone
+                // report never gets here (it is the first group); nothing waits on a timer.
+                await Task.Yield();
+            }
+
+            first = false;
             List<PendingSubmission> group = [];
             lock (_queueGate)
             {

@@ -182,7 +182,7 @@ public sealed class ScoreCalculator
             var weaker = Math.Min(sensor, community);
             var share = o.CrossSourceFullAt > 0 ? Math.Min(1, weaker / o.CrossSourceFullAt) : 1;
             cross = 1 + (Math.Max(0, o.CrossSourceMaxBonus) * share);
-            components?.Add(new ScoreComponent("cross-source", cross, Format(
+            components?.Add(new ScoreComponent("cross-source", cross, string.Create(CultureInfo.InvariantCulture,
                 $"sensors and reporters agree: weaker signal {weaker:F1} raw → ×{cross:F3} (at most ×{1 + o.CrossSourceMaxBonus:F2}, reached at {o.CrossSourceFullAt:F0} raw)")));
         }
 
@@ -191,21 +191,21 @@ public sealed class ScoreCalculator
         if (included > 0)
         {
             components?.Add(o.HalfLifeDays > 0
-                ? new ScoreComponent("decay", trustSum > 0 ? retainedSum / trustSum : 1, Format(
+                ? new ScoreComponent("decay", trustSum > 0 ? retainedSum / trustSum : 1, string.Create(CultureInfo.InvariantCulture,
                     $"half-life {o.HalfLifeDays:0.##} days: {(trustSum > 0 ? 100 * retainedSum / trustSum : 100):F0}% of evidence weight retained; oldest item {oldestDays:F1} days old (weight {DecayWeight(oldestDays, o.HalfLifeDays):F3})"))
                 : new ScoreComponent("decay", 1, "decay disabled (half-life 0): evidence keeps its full weight"));
         }
 
         if (feed > 0)
         {
-            components?.Add(new ScoreComponent("feed reports", 0, Format(
+            components?.Add(new ScoreComponent("feed reports", 0, string.Create(CultureInfo.InvariantCulture,
                 $"{feed} report(s) seen on a list (source feed) are ignored: feed reports never raise the score")));
         }
 
         var saturated = Saturate(raw, o.SaturationScale);
         if (included > 0)
         {
-            components?.Add(new ScoreComponent("saturation", saturated, Format(
+            components?.Add(new ScoreComponent("saturation", saturated, string.Create(CultureInfo.InvariantCulture,
                 $"raw {raw:F1} = ({sensor:F1} sensor + {community:F1} community) × {cross:F3} → 100 × (1 − e^(−{raw:F1}/{o.SaturationScale:0.##})) = {saturated}")));
         }
 
@@ -220,7 +220,7 @@ public sealed class ScoreCalculator
             multiplier = double.IsNaN(whitelist.Multiplier) ? 1 : Math.Clamp(whitelist.Multiplier, 0, 1);
             whitelistName = whitelist.Name;
             score = Math.Clamp((int)Math.Round(rawScore * multiplier, MidpointRounding.AwayFromZero), 0, 100);
-            components?.Add(new ScoreComponent("whitelist", multiplier, Format(
+            components?.Add(new ScoreComponent("whitelist", multiplier, string.Create(CultureInfo.InvariantCulture,
                 $"{whitelist.Name} ({whitelist.Source}): {rawScore} × {multiplier:0.###} = {score}; ignoreWhitelist=true returns {rawScore}")));
         }
 
@@ -277,7 +277,7 @@ public sealed class ScoreCalculator
         foreach (var b in behaviours)
         {
             total += b.Contribution;
-            components?.Add(new ScoreComponent("behaviour " + b.Name, b.Contribution, Format(
+            components?.Add(new ScoreComponent("behaviour " + b.Name, b.Contribution, string.Create(CultureInfo.InvariantCulture,
                 $"{SeverityName(b.Category.Severity)} ({b.Weight:0.##}) × {b.Scaled:F2} (sqrt-scaled count, cap {o.SensorCountCap:0.##} per sensor; weighted by trust and age) from {b.Observations} observation(s) by {b.Sensors} sensor(s)")));
             presenceSum += b.Presence;
             presenceMax = Math.Max(presenceMax, b.Presence);
@@ -298,7 +298,7 @@ public sealed class ScoreCalculator
         {
             var bonus = o.BehaviourDiversityBonus * (presenceSum - presenceMax);
             total += bonus;
-            components?.Add(new ScoreComponent("diversity bonus", bonus, Format(
+            components?.Add(new ScoreComponent("diversity bonus", bonus, string.Create(CultureInfo.InvariantCulture,
                 $"{distinct} distinct behaviours: +{o.BehaviourDiversityBonus:0.##} for each beyond the strongest, weighted by trust and age")));
         }
 
@@ -313,7 +313,7 @@ public sealed class ScoreCalculator
 
             var bonus = o.ProtocolDiversityBonus * (sum - max);
             total += bonus;
-            components?.Add(new ScoreComponent("protocol diversity", bonus, Format(
+            components?.Add(new ScoreComponent("protocol diversity", bonus, string.Create(CultureInfo.InvariantCulture,
                 $"{protocols.Count} protocols ({string.Join(", ", protocols.Select(p => p.Protocol))}): +{o.ProtocolDiversityBonus:0.##} for each beyond the strongest, weighted by trust and age")));
         }
 
@@ -389,12 +389,12 @@ public sealed class ScoreCalculator
         var total = established + Math.Min(provisional, provisionalCap);
         if (components is not null)
         {
-            var detail = Format(
+            var detail = string.Create(CultureInfo.InvariantCulture,
                 $"{reporters} distinct reporter(s), {items.Length} report(s): each adds {o.CommunityReportWeight:0.##} × (1 + {o.CommunityVolumeFactor:0.##} × ln(reports)), weighted by trust, age and severity, at most {o.CommunityReporterCeiling:0.##}; strongest reporter {strongest:F1}, {atCeiling} at the ceiling");
             if (grouped > 0)
-                detail += Format($"; {grouped} reporter(s) not counted (at most {groupCap} per network)");
+                detail += string.Create(CultureInfo.InvariantCulture, $"; {grouped} reporter(s) not counted (at most {groupCap} per network)");
             if (provisionalReporters > 0)
-                detail += Format($"; {provisionalReporters} provisional reporter(s): {Math.Min(provisional, provisionalCap):F1} of {provisional:F1} raw (provisional reporters together at most {provisionalCap:0.##})");
+                detail += string.Create(CultureInfo.InvariantCulture, $"; {provisionalReporters} provisional reporter(s): {Math.Min(provisional, provisionalCap):F1} of {provisional:F1} raw (provisional reporters together at most {provisionalCap:0.##})");
             components.Add(new ScoreComponent("community reporters", total, detail));
         }
 
@@ -416,7 +416,7 @@ public sealed class ScoreCalculator
             var (category, who, full) = sensorFloor >= communityFloor
                 ? (sensorCategory, "a sensor", o.SensorCriticalFloor)
                 : (communityCategory, "a community reporter", communityMax);
-            components.Add(new ScoreComponent("critical floor", floor, Format(
+            components.Add(new ScoreComponent("critical floor", floor, string.Create(CultureInfo.InvariantCulture,
                 $"{category?.Name} (very_high) seen by {who}: score at least {floor} (full floor {full}, scaled by that evidence's trust × decay)")));
         }
 
@@ -454,8 +454,6 @@ public sealed class ScoreCalculator
         Severity.Low => "low",
         _ => "info",
     };
-
-    private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The numbers of one score (what <see cref="ScoreBreakdown"/> carries besides the components).</summary>
     private readonly record struct Result(

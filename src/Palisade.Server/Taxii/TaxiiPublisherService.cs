@@ -23,6 +23,7 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FollowerRefresh = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(100);
 
     private IAsyncDisposable? _lease;
 
@@ -87,6 +88,9 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
                 {
                     await publisher.PublishDueAsync(stoppingToken);
                     await publisher.WaitForWorkAsync(Tick, stoppingToken);
+                    // Reports stream in one by one: publish what a short while brought as one transaction, not one per
+                    // report. A poll does not wait for this (it publishes what is pending itself, StixPublisher.CatchUpAsync).
+                    await Task.Delay(Coalesce, stoppingToken);
                     continue;
                 }
 
