@@ -58,13 +58,22 @@ public sealed class FaceAccessFilter : IEndpointFilter
             return refused;
         }
 
-        var secret = _dialect.ReadCredential(http.Request);
-        if (secret is null && Keyless is { } keyless)
+        KeyCheck check;
+        if (Keyless is { } keyless)
         {
-            return await keyless.InvokeAsync(context, next);
+            var secret = _dialect.ReadCredential(http.Request);
+            if (secret is null)
+            {
+                return await keyless.InvokeAsync(context, next);
+            }
+
+            check = await Keys(http).AuthenticateAsync(secret, http.RequestAborted);
+        }
+        else
+        {
+            check = await Keys(http).AuthenticateAsync(_dialect.ReadPresentedCredential(http), http.RequestAborted);
         }
 
-        var check = await Keys(http).AuthenticateAsync(secret, http.RequestAborted);
         if (check.Status == KeyCheckStatus.Valid && !Metered)
         {
             return await next(context);
@@ -100,7 +109,7 @@ public sealed class FaceAccessFilter : IEndpointFilter
             return ValueTask.FromResult<IResult?>(refused);
         }
 
-        var pending = Keys(http).AuthenticateAsync(_dialect.ReadCredential(http.Request), http.RequestAborted);
+        var pending = Keys(http).AuthenticateAsync(_dialect.ReadPresentedCredential(http), http.RequestAborted);
         return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Admit(http, pending.Result)) : AdmitLaterAsync(http, pending);
     }
 
