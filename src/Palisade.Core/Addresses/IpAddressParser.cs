@@ -30,7 +30,9 @@ public static class IpAddressParser
             return false;
         }
 
-        address = Normalize(ip);
+        // A dotted quad this parser accepts is already canonical (four decimal parts, no leading zeros): its text is the
+        // input itself rather than a new string formatted from the address.
+        address = ip.AddressFamily == AddressFamily.InterNetwork ? Normalize(ip, input!) : Normalize(ip);
         return true;
     }
 
@@ -148,17 +150,20 @@ public static class IpAddressParser
             }
         }
 
-        var kind = Classify(address);
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            return new NormalizedAddress(address, address.ToString(), kind);
+            return Normalize(address, address.ToString());
         }
 
+        var kind = Classify(address);
         Span<byte> prefix = stackalloc byte[16];
         address.TryWriteBytes(prefix, out _);
         prefix[8..].Clear();
         return new NormalizedAddress(address, address.ToString(), kind) { Prefix64 = new IPAddress(prefix) + "/64" };
     }
+
+    // An IPv4 address with its canonical text.
+    private static NormalizedAddress Normalize(IPAddress v4, string text) => new(v4, text, Classify(v4));
 
     /// <summary>
     /// The IPv4 host an IPv6 transition address stands for, or null. Traffic from these addresses is traffic from that

@@ -41,19 +41,18 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
         Volatile.Write(ref _unknown, new ConcurrentDictionary<KeyHash, long>());
     }
 
-    public async ValueTask<KeyCheck> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
+    public ValueTask<KeyCheck> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
+        => AuthenticateAsync(PresentedSecret.Of(secret), cancellationToken);
+
+    /// <summary>As <see cref="AuthenticateAsync(string?, CancellationToken)"/>, for a secret already hashed.</summary>
+    public async ValueTask<KeyCheck> AuthenticateAsync(PresentedSecret secret, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(secret))
+        if (secret.Refused is { } refused)
         {
-            return new KeyCheck(KeyCheckStatus.Missing, null);
+            return new KeyCheck(refused, null);
         }
 
-        if (secret.Length > 200)
-        {
-            return new KeyCheck(KeyCheckStatus.Invalid, null);
-        }
-
-        var hash = KeyHash.Of(secret);
+        var hash = secret.Hash;
         var map = Volatile.Read(ref _byHash);
         if (!map.TryGetValue(hash, out var known))
         {

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Palisade.Core.Keys;
 
 namespace Palisade.Server.Access;
 
@@ -42,6 +44,41 @@ public static class ApiKeyReader
 
         return null;
     }
+
+    /// <summary>
+    /// The key the request presents, hashed (<see cref="PresentedSecret"/>). Kestrel keeps a header's text from one
+    /// request to the next on an HTTP/1.x connection when it is the same (the same string instance), so the hash of an
+    /// <c>Authorization</c> header is kept on the connection with that instance and the connection's next request with
+    /// it is not hashed again: clients send the same key on every request of a connection. Only that header's text is
+    /// remembered by reference; any other header, another text or HTTP/2 (whose streams run at once) is read and hashed
+    /// as <see cref="Read"/> reads it.
+    /// </summary>
+    public static PresentedSecret ReadPresented(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var authorization = http.Request.Headers.Authorization;
+        if (authorization.Count != 1 || authorization[0] is not { } text
+            || !(text.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            || !(HttpProtocol.IsHttp11(http.Request.Protocol) || HttpProtocol.IsHttp10(http.Request.Protocol))
+            || http.Features.Get<IConnectionItemsFeature>()?.Items is not { } connection)
+        {
+            return PresentedSecret.Of(Read(http.Request));
+        }
+
+        if (connection.TryGetValue(ConnectionSlot, out var kept) && kept is KeptSecret same && ReferenceEquals(same.Header, text))
+        {
+            return same.Presented;
+        }
+
+        // Read takes the key from this header alone when it is Bearer or Basic.
+        var presented = PresentedSecret.Of(Read(http.Request));
+        connection[ConnectionSlot] = new KeptSecret(text, presented);
+        return presented;
+    }
+
+    private static readonly object ConnectionSlot = new();
+
+    private sealed record KeptSecret(string Header, PresentedSecret Presented);
 
     /// <summary>The password of Basic credentials (the user name is free), or the user name when the password is empty.</summary>
     private static string ReadBasic(string encoded)

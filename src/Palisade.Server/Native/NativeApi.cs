@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,11 +29,10 @@ public static class NativeApi
     public static IEndpointRouteBuilder MapNativeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/key").WithTags("Native").ProducesFaceErrors(NativeDialect.Instance);
-        // The check is the hottest endpoint: its handler and access filter take their singletons from the application's
-        // services, so a check creates no per-request service scope.
-        var checks = new CheckServices(app.ServiceProvider);
+        // The check is the hottest endpoint: it takes the access filter's steps itself (no endpoint filter pipeline) and its
+        // singletons from the application's services, so a check creates no per-request service scope.
+        var checks = new CheckServices(app.ServiceProvider, NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check, app.ServiceProvider));
         api.MapGet("/check/{ip}", (string ip, HttpContext http) => checks.CheckAsync(ip, http))
-            .AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Check, Feature.Check, app.ServiceProvider))
             .WithName("NativeCheck").WithSummary("Reputation of one address: score, categories, behaviours, geolocation (verbose, maxAge, protocols, exclude, ignoreWhitelist).")
             .Produces<NativeCheckResponse>().ProducesFaceErrors(NativeDialect.Instance, StatusCodes.Status400BadRequest);
         api.MapPost("/report", Report).AddEndpointFilter(NativeDialect.Instance.Access(QuotaFamily.Report, Feature.Report))
@@ -51,23 +51,70 @@ public static class NativeApi
         return app;
     }
 
-    /// <summary>The check's singletons, resolved from the application's services on first use.</summary>
-    private sealed class CheckServices(IServiceProvider services)
+    /// <summary>The check's access filter, run inline, and its singletons, resolved from the application's services on first use.</summary>
+    private sealed class CheckServices(IServiceProvider services, FaceAccessFilter access)
     {
         // A reference, so a request racing the first resolution sees all five or resolves them itself (same singletons).
         private Resolved? _resolved;
 
-        public ValueTask<IResult> CheckAsync(string ip, HttpContext http)
+        public Task CheckAsync(string ip, HttpContext http)
+        {
+            var admitted = access.AdmitAsync(http);
+            if (!admitted.IsCompletedSuccessfully)
+            {
+                return CheckAdmittedLaterAsync(ip, http, admitted);
+            }
+
+            return admitted.Result is { } refused ? refused.ExecuteAsync(http) : CheckAdmittedAsync(ip, http);
+        }
+
+        private async Task CheckAdmittedLaterAsync(string ip, HttpContext http, ValueTask<IResult?> admitted)
+        {
+            if (await admitted is { } refused)
+            {
+                await refused.ExecuteAsync(http);
+                return;
+            }
+
+            await CheckAdmittedAsync(ip, http);
+        }
+
+        // What the access filter's pipeline did around the handler: the quota headers on whatever answer it gives,
+        // including the error handler's when it throws. A body the check writes itself carries them already.
+        private async Task CheckAdmittedAsync(string ip, HttpContext http)
         {
             var s = _resolved ??= new Resolved(services.GetRequiredService<ReputationIndex>(), services.GetRequiredService<ReportHistory>(),
                 services.GetRequiredService<IQuotaCounter>(), services.GetRequiredService<IClock>(), services.GetRequiredService<IGeoLookup>());
-            return Check(ip, http, s.Index, s.History, s.Quotas, s.Clock, s.Geo);
+            IResult? result;
+            try
+            {
+                result = await Check(ip, http, s.Index, s.History, s.Quotas, s.Clock, s.Geo);
+            }
+            catch
+            {
+                if (!http.Response.HasStarted)
+                {
+                    FaceAccessFilter.WriteQuotaHeadersOnStart(http);
+                }
+
+                throw;
+            }
+
+            if (result is not null)
+            {
+                FaceAccessFilter.WriteQuotaHeadersOnStart(http);
+                await result.ExecuteAsync(http);
+            }
         }
 
         private sealed record Resolved(ReputationIndex Index, ReportHistory History, IQuotaCounter Quotas, IClock Clock, IGeoLookup Geo);
     }
 
-    public static async ValueTask<IResult> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas,
+    /// <summary>
+    /// The check, once the request is admitted (<see cref="FaceAccessFilter.AdmitAsync"/>): null when it wrote the answer
+    /// itself, quota headers first; otherwise the answer to execute (an error, or a trimmed answer for <c>exclude</c>).
+    /// </summary>
+    public static async ValueTask<IResult?> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas,
         IClock clock, IGeoLookup geo)
     {
         var access = AccessContext.From(http);
@@ -96,15 +143,22 @@ public static class NativeApi
         var prefix = address.IsPublic ? index.Prefix64(address.Text) : null;
         if (exclude.Count == 0 && NativeMapper.IsBlank(result, geoInfo, prefix))
         {
-            // Nothing known about the address: the serializer's bytes around it, written straight into the response.
+            // Nothing known about the address: the serializer's bytes around it, sent in one write (one pass through the
+            // server's output, as the cached answers below).
             var length = NativeMapper.BlankLength(result.Address);
-            http.Response.ContentType = "application/json; charset=utf-8";
-            http.Response.ContentLength = length;
-            var body = http.Response.BodyWriter;
-            NativeMapper.WriteBlank(result.Address, body.GetSpan(length));
-            body.Advance(length);
-            await body.FlushAsync(http.RequestAborted);
-            return TypedResults.Empty;
+            WriteHead(http, access, decision, length);
+            var blank = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                NativeMapper.WriteBlank(result.Address, blank);
+                await http.Response.BodyWriter.WriteAsync(blank.AsMemory(0, length), http.RequestAborted);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(blank);
+            }
+
+            return null;
         }
 
         if (exclude.Count == 0)
@@ -119,10 +173,9 @@ public static class NativeApi
                 json = NativeMapper.ToCheckJson(result, shown ?? [], verbose, geoInfo, reusable && shown is not null, prefix);
             }
 
-            http.Response.ContentType = "application/json; charset=utf-8";
-            http.Response.ContentLength = json.Length;
-            await http.Response.Body.WriteAsync(json, http.RequestAborted);
-            return TypedResults.Empty;
+            WriteHead(http, access, decision, json.Length);
+            await http.Response.BodyWriter.WriteAsync(json, http.RequestAborted);
+            return null;
         }
 
         var reports = verbose ? await history.RecentAsync(result, checkQuery, http.RequestAborted) : [];
@@ -138,6 +191,14 @@ public static class NativeApi
         }
 
         return TypedResults.Text(node.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    // The head of a 200 the check writes itself: its quota headers (as the access filter writes them), type and length.
+    private static void WriteHead(HttpContext http, AccessContext access, QuotaDecision decision, int length)
+    {
+        FaceAccessFilter.WriteQuotaHeaders(http, access, decision);
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.ContentLength = length;
     }
 
     public static async Task<IResult> Report(HttpContext http, ReportService reports)

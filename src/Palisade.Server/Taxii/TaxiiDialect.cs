@@ -43,6 +43,12 @@ public sealed class TaxiiDialect : FaceDialect
 
     public override string? ReadCredential(HttpRequest request) => TaxiiCredentials.Read(request);
 
+    public override PresentedSecret ReadPresentedCredential(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return PresentedSecret.Of(ReadCredential(http.Request));
+    }
+
     public override IResult? Precheck(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);

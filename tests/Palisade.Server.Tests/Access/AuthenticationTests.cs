@@ -58,6 +58,29 @@ public sealed class AuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_that_changes_keys_on_one_connection_is_answered_for_each_key()
+    {
+        // One HttpClient, requests one after another: they share one keep-alive connection, on which the server keeps
+        // the previous request's Authorization header text.
+        var other = await _host.CreateKeyAsync();
+        async Task<(HttpStatusCode Status, string? Used)> CheckAsync(string authorization)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/key/check/45.33.32.156");
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            using var response = await _host.Client.SendAsync(request);
+            return (response.StatusCode, response.Headers.TryGetValues("X-Daily-Used", out var used) ? used.Single() : null);
+        }
+
+        Assert.Equal((HttpStatusCode.OK, "1"), await CheckAsync("Bearer " + _key));
+        Assert.Equal((HttpStatusCode.OK, "2"), await CheckAsync("Bearer " + _key));
+        Assert.Equal((HttpStatusCode.OK, "1"), await CheckAsync("Bearer " + other));
+        Assert.Equal((HttpStatusCode.Unauthorized, null), await CheckAsync("Bearer " + _key + "x"));
+        Assert.Equal((HttpStatusCode.Unauthorized, null), await CheckAsync("Bearer "));
+        Assert.Equal((HttpStatusCode.OK, "3"), await CheckAsync("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:" + _key))));
+        Assert.Equal((HttpStatusCode.OK, "2"), await CheckAsync("Bearer " + other));
+    }
+
+    [Fact]
     public async Task Revoked_key_is_403_once_the_server_notices()
     {
         var client = _host.ClientWithKey(_key);

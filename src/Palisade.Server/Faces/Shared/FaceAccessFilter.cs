@@ -58,25 +58,75 @@ public sealed class FaceAccessFilter : IEndpointFilter
             return refused;
         }
 
-        var secret = _dialect.ReadCredential(http.Request);
-        if (secret is null && Keyless is { } keyless)
+        KeyCheck check;
+        if (Keyless is { } keyless)
         {
-            return await keyless.InvokeAsync(context, next);
+            var secret = _dialect.ReadCredential(http.Request);
+            if (secret is null)
+            {
+                return await keyless.InvokeAsync(context, next);
+            }
+
+            check = await Keys(http).AuthenticateAsync(secret, http.RequestAborted);
+        }
+        else
+        {
+            check = await Keys(http).AuthenticateAsync(_dialect.ReadPresentedCredential(http), http.RequestAborted);
         }
 
-        var keys = ApplicationServices is { } services ? _keys ??= services.GetRequiredService<KeyRing>() : http.RequestServices.GetRequiredService<KeyRing>();
-        var check = await keys.AuthenticateAsync(secret, http.RequestAborted);
+        if (check.Status == KeyCheckStatus.Valid && !Metered)
+        {
+            return await next(context);
+        }
+
+        if (Admit(http, check) is { } denied)
+        {
+            return denied;
+        }
+
+        WriteQuotaHeadersOnStart(http);
+        return await next(context);
+    }
+
+    /// <summary>
+    /// The filter's steps for a handler that takes them itself instead of running behind the endpoint filter pipeline
+    /// (the native check, the hottest endpoint: no invocation context, no boxed result): the refusal to answer, or null
+    /// once the access context is attached. The handler then writes the quota headers itself, with
+    /// <see cref="WriteQuotaHeaders(HttpContext, AccessContext, QuotaDecision)"/> right before a body it writes, or
+    /// <see cref="WriteQuotaHeadersOnStart"/> for any other answer, which gets them as through the filter. Only for a
+    /// metered endpoint that requires a key.
+    /// </summary>
+    public ValueTask<IResult?> AdmitAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (Keyless is not null || !Metered)
+        {
+            throw new InvalidOperationException("Only a metered endpoint that requires a key is admitted inline.");
+        }
+
+        if (_dialect.Precheck(http) is { } refused)
+        {
+            return ValueTask.FromResult<IResult?>(refused);
+        }
+
+        var pending = Keys(http).AuthenticateAsync(_dialect.ReadPresentedCredential(http), http.RequestAborted);
+        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Admit(http, pending.Result)) : AdmitLaterAsync(http, pending);
+    }
+
+    private async ValueTask<IResult?> AdmitLaterAsync(HttpContext http, ValueTask<KeyCheck> pending) => Admit(http, await pending);
+
+    private KeyRing Keys(HttpContext http)
+        => ApplicationServices is { } services ? _keys ??= services.GetRequiredService<KeyRing>() : http.RequestServices.GetRequiredService<KeyRing>();
+
+    /// <summary>A valid key whose tier allows the endpoint gets its access context attached (null); anything else is refused.</summary>
+    private IResult? Admit(HttpContext http, KeyCheck check)
+    {
         if (check.Status != KeyCheckStatus.Valid)
         {
             return _dialect.Unauthenticated(http, check.Status);
         }
 
         var key = check.Key!;
-        if (!Metered)
-        {
-            return await next(context);
-        }
-
         if (_authorize(key) is { } denied)
         {
             return denied;
@@ -85,8 +135,24 @@ public sealed class FaceAccessFilter : IEndpointFilter
         var access = new AccessContext(key, _family) { Dialect = _dialect };
         access.Attach(http);
         _dialect.Authenticated(http, access);
+        return null;
+    }
+
+    /// <summary>The quota headers of the admitted request go on its answer when the answer starts, from the quota
+    /// decision the handler took (or, when it took none, from a peek at the counters).</summary>
+    public static void WriteQuotaHeadersOnStart(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
         http.Response.OnStarting(WriteQuotaHeaders, http);
-        return await next(context);
+    }
+
+    /// <summary>The quota headers of <paramref name="decision"/>, written now: what <see cref="WriteQuotaHeadersOnStart"/>
+    /// writes, for a handler that writes its answer itself once it has the decision (no callback when the answer starts).</summary>
+    public static void WriteQuotaHeaders(HttpContext http, AccessContext access, QuotaDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(access);
+        Write(http, access, decision);
     }
 
     // Static with the context as state (no closure per request); the handler has nearly always taken its decision.

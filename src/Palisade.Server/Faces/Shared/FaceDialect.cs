@@ -35,6 +35,10 @@ public abstract class FaceDialect
     /// <summary>The API key the request presents, or null. Most faces accept the same headers and <c>?key=</c>.</summary>
     public virtual string? ReadCredential(HttpRequest request) => ApiKeyReader.Read(request);
 
+    /// <summary>The API key the request presents, hashed for the key ring (<see cref="ApiKeyReader.ReadPresented"/>, which
+    /// reads it as <see cref="ReadCredential"/> does); a dialect that reads credentials its own way overrides both.</summary>
+    public virtual PresentedSecret ReadPresentedCredential(HttpContext http) => ApiKeyReader.ReadPresented(http);
+
     /// <summary>A refusal that comes before authentication (e.g. TAXII content negotiation); null to go on.</summary>
     public virtual IResult? Precheck(HttpContext http) => null;
 
