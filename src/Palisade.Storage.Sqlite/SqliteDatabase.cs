@@ -11,7 +11,7 @@ namespace Palisade.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
 {
-    private readonly string _connectionString;
+    private string _connectionString;
     private readonly SqliteOptions _options;
 
     public SqliteDatabase(SqliteOptions options)
@@ -81,6 +81,10 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
 
         await SqliteMigrations.ApplyAsync(connection, cancellationToken);
         DataDirectoryFiles.TightenDatabase(FilePath);
+
+        // Once the database exists, a connection opened after its file was removed or moved away fails (the store is
+        // unavailable: 503, /readyz) instead of quietly creating an empty database in its place.
+        _connectionString = new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
     }
 
     /// <summary>Writes (and removes) a small file next to palisade.db: SQLite needs that much room to append to its WAL.</summary>

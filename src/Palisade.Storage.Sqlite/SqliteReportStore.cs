@@ -30,21 +30,22 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var r = reports[i];
-                    Bind(insert, 1, r.Address);
-                    raw.sqlite3_bind_int64(insert, 2, r.KeyId);
-                    raw.sqlite3_bind_int64(insert, 3, (int)r.Kind);
-                    raw.sqlite3_bind_double(insert, 4, r.Trust);
-                    Bind(insert, 5, IdListCodec.Encode(r.Categories));
-                    Bind(insert, 6, r.Protocol);
-                    Bind(insert, 7, r.Port);
-                    Bind(insert, 8, r.Username);
-                    Bind(insert, 9, r.Comment);
-                    raw.sqlite3_bind_int64(insert, 10, r.ReportedAt.ToUnixTimeMilliseconds());
-                    raw.sqlite3_bind_int64(insert, 11, r.ReceivedAt.ToUnixTimeMilliseconds());
-                    raw.sqlite3_bind_int64(insert, 12, (int)r.Source);
-                    Bind(insert, 13, r.Dialect);
-                    Bind(insert, 14, r.DialectCategories is null ? null : IdListCodec.Encode(r.DialectCategories));
-                    Bind(insert, 15, r.Email);
+                    // A bind that fails (out of memory, a value too big) must not leave the previous row's value in place.
+                    Bound(db, Bind(insert, 1, r.Address));
+                    Bound(db, raw.sqlite3_bind_int64(insert, 2, r.KeyId));
+                    Bound(db, raw.sqlite3_bind_int64(insert, 3, (int)r.Kind));
+                    Bound(db, raw.sqlite3_bind_double(insert, 4, r.Trust));
+                    Bound(db, Bind(insert, 5, IdListCodec.Encode(r.Categories)));
+                    Bound(db, Bind(insert, 6, r.Protocol));
+                    Bound(db, Bind(insert, 7, r.Port));
+                    Bound(db, Bind(insert, 8, r.Username));
+                    Bound(db, Bind(insert, 9, r.Comment));
+                    Bound(db, raw.sqlite3_bind_int64(insert, 10, r.ReportedAt.ToUnixTimeMilliseconds()));
+                    Bound(db, raw.sqlite3_bind_int64(insert, 11, r.ReceivedAt.ToUnixTimeMilliseconds()));
+                    Bound(db, raw.sqlite3_bind_int64(insert, 12, (int)r.Source));
+                    Bound(db, Bind(insert, 13, r.Dialect));
+                    Bound(db, Bind(insert, 14, r.DialectCategories is null ? null : IdListCodec.Encode(r.DialectCategories)));
+                    Bound(db, Bind(insert, 15, r.Email));
                     var step = raw.sqlite3_step(insert);
                     if (step != raw.SQLITE_DONE)
                     {
@@ -78,29 +79,20 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
         """;
 
-    private static void Bind(sqlite3_stmt statement, int index, string? value)
+    private static void Bound(sqlite3 db, int rc)
     {
-        if (value is null)
+        if (rc != raw.SQLITE_OK)
         {
-            raw.sqlite3_bind_null(statement, index);
-        }
-        else
-        {
-            raw.sqlite3_bind_text(statement, index, value);
+            SqliteException.ThrowExceptionForRC(rc, db);
+            throw new SqliteException($"Binding a report's value returned SQLite code {rc}.", rc);
         }
     }
 
-    private static void Bind(sqlite3_stmt statement, int index, int? value)
-    {
-        if (value is { } number)
-        {
-            raw.sqlite3_bind_int64(statement, index, number);
-        }
-        else
-        {
-            raw.sqlite3_bind_null(statement, index);
-        }
-    }
+    private static int Bind(sqlite3_stmt statement, int index, string? value)
+        => value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value);
+
+    private static int Bind(sqlite3_stmt statement, int index, int? value)
+        => value is { } number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_null(statement, index);
 
     public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
