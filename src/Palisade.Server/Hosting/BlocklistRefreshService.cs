@@ -15,24 +15,42 @@ namespace Palisade.Server.Hosting;
 /// (<see cref="BlacklistApi.RenderFullPlaintext"/>), so the first pull after a restart is only sent (≈ 90 MB of
 /// snapshot and 13 MB of text at a million listed addresses, docs/performance.md "Blocklists").
 /// </summary>
-internal sealed class BlocklistRefreshService(BlocklistEngine engine, ReputationIndex index, IClock clock, ILogger<BlocklistRefreshService> logger)
-    : BackgroundService
+internal sealed class BlocklistRefreshService(BlocklistEngine engine, ReputationIndex index, IClock clock, StartupLoads loads,
+    ILogger<BlocklistRefreshService> logger) : BackgroundService
 {
+    private readonly StartupLoads _loads = loads.Begin();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = index.Options.ScoreRefreshInterval;
         if (interval <= TimeSpan.Zero)
         {
+            _loads.Done();
             return;
         }
 
         try
         {
-            // The first full build at once (the index is loaded: the engine loader started before this service), on a
-            // pool thread while the server starts listening: the first list a firewall asks for after a restart is then
-            // served from it instead of waiting for a build over every address (seconds at a million). A list asked for
-            // while it runs waits for it (the build gate), as any list waits for a build; not at a lower priority for that.
-            await Task.Run(() => Refresh(first: true), stoppingToken);
+            // The first full build at once (the index is loaded: the engine loader started before this service), while the
+            // server starts listening: the first list a firewall asks for after a restart is then served from it instead
+            // of waiting for a build over every address (seconds at a million). On a thread of lower priority: on a shared
+            // core the first checks and /healthz waited ~0.5 s longer behind it at normal priority (docs/performance.md
+            // "Restart"). A list asked for while it runs waits for it (the build gate), as any list waits for a build; with
+            // the core idle otherwise, the build runs as fast as before.
+            try
+            {
+                await BackgroundThread.Run("First blocklist build", () =>
+                {
+                    BackgroundThread.Yield();
+                    Refresh(first: true);
+                    return Task.CompletedTask;
+                });
+            }
+            finally
+            {
+                _loads.Done();
+            }
+
             while (!stoppingToken.IsCancellationRequested)
             {
                 var now = clock.UtcNow;

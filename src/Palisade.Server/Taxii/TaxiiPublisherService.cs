@@ -19,8 +19,10 @@ namespace Palisade.Server.Taxii;
 /// which polls do not wait for, so a poll on a shared core is not slowed by them.
 /// </remarks>
 internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore store, TaxiiCursorCodec cursors, TaxiiOptions options,
-    ILogger<TaxiiPublisherService> logger) : BackgroundService
+    StartupLoads loads, ILogger<TaxiiPublisherService> logger) : BackgroundService
 {
+    private readonly StartupLoads _loads = loads.Begin();
+
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FollowerRefresh = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(100);
@@ -77,6 +79,10 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
         {
             logger.LogWarning(ex, "Loading the TAXII publisher's state failed; retrying");
             await ReleaseAsync();
+        }
+        finally
+        {
+            _loads.Done();
         }
 
         var lastRefresh = DateTime.UtcNow;

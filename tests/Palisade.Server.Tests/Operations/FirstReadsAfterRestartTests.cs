@@ -115,6 +115,8 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
             // Later, once the start-up work is done, a warm server answers the same bytes.
             await WaitForAsync(server, "First blocklist snapshot built and its full plaintext list (3000 addresses) rendered");
             await WaitForAsync(server, "TAXII publisher loaded");
+            // Then the heap the loads grew is compacted once and given back (docs/performance.md "Memory per address").
+            await WaitForAsync(server, "Start-up loads done; the heap compacted");
             Assert.Equal(first, await ReadsAsync(client, taxii, middle));
 
             // A report taken after the start is on the next list of every minimum it reaches.
