@@ -7,6 +7,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
+using Palisade.Server.Hosting;
 using Palisade.Server.Native;
 using Palisade.Storage;
 
@@ -129,7 +130,7 @@ public static class DashboardBlacklistPage
 
     /// <summary>Runs GET /v1/key/blacklist (filters in the query string) for one of the user's keys: its filters, its quota, its answer (as an attachment).</summary>
     public static async Task<IResult> Download(HttpContext http, SqlDashboardUserStore users, IKeyStore keyStore, KeyRing keyRing, BlocklistEngine engine,
-        IQuotaCounter quotas, IClock clock)
+        IQuotaCounter quotas, IClock clock, SavedFullList savedList)
     {
         var user = DashboardSession.User(http);
         if (!await DashboardPage.IsFormValidAsync(http))
@@ -152,7 +153,7 @@ public static class DashboardBlacklistPage
 
         var access = new AccessContext(new AuthenticatedKey(owned, tier), QuotaFamily.Blacklist);
         access.Attach(http);
-        var result = await BlacklistApi.Blacklist(http, engine, quotas, clock);
+        var result = await BlacklistApi.Blacklist(http, engine, quotas, clock, savedList);
         if (access.Decision is { } decision)
         {
             QuotaHeaders.Write(http.Response.Headers, decision);

@@ -15,7 +15,7 @@ namespace Palisade.Server.Hosting;
 /// (<see cref="BlacklistApi.RenderFullPlaintext"/>), so the first pull after a restart is only sent (≈ 90 MB of
 /// snapshot and 13 MB of text at a million listed addresses, docs/performance.md "Blocklists").
 /// </summary>
-internal sealed class BlocklistRefreshService(BlocklistEngine engine, ReputationIndex index, IClock clock, StartupLoads loads,
+internal sealed class BlocklistRefreshService(BlocklistEngine engine, ReputationIndex index, IClock clock, StartupLoads loads, SavedFullList savedList,
     ILogger<BlocklistRefreshService> logger) : BackgroundService
 {
     private readonly StartupLoads _loads = loads.Begin();
@@ -78,7 +78,8 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
             engine.Current();
             if (first)
             {
-                var list = BlacklistApi.RenderFullPlaintext(engine);
+                var list = BlacklistApi.RenderFullPlaintext(engine).Rendered;
+                savedList.Release();
                 logger.LogInformation("First blocklist snapshot built and its full plaintext list ({Addresses} addresses) rendered in {Elapsed} ms",
                     list.Count, started.ElapsedMilliseconds);
             }

@@ -28,6 +28,7 @@ internal sealed class EngineLoader(
     ReportService reportService,
     IClock clock,
     IndexSnapshotFile snapshot,
+    SavedFullList savedList,
     PalisadeOptions options,
     ILogger<EngineLoader> logger) : IHostedService
 {
@@ -36,7 +37,8 @@ internal sealed class EngineLoader(
         var started = Stopwatch.StartNew();
         await database.MigrateAsync(cancellationToken);
         await keys.ReloadAsync(cancellationToken);
-        whitelist.SetOperatorEntries(await whitelistStore.ListAsync(cancellationToken));
+        var operatorWhitelist = await whitelistStore.ListAsync(cancellationToken);
+        whitelist.SetOperatorEntries(operatorWhitelist);
         var now = clock.UtcNow;
         quotas.Load(await quotaStore.LoadAsync(QuotaDay.Of(now) - 1, cancellationToken));
         // A scan of the reports table (no index on key_id): on a thread of its own while the index loads.
@@ -50,9 +52,15 @@ internal sealed class EngineLoader(
         }
 
         reportService.SeedAcceptedCounts(await acceptedCounts);
+        var asWritten = outcome.FromSnapshot && outcome.Replayed == 0 && outcome.Reloaded == 0;
+        if (asWritten)
+        {
+            snapshot.Matches(index.Version, outcome.Snapshot!);
+        }
+
+        savedList.Load(asWritten ? outcome.Snapshot : null, operatorWhitelist);
         if (outcome.FromSnapshot)
         {
-            snapshot.WrittenVersion = outcome.Replayed == 0 && outcome.Reloaded == 0 ? index.Version : -1;
             logger.LogInformation(
                 "Engine ready: {Addresses} addresses from the index snapshot written at {WrittenAt:u}, {Replayed} reports stored after it replayed, {Reloaded} addresses re-read after withdrawals ({Database}; {Phases}) in {Elapsed} ms",
                 index.Count, outcome.Snapshot!.WrittenAt, outcome.Replayed, outcome.Reloaded, database.Description, outcome.Phases, started.ElapsedMilliseconds);

@@ -65,6 +65,7 @@ public static class EngineServiceCollectionExtensions
         // Order matters: the loader must finish before the server accepts requests.
         services.AddSingleton<IndexSnapshotFile>();
         services.AddSingleton<StartupLoads>();
+        services.AddSingleton<SavedFullList>();
         services.AddHostedService<EngineLoader>();
         if (!string.IsNullOrWhiteSpace(options.Redis))
         {

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Palisade.Core.Blocklists;
 using Palisade.Core.Reputation;
+using Palisade.Core.Storage;
 using Palisade.Core.Time;
+using Palisade.Server.Native;
 
 namespace Palisade.Server.Hosting;
 
@@ -23,7 +26,13 @@ internal sealed class IndexSnapshotFile(PalisadeOptions options, ReputationIndex
     public bool Enabled => options.Reputation.SnapshotInterval > TimeSpan.Zero;
 
     /// <summary>The index version the snapshot on disk matches (-1: none does).</summary>
-    public long WrittenVersion { get; set; } = -1;
+    public long WrittenVersion { get; private set; } = -1;
+
+    /// <summary>What the snapshot on disk says about itself, when it matches <see cref="WrittenVersion"/>.</summary>
+    public IndexSnapshot.Header? WrittenHeader { get; private set; }
+
+    /// <summary>Records that the snapshot on disk (<paramref name="header"/>) holds the index at <paramref name="version"/>.</summary>
+    public void Matches(long version, IndexSnapshot.Header header) => (WrittenVersion, WrittenHeader) = (version, header);
 
     /// <summary>The snapshot to start from, or null (none, or snapshots are off).</summary>
     public FileStream? OpenForReading()
@@ -64,7 +73,7 @@ internal sealed class IndexSnapshotFile(PalisadeOptions options, ReputationIndex
                 throw;
             }
 
-            WrittenVersion = version;
+            Matches(version, header);
             logger.LogInformation("Index snapshot written: {Addresses} addresses, {Reports} reports, {Bytes} bytes in {Elapsed} ms",
                 header.Addresses, header.Reports, new FileInfo(Path).Length, started.ElapsedMilliseconds);
         }
@@ -77,7 +86,8 @@ internal sealed class IndexSnapshotFile(PalisadeOptions options, ReputationIndex
 
 /// <summary>Writes the index snapshot every <c>Palisade:Reputation:SnapshotInterval</c> when it changed (a minute after a
 /// start that had to load from the store), and once more at shutdown, so a planned restart replays nothing.</summary>
-internal sealed class IndexSnapshotService(IndexSnapshotFile snapshot, PalisadeOptions options, ILogger<IndexSnapshotService> logger) : BackgroundService
+internal sealed class IndexSnapshotService(IndexSnapshotFile snapshot, PalisadeOptions options, ReputationIndex index, BlocklistEngine engine,
+    SavedFullList savedList, IWhitelistStore whitelistStore, ILogger<IndexSnapshotService> logger) : BackgroundService
 {
     private static readonly TimeSpan AfterFullLoad = TimeSpan.FromMinutes(1);
 
@@ -126,6 +136,37 @@ internal sealed class IndexSnapshotService(IndexSnapshotFile snapshot, PalisadeO
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             logger.LogWarning(ex, "The index snapshot could not be written at shutdown; the next start replays from the previous one");
+            return;
+        }
+
+        await SaveFullListAsync(cancellationToken);
+    }
+
+    // The full list as the snapshot just written holds the index (rendered already unless it changed since the last
+    // pull), for the next start to serve until its first build is done.
+    private async Task SaveFullListAsync(CancellationToken cancellationToken)
+    {
+        var version = index.Version;
+        if (snapshot.WrittenVersion != version || snapshot.WrittenHeader is not { } header || !engine.HasSnapshot)
+        {
+            return;
+        }
+
+        try
+        {
+            var started = Stopwatch.StartNew();
+            var (selection, list) = BlacklistApi.RenderFullPlaintext(engine);
+            if (index.Version != version || list.Length is null)
+            {
+                return;
+            }
+
+            await savedList.SaveAsync(list, selection.Cursor, selection.Total, header, await whitelistStore.ListAsync(cancellationToken), cancellationToken);
+            logger.LogInformation("Full list saved for the next start: {Addresses} addresses in {Elapsed} ms", list.Count, started.ElapsedMilliseconds);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            logger.LogWarning(ex, "The full list could not be saved at shutdown; the first list after the next start waits for its build");
         }
     }
 }

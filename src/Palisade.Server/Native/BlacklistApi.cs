@@ -12,6 +12,7 @@ using Palisade.Core.Quotas;
 using Palisade.Core.Time;
 using Palisade.Server.Access;
 using Palisade.Server.Faces.Shared;
+using Palisade.Server.Hosting;
 using Palisade.Server.Native.Contracts;
 
 namespace Palisade.Server.Native;
@@ -40,7 +41,7 @@ public static class BlacklistApi
         return app;
     }
 
-    public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock)
+    public static async Task<IResult> Blacklist(HttpContext http, BlocklistEngine engine, IQuotaCounter quotas, IClock clock, SavedFullList savedList)
     {
         var access = AccessContext.From(http);
         if (!TryParse(http.Request.Query, out var request, out var error))
@@ -53,27 +54,25 @@ public static class BlacklistApi
             return await Changes(http, access, engine, quotas, clock, request.Query, since);
         }
 
+        if (IsFullPlaintext(request) && savedList.Current(engine) is { } saved)
+        {
+            return await SavedAsync(http, access, quotas, clock, saved);
+        }
+
         var selection = engine.Select(request.Query);
         // JSON is sent gzipped to clients that accept it (SikkerAPI's Go client does, and decodes transparently): a
         // million entries are ~115 MB as text, ~10 times less compressed, and only then small enough to cache.
         var gzip = request.Format == BlocklistFormat.Json && BlocklistResult.AcceptsGzip(http.Request);
-        var etag = selection.ETag[..^1] + "-" + BlocklistParameters.FormatName(request.Format) + (gzip ? "-gzip" : "") + "\"";
+        var etag = EntityTag(selection.ETag, request.Format, gzip);
         if (request.Format == BlocklistFormat.Json)
         {
             http.Response.Headers.Vary = "Accept-Encoding";
         }
 
-        if (IfNoneMatch(http.Request, etag))
+        var (refused, decision) = await RevalidateAndChargeAsync(http, access, quotas, clock, etag, selection.Count);
+        if (refused is not null)
         {
-            http.Response.Headers.ETag = etag;
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
-        if (selection.Count > 0 && decision.Granted == 0)
-        {
-            return NativeResults.Error(StatusCodes.Status429TooManyRequests,
-                $"Daily blacklist quota of {decision.Limit} addresses exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).");
+            return refused;
         }
 
         var served = selection.Take((int)Math.Min(decision.Granted, selection.Count));
@@ -98,20 +97,61 @@ public static class BlacklistApi
         return new BlocklistResult(rendered);
     }
 
+    // The list a firewall pulls whole: ?plaintext=true&scoreMinimum=0.
+    private static readonly ParsedRequest FullPlaintext = TryParse(
+        new QueryCollection(new Dictionary<string, StringValues>(StringComparer.Ordinal) { ["plaintext"] = "true", ["scoreMinimum"] = "0" }),
+        out var full, out var fullError) ? full : throw new InvalidOperationException(fullError);
+
+    private static bool IsFullPlaintext(ParsedRequest request)
+        => request.Format == FullPlaintext.Format && request.Query.Limit is null && request.Query.FilterKey == FullPlaintext.Query.FilterKey;
+
+    private static string EntityTag(string selectionETag, BlocklistFormat format, bool gzip)
+        => selectionETag[..^1] + "-" + BlocklistParameters.FormatName(format) + (gzip ? "-gzip" : "") + "\"";
+
     /// <summary>
     /// Renders (into the engine's render cache) the list a firewall pulls whole, <c>?plaintext=true&amp;scoreMinimum=0</c>,
-    /// as a request would: the first build after a start calls it, so the first pull is only sent. Plaintext lists with
-    /// another minimum are assembled from its cached pieces.
+    /// as a request would: the first build after a start calls it, so the first pull is only sent, and a planned
+    /// shutdown saves it (<see cref="SavedFullList"/>). Plaintext lists with another minimum are assembled from its cached
+    /// pieces.
     /// </summary>
-    internal static RenderedBlocklist RenderFullPlaintext(BlocklistEngine engine)
+    internal static (BlocklistSelection Selection, RenderedBlocklist Rendered) RenderFullPlaintext(BlocklistEngine engine)
     {
-        var query = new QueryCollection(new Dictionary<string, StringValues>(StringComparer.Ordinal) { ["plaintext"] = "true", ["scoreMinimum"] = "0" });
-        if (!TryParse(query, out var request, out var error))
+        var selection = engine.Select(FullPlaintext.Query);
+        return (selection, engine.Render(selection, FullPlaintext.Format));
+    }
+
+    // The full list saved at the last shutdown, before the first build after the start is done: the same answer the
+    // list rendered then had (quota, truncation, headers), from its bytes.
+    private static async Task<IResult> SavedAsync(HttpContext http, AccessContext access, IQuotaCounter quotas, IClock clock, SavedFullList.Saved saved)
+    {
+        var etag = EntityTag(saved.ETag, FullPlaintext.Format, gzip: false);
+        var (refused, decision) = await RevalidateAndChargeAsync(http, access, quotas, clock, etag, saved.Count);
+        if (refused is not null)
         {
-            throw new InvalidOperationException(error);
+            return refused;
         }
 
-        return engine.Render(engine.Select(request.Query), request.Format);
+        var headers = http.Response.Headers;
+        headers[TotalHeader] = saved.Total.ToString(CultureInfo.InvariantCulture);
+        headers[CursorHeader] = saved.Cursor;
+        var length = saved.Body.Length;
+        if (decision.Granted < saved.Count)
+        {
+            // Cut to the quota left: the first lines, as a cut list is.
+            headers[TruncatedHeader] = "true";
+            length = 0;
+            for (var lines = 0; lines < decision.Granted; lines++)
+            {
+                length += saved.Body.AsSpan(length).IndexOf((byte)'\n') + 1;
+            }
+        }
+        else
+        {
+            headers.ETag = etag;
+        }
+
+        headers.CacheControl = "no-cache";
+        return TypedResults.Bytes(new ReadOnlyMemory<byte>(saved.Body, 0, length), saved.ContentType);
     }
 
     private static async Task<IResult> Changes(HttpContext http, AccessContext access, BlocklistEngine engine, IQuotaCounter quotas, IClock clock,
@@ -121,8 +161,7 @@ public static class BlacklistApi
         var decision = await access.ChargeUpToAsync(changes.Added.Count, quotas, clock);
         if (changes.Added.Count > 0 && decision.Granted == 0)
         {
-            return NativeResults.Error(StatusCodes.Status429TooManyRequests,
-                $"Daily blacklist quota of {decision.Limit} addresses exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).");
+            return QuotaExhausted(decision);
         }
 
         var granted = (int)Math.Min(decision.Granted, changes.Added.Count);
@@ -157,6 +196,23 @@ public static class BlacklistApi
             entry.Asn?.ToString(CultureInfo.InvariantCulture), entry.Asn is { } asn ? geo.AsName(asn) : null, entry.ExpiresAtUnixMilliseconds);
 
     private static bool IfNoneMatch(HttpRequest request, string etag) => EntityTags.Matches(request, etag);
+
+    // A whole list: 304 for the current entity tag (free), else charged per address, 429 when nothing is left.
+    private static async Task<(IResult? Refused, QuotaDecision Decision)> RevalidateAndChargeAsync(HttpContext http, AccessContext access,
+        IQuotaCounter quotas, IClock clock, string etag, int count)
+    {
+        if (IfNoneMatch(http.Request, etag))
+        {
+            http.Response.Headers.ETag = etag;
+            return (TypedResults.StatusCode(StatusCodes.Status304NotModified), default);
+        }
+
+        var decision = await access.ChargeUpToAsync(count, quotas, clock);
+        return (count > 0 && decision.Granted == 0 ? QuotaExhausted(decision) : null, decision);
+    }
+
+    private static IResult QuotaExhausted(QuotaDecision decision) => NativeResults.Error(StatusCodes.Status429TooManyRequests,
+        $"Daily blacklist quota of {decision.Limit} addresses exhausted; it resets at midnight UTC ({WireTime.Rfc3339(decision.ResetsAt)}).");
 
     private sealed record ParsedRequest(BlocklistQuery Query, BlocklistFormat Format, BlocklistCursor? Since);
 

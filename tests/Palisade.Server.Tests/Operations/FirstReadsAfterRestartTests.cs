@@ -100,6 +100,9 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
         using (var server = await PalisadeProcess.ServeAsync(_data))
         {
             Assert.Contains("from the index snapshot", server.Output, StringComparison.Ordinal);
+            // The full list saved at the shutdown is what the first pull gets until the first build is done; read once.
+            Assert.Contains("The full list saved at shutdown (3000 addresses) is served", server.Output, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(_data, "full-list.saved")));
             using var client = Client(server, key);
             using var taxii = TaxiiClient(server, key);
 
