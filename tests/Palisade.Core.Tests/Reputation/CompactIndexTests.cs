@@ -80,7 +80,7 @@ public sealed class CompactIndexTests
     [InlineData("root", null)]
     [InlineData(null, "spam@example.com")]
     [InlineData("admin", "spam@example.com")]
-    public void A_fact_gives_back_the_username_and_email_it_was_made_with_in_56_bytes(string? username, string? email)
+    public void A_fact_gives_back_the_username_and_email_it_was_made_with_in_48_bytes(string? username, string? email)
     {
         var at = _clock.UtcNow;
         var fact = new ReportFact(7, 3, ReporterKind.Community, 0.5, CategoryCatalog.PortScan, "ssh", 22, username, at, ReportSource.Local, email);
@@ -92,7 +92,33 @@ public sealed class CompactIndexTests
         Assert.Equal(CategoryCatalog.PortScan, fact.CategoryId);
         Assert.Equal(22, fact.Port);
         Assert.Equal(same, fact);
-        Assert.Equal(56, System.Runtime.CompilerServices.Unsafe.SizeOf<ReportFact>());
+        Assert.Equal(48, System.Runtime.CompilerServices.Unsafe.SizeOf<ReportFact>());
+    }
+
+    [Theory]
+    [InlineData(null, CategoryCatalog.PortScan, ReporterKind.Community, ReportSource.Local, 1L)]
+    [InlineData(0, CategoryCatalog.Other, ReporterKind.Sensor, ReportSource.Feed, 2_147_483_647L)]
+    [InlineData(65_535, 1, ReporterKind.Sensor, ReportSource.Local, 42L)]
+    [InlineData(22, CategoryCatalog.BruteForce, ReporterKind.Community, ReportSource.Feed, 7L)]
+    public void A_fact_gives_back_its_packed_port_category_kind_source_and_key(int? port, int category, ReporterKind kind, ReportSource source, long keyId)
+    {
+        var fact = new ReportFact(9, keyId, kind, 0.75, category, null, port, null, _clock.UtcNow, source);
+
+        Assert.Equal(port, fact.Port);
+        Assert.Equal(category, fact.CategoryId);
+        Assert.Equal(kind, fact.Kind);
+        Assert.Equal(source, fact.Source);
+        Assert.Equal(keyId, fact.KeyId);
+        Assert.Equal(0.75, fact.Trust);
+        Assert.Equal(9, fact.ReportId);
+    }
+
+    [Fact]
+    public void A_fact_refuses_what_it_cannot_hold_instead_of_keeping_another_value()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReportFact(1, 2_147_483_648L, ReporterKind.Community, 1, 1, null, null, null, _clock.UtcNow, ReportSource.Local));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReportFact(1, 1, ReporterKind.Community, 1, 1_024, null, null, null, _clock.UtcNow, ReportSource.Local));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReportFact(1, 1, ReporterKind.Community, 1, 1, null, 65_536, null, _clock.UtcNow, ReportSource.Local));
     }
 
     [Fact]
