@@ -35,7 +35,11 @@ public sealed class AddressReputation(string address, int factCapacity = 1)
     private byte _compactScore;
     private byte _compactRawScore;
     internal long CachedCompactAtTicks;
-    internal long CachedCompactWhitelistVersion = -1;
+
+    // The low 32 bits of the inputs' version (ReputationIndex.InputsVersion) it was computed at: 4 bytes less per address;
+    // a stale cache would pass only after exactly a multiple of 2^32 whitelist and reporter changes, and never past the
+    // refresh interval when scores decay.
+    internal int CachedCompactWhitelistVersion = -1;
 
     // The address's slot in the blocklist snapshots (BlocklistEngine), -1 until a build gives it one: a live lookup reads
     // the entry at that slot instead of searching a list. Written under the engine's build lock.

@@ -610,7 +610,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 return new CompactScore(full.Score, full.RawScore);
             }
 
-            if (entry.CachedCompactWhitelistVersion == version && (!decays || now.UtcTicks - entry.CachedCompactAtTicks < options.ScoreRefreshInterval.Ticks))
+            if (entry.CachedCompactWhitelistVersion == (int)version && (!decays || now.UtcTicks - entry.CachedCompactAtTicks < options.ScoreRefreshInterval.Ticks))
             {
                 return entry.CachedCompact;
             }
@@ -627,7 +627,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 var score = calculator.CalculateCompact(new ArraySegment<Evidence>(evidence, 0, count), now, MatchWhitelist(entry.Address, now));
                 entry.CachedCompact = score;
                 entry.CachedCompactAtTicks = now.UtcTicks;
-                entry.CachedCompactWhitelistVersion = version;
+                entry.CachedCompactWhitelistVersion = (int)version;
                 return score;
             }
             finally
