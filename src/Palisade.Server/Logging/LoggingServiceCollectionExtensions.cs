@@ -43,6 +43,7 @@ public static class LoggingServiceCollectionExtensions
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = PalisadeConsoleFormatter.FormatterName);
         builder.Logging.AddConsoleFormatter<PalisadeConsoleFormatter, ConsoleFormatterOptions>();
+        RequestDiagnosticsLoggerFactory.Register(builder.Services);
         builder.Services.AddOptions<LoggingOptions>().BindConfiguration(LoggingOptions.Section);
         return builder;
     }

@@ -20,7 +20,12 @@ public sealed class MetricsHistogram(string name, string help, string labelName,
 
     public void Observe(string labelValue, double value)
     {
-        var series = _series.GetOrAdd(labelValue, _ => new long[buckets.Length + 2]);
+        // Found first: GetOrAdd with a factory that captures this would allocate a delegate on every observation.
+        if (!_series.TryGetValue(labelValue, out var series))
+        {
+            series = _series.GetOrAdd(labelValue, static (_, length) => new long[length], buckets.Length + 2);
+        }
+
         var bucket = Array.BinarySearch(buckets, value);
         // Not found: the complement is the first bound above the value, or the +Inf slot past the last bound.
         Interlocked.Increment(ref series[bucket >= 0 ? bucket : ~bucket]);
