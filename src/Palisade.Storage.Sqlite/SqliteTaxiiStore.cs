@@ -207,19 +207,10 @@ public sealed class SqliteTaxiiStore : ITaxiiStore, IDisposable
             }
         }
 
-        private void Bound(int rc)
-        {
-            if (rc != raw.SQLITE_OK)
-            {
-                SqliteException.ThrowExceptionForRC(rc, _db);
-                throw new SqliteException($"Binding a TAXII log value returned SQLite code {rc}.", rc);
-            }
-        }
+        private void Bound(int rc) => SqliteBinding.Bound(_db, rc, "a TAXII log value");
 
-        private static int Bind(sqlite3_stmt statement, int index, string? value)
-            => value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value);
+        private static int Bind(sqlite3_stmt statement, int index, string? value) => SqliteBinding.Bind(statement, index, value);
 
-        private static int Bind(sqlite3_stmt statement, int index, long? value)
-            => value is { } number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_null(statement, index);
+        private static int Bind(sqlite3_stmt statement, int index, long? value) => SqliteBinding.Bind(statement, index, value);
     }
 }
