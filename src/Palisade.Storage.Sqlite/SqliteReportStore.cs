@@ -79,20 +79,11 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
         """;
 
-    private static void Bound(sqlite3 db, int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-            throw new SqliteException($"Binding a report's value returned SQLite code {rc}.", rc);
-        }
-    }
+    private static void Bound(sqlite3 db, int rc) => SqliteBinding.Bound(db, rc, "a report's value");
 
-    private static int Bind(sqlite3_stmt statement, int index, string? value)
-        => value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value);
+    private static int Bind(sqlite3_stmt statement, int index, string? value) => SqliteBinding.Bind(statement, index, value);
 
-    private static int Bind(sqlite3_stmt statement, int index, int? value)
-        => value is { } number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_null(statement, index);
+    private static int Bind(sqlite3_stmt statement, int index, long? value) => SqliteBinding.Bind(statement, index, value);
 
     public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -14,7 +14,11 @@ namespace Palisade.Storage;
 /// Label and technique lists repeat (a few hundred distinct ones for a million indicators): a row holds their ids in
 /// taxii_texts, which every node caches whole.
 /// </summary>
-public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open, bool arrayParameters)
+/// <param name="open">Opens a connection.</param>
+/// <param name="arrayParameters">The engine takes a list as one array parameter (PostgreSQL).</param>
+/// <param name="beginAppend">Begins an append's transaction on the engine's own fastest path; null appends through ADO.NET commands.</param>
+public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open, bool arrayParameters,
+    Func<CancellationToken, Task<ITaxiiLogWriter>>? beginAppend = null)
 {
     private const string CursorKeyName = "cursor_key";
 
@@ -121,57 +125,28 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
     public async Task AppendAsync(IReadOnlyList<StixVersion> versions, CancellationToken cancellationToken)
     {
         var rows = RowsOf(versions);
-        await using var connection = await open(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var writer = beginAppend is null
+            ? await DbTaxiiLogWriter.BeginAsync(await open(cancellationToken), cancellationToken)
+            : await beginAppend(cancellationToken);
         var made = new Dictionary<string, long>(StringComparer.Ordinal);
-        // One command per statement for the whole batch, its parameters set per row: the statement is prepared once per
-        // transaction instead of once per row (through Dapper every row built a command, its 14 parameters and SQLite's
-        // prepared statement again: most of the publisher's CPU while single reports stream in).
-        await using var unmark = Command(connection, transaction,
-            $"UPDATE taxii_log SET flags = flags & ~{Last} WHERE object_uuid = @ObjectUuid AND (flags & {Last}) <> 0");
-        var unmarkUuid = Parameter(unmark, "@ObjectUuid", System.Data.DbType.Binary);
-        await using var insert = Command(connection, transaction,
-            """
-            INSERT INTO taxii_log (date_added, object_uuid, flags, modified, created, valid_from, valid_until, confidence, generation,
-                                   address, labels, techniques, object_type, body)
-            VALUES (@DateAdded, @ObjectUuid, @Flags, @Modified, @Created, @ValidFrom, @ValidUntil, @Confidence, @Generation,
-                    @Address, @LabelsId, @TechniquesId, @ObjectType, @Body)
-            """);
-        var values = new[]
-        {
-            Parameter(insert, "@DateAdded", System.Data.DbType.Int64), Parameter(insert, "@ObjectUuid", System.Data.DbType.Binary),
-            Parameter(insert, "@Flags", System.Data.DbType.Int32), Parameter(insert, "@Modified", System.Data.DbType.Int64),
-            Parameter(insert, "@Created", System.Data.DbType.Int64), Parameter(insert, "@ValidFrom", System.Data.DbType.Int64),
-            Parameter(insert, "@ValidUntil", System.Data.DbType.Int64), Parameter(insert, "@Confidence", System.Data.DbType.Int32),
-            Parameter(insert, "@Generation", System.Data.DbType.Int32), Parameter(insert, "@Address", System.Data.DbType.String),
-            Parameter(insert, "@LabelsId", System.Data.DbType.Int64), Parameter(insert, "@TechniquesId", System.Data.DbType.Int64),
-            Parameter(insert, "@ObjectType", System.Data.DbType.String), Parameter(insert, "@Body", System.Data.DbType.String),
-        };
         foreach (var row in rows)
         {
             if (row.Labels is not null)
             {
-                row.LabelsId = await TextIdAsync(connection, transaction, row.Labels, made, cancellationToken);
-                row.TechniquesId = await TextIdAsync(connection, transaction, row.Techniques!, made, cancellationToken);
+                row.LabelsId = await TextIdAsync(writer, row.Labels, made, cancellationToken);
+                row.TechniquesId = await TextIdAsync(writer, row.Techniques!, made, cancellationToken);
             }
 
             if ((row.Flags & FirstInAll) == 0)
             {
-                unmarkUuid.Value = row.ObjectUuid;
-                await unmark.ExecuteNonQueryAsync(cancellationToken);
+                await writer.UnmarkLastAsync(row.ObjectUuid, cancellationToken);
             }
 
-            object?[] fields = [row.DateAdded, row.ObjectUuid, row.Flags, row.Modified, row.Created, row.ValidFrom, row.ValidUntil, row.Confidence,
-                row.Generation, row.Address, row.LabelsId, row.TechniquesId, row.ObjectType, row.Body];
-            for (var i = 0; i < fields.Length; i++)
-            {
-                values[i].Value = fields[i] ?? DBNull.Value;
-            }
-
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await writer.InsertAsync(new TaxiiLogRow(row.DateAdded, row.ObjectUuid, row.Flags, row.Modified, row.Created, row.ValidFrom,
+                row.ValidUntil, row.Confidence, row.Generation, row.Address, row.LabelsId, row.TechniquesId, row.ObjectType, row.Body), cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await writer.CommitAsync(cancellationToken);
         foreach (var (text, id) in made)
         {
             _textIds[text] = id;
@@ -179,37 +154,114 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
         }
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name, System.Data.DbType type)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = type;
-        command.Parameters.Add(parameter);
-        return parameter;
-    }
-
-    private async Task<long> TextIdAsync(DbConnection connection, DbTransaction transaction, string text, Dictionary<string, long> made,
-        CancellationToken cancellationToken)
+    private async Task<long> TextIdAsync(ITaxiiLogWriter writer, string text, Dictionary<string, long> made, CancellationToken cancellationToken)
     {
         if (_textIds.TryGetValue(text, out var id) || made.TryGetValue(text, out id))
         {
             return id;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO taxii_texts (text) VALUES (@text) ON CONFLICT (text) DO NOTHING", new { text }, transaction, cancellationToken: cancellationToken));
-        id = await connection.QuerySingleAsync<long>(new CommandDefinition(
-            "SELECT id FROM taxii_texts WHERE text = @text", new { text }, transaction, cancellationToken: cancellationToken));
+        id = await writer.TextIdAsync(text, cancellationToken);
         made[text] = id;
         return id;
+    }
+
+    /// <summary>The appends through ADO.NET (PostgreSQL): one command per statement for the whole batch, its parameters set per row.</summary>
+    private sealed class DbTaxiiLogWriter : ITaxiiLogWriter
+    {
+        private readonly DbConnection _connection;
+        private readonly DbTransaction _transaction;
+        private readonly DbCommand _unmark;
+        private readonly DbParameter _unmarkUuid;
+        private readonly DbCommand _insert;
+        private readonly DbParameter[] _values;
+
+        private DbTaxiiLogWriter(DbConnection connection, DbTransaction transaction)
+        {
+            _connection = connection;
+            _transaction = transaction;
+            // The statement is prepared once per transaction instead of once per row (through Dapper every row built a
+            // command, its 14 parameters and the prepared statement again).
+            _unmark = Command(TaxiiLogSql.UnmarkLast);
+            _unmarkUuid = Parameter(_unmark, "@ObjectUuid", System.Data.DbType.Binary);
+            _insert = Command(TaxiiLogSql.Insert);
+            _values =
+            [
+                Parameter(_insert, "@DateAdded", System.Data.DbType.Int64), Parameter(_insert, "@ObjectUuid", System.Data.DbType.Binary),
+                Parameter(_insert, "@Flags", System.Data.DbType.Int32), Parameter(_insert, "@Modified", System.Data.DbType.Int64),
+                Parameter(_insert, "@Created", System.Data.DbType.Int64), Parameter(_insert, "@ValidFrom", System.Data.DbType.Int64),
+                Parameter(_insert, "@ValidUntil", System.Data.DbType.Int64), Parameter(_insert, "@Confidence", System.Data.DbType.Int32),
+                Parameter(_insert, "@Generation", System.Data.DbType.Int32), Parameter(_insert, "@Address", System.Data.DbType.String),
+                Parameter(_insert, "@LabelsId", System.Data.DbType.Int64), Parameter(_insert, "@TechniquesId", System.Data.DbType.Int64),
+                Parameter(_insert, "@ObjectType", System.Data.DbType.String), Parameter(_insert, "@Body", System.Data.DbType.String),
+            ];
+        }
+
+        public static async Task<ITaxiiLogWriter> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return new DbTaxiiLogWriter(connection, await connection.BeginTransactionAsync(cancellationToken));
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask<long> TextIdAsync(string text, CancellationToken cancellationToken)
+        {
+            await _connection.ExecuteAsync(new CommandDefinition(
+                TaxiiLogSql.InsertText, new { text }, _transaction, cancellationToken: cancellationToken));
+            return await _connection.QuerySingleAsync<long>(new CommandDefinition(
+                TaxiiLogSql.SelectTextId, new { text }, _transaction, cancellationToken: cancellationToken));
+        }
+
+        public async ValueTask UnmarkLastAsync(byte[] objectUuid, CancellationToken cancellationToken)
+        {
+            _unmarkUuid.Value = objectUuid;
+            await _unmark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async ValueTask InsertAsync(TaxiiLogRow row, CancellationToken cancellationToken)
+        {
+            object?[] fields = [row.DateAdded, row.ObjectUuid, row.Flags, row.Modified, row.Created, row.ValidFrom, row.ValidUntil, row.Confidence,
+                row.Generation, row.Address, row.LabelsId, row.TechniquesId, row.ObjectType, row.Body];
+            for (var i = 0; i < fields.Length; i++)
+            {
+                _values[i].Value = fields[i] ?? DBNull.Value;
+            }
+
+            await _insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _unmark.DisposeAsync();
+            await _insert.DisposeAsync();
+            await _transaction.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
+
+        private DbCommand Command(string sql)
+        {
+            var command = _connection.CreateCommand();
+            command.Transaction = _transaction;
+            command.CommandText = sql;
+            return command;
+        }
+
+        private static DbParameter Parameter(DbCommand command, string name, System.Data.DbType type)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
     }
 
     /// <summary>Fills in the label and technique texts of rows; ids this node has not seen yet (another node wrote them) reload the table.</summary>
