@@ -18,7 +18,9 @@ source "$(dirname "$0")/../lib.sh"
 HERE="$ROOT/bench/ingest"
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-5}
+# A minute of load before measuring, as on a server that has been running: with a few seconds the rounds measured tiered
+# compilation still at work (28-41 % of the server's samples 25-45 s after start; docs/performance.md "Session 10 (h/ingest)").
+WARMUP=${WARMUP:-60}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 BACKEND=${BACKEND:-sqlite}
