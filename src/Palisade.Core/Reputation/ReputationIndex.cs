@@ -669,7 +669,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         ReportFact[] facts;
         lock (entry.Gate)
         {
-            facts = [.. entry.Facts];
+            facts = entry.Facts.ToArray();
         }
 
         facts = Array.FindAll(facts, f =>
@@ -713,7 +713,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
 
             var listed = whitelist.Current.Match(address.Address, now);
-            var described = Describe(address, entry.Facts.AsSpan(), entry.FirstSeen,
+            var described = Describe(address, entry.Facts.ToArray(), entry.FirstSeen,
                 entry.LastSeen, breakdown.Score, breakdown, listed);
             explained.Check = described;
             explained.CheckVersion = whitelistVersion;
