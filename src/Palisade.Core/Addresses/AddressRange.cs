@@ -64,6 +64,9 @@ public readonly record struct AddressRange
         return value >= First && value <= Last;
     }
 
+    /// <summary>Whether the address lies in the block.</summary>
+    public bool Contains(AddressKey key) => key.IsIPv6 == IsIPv6 && key.Value >= First && key.Value <= Last;
+
     /// <summary>Whether the canonical text of an address (as the index keys it) lies in the block.</summary>
     public bool Contains(string canonical)
         => IPAddress.TryParse(canonical, out var address) && Contains(address);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
 using Palisade.Core.Geo;
 using Palisade.Core.Reputation;
@@ -48,7 +49,7 @@ public sealed class BlocklistEngine
     // Slot bookkeeping, touched only under _buildGate. The server's engine keeps an address's slot on its index entry
     // (AddressReputation.BlocklistSlot): a map of its own cost 28 bytes per address. A second engine over the same index
     // (tests compare with a fresh build) keeps that map (_slotOf), the entries' field being the first engine's.
-    private readonly Dictionary<string, int>? _slotOf;
+    private readonly Dictionary<AddressKey, int>? _slotOf;
     private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<string, string[]> _protocolSets = new(StringComparer.Ordinal);
     private int _slotCount;
@@ -56,7 +57,7 @@ public sealed class BlocklistEngine
     // Addresses that received reports since the last build (ReputationIndex.Changed), so a rebuild after a few
     // reports touches only those; anything else that moves the version (purge, whitelist) forces a full pass.
     private readonly Lock _dirtyGate = new();
-    private Dictionary<string, AddressReputation> _dirty = new(StringComparer.Ordinal);
+    private Dictionary<AddressKey, AddressReputation> _dirty = [];
     private long _dirtyEvents;
 
     // Journal of changes between generations: the state an address had before each generation that changed it.
@@ -83,13 +84,13 @@ public sealed class BlocklistEngine
     {
         _renders = new BlocklistRenderCache(renderCacheBytes);
         _index = index;
-        _slotOf = index.ClaimBlocklistSlots() ? null : new Dictionary<string, int>(StringComparer.Ordinal);
+        _slotOf = index.ClaimBlocklistSlots() ? null : [];
         _geo = geo;
         _clock = clock;
         index.Changed += MarkDirty;
     }
 
-    private readonly record struct JournalRecord(long Generation, string Address, BlocklistEntry Before, bool Existed);
+    private readonly record struct JournalRecord(long Generation, AddressKey Address, BlocklistEntry Before, bool Existed);
 
     /// <summary>The geo data the entries' country and ASN come from (for AS names when rendering).</summary>
     public IGeoLookup Geo => _geo;
@@ -175,7 +176,7 @@ public sealed class BlocklistEngine
     {
         ArgumentNullException.ThrowIfNull(address);
         var snapshot = Current();
-        if (_index.Find(address) is { } reputation)
+        if (AddressKey.TryParse(address, out var key) && _index.Find(key) is { } reputation)
         {
             // An entry made anew since the snapshot (the address reloaded or dropped and reported again) has no slot yet;
             // the version step that made it also made Current() build, which gives it its slot back.
@@ -188,11 +189,11 @@ public sealed class BlocklistEngine
             {
                 lock (_buildGate)
                 {
-                    slot = _slotOf.GetValueOrDefault(address, -1);
+                    slot = _slotOf.GetValueOrDefault(key, -1);
                 }
             }
 
-            if (Holds(snapshot, slot, address))
+            if (Holds(snapshot, slot, key))
             {
                 entry = snapshot.At(slot);
                 return true;
@@ -203,8 +204,8 @@ public sealed class BlocklistEngine
         return false;
     }
 
-    private static bool Holds(BlocklistSnapshot snapshot, int slot, string address)
-        => slot >= 0 && slot < snapshot.SlotLimit && string.Equals(snapshot.At(slot).Address, address, StringComparison.Ordinal);
+    private static bool Holds(BlocklistSnapshot snapshot, int slot, AddressKey key)
+        => slot >= 0 && slot < snapshot.SlotLimit && snapshot.At(slot) is { HasAddress: true } entry && entry.Key == key;
 
     /// <summary>What joined and left the list of <paramref name="query"/> since <paramref name="since"/>. The limit of the
     /// query is not applied to changes (membership is decided by the filters alone).</summary>
@@ -228,7 +229,7 @@ public sealed class BlocklistEngine
             }
 
             touched = [];
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<AddressKey>();
             var start = FirstJournalIndexAfter(from.Value);
             for (var i = start; i < _journal.Count && _journal[i].Generation <= snapshot.Generation; i++)
             {
@@ -242,7 +243,7 @@ public sealed class BlocklistEngine
 
         var added = new List<BlocklistEntry>();
         var removed = new List<string>();
-        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var positions = new Dictionary<AddressKey, int>();
         foreach (var record in touched)
         {
             var wasListed = record.Existed && unlimited.Matches(record.Before, then);
@@ -253,7 +254,7 @@ public sealed class BlocklistEngine
             }
             else if (!isListed && wasListed)
             {
-                removed.Add(record.Address);
+                removed.Add(record.Address.ToString());
             }
         }
 
@@ -274,17 +275,17 @@ public sealed class BlocklistEngine
         var now = snapshot.GeneratedAt;
         var from = (then - window).ToUnixTimeMilliseconds();
         var to = (now - window).ToUnixTimeMilliseconds();
-        HashSet<string>? changed = null;
+        HashSet<AddressKey>? changed = null;
         for (var slot = 0; slot < snapshot.SlotLimit; slot++)
         {
             ref readonly var entry = ref snapshot.At(slot);
-            if (entry.Address is null || entry.LastSeenUnixMilliseconds < from || entry.LastSeenUnixMilliseconds >= to)
+            if (!entry.HasAddress || entry.LastSeenUnixMilliseconds < from || entry.LastSeenUnixMilliseconds >= to)
             {
                 continue;
             }
 
-            changed ??= new HashSet<string>(touched.Select(r => r.Address), StringComparer.Ordinal);
-            if (!changed.Contains(entry.Address) && query.Matches(entry, then) && !query.Matches(entry, now))
+            changed ??= [.. touched.Select(r => r.Address)];
+            if (!changed.Contains(entry.Key) && query.Matches(entry, then) && !query.Matches(entry, now))
             {
                 removed.Add(entry.Address);
             }
@@ -314,18 +315,18 @@ public sealed class BlocklistEngine
 
         lock (_dirtyGate)
         {
-            _dirty[reputation.Address] = reputation;
+            _dirty[reputation.Key] = reputation;
             _dirtyEvents++;
         }
     }
 
     private BlocklistSnapshot Build(BlocklistSnapshot? previous, DateTimeOffset now, bool sameScoreBucket)
     {
-        Dictionary<string, AddressReputation> dirty;
+        Dictionary<AddressKey, AddressReputation> dirty;
         long events;
         lock (_dirtyGate)
         {
-            (dirty, _dirty) = (_dirty, new Dictionary<string, AddressReputation>(StringComparer.Ordinal));
+            (dirty, _dirty) = (_dirty, []);
             (events, _dirtyEvents) = (_dirtyEvents, 0);
         }
 
@@ -363,17 +364,17 @@ public sealed class BlocklistEngine
             }
 
             var before = slot < previous.SlotLimit ? previous.At(slot) : default;
-            var known = before.Address is not null;
+            var known = before.HasAddress;
             var entry = Describe(reputation, _index.ScoreValue(reputation), known ? before : null, retention);
             WritablePage(pages, copied, previous, slot)[slot & (BlocklistSnapshot.PageSize - 1)] = entry;
             changes.Add((slot, before, entry));
             if (!known)
             {
-                Record(generation, reputation.Address, default, existed: false);
+                Record(generation, reputation.Key, default, existed: false);
             }
             else if (!before.SameListing(entry))
             {
-                Record(generation, reputation.Address, before, existed: true);
+                Record(generation, reputation.Key, before, existed: true);
             }
         }
 
@@ -409,7 +410,7 @@ public sealed class BlocklistEngine
     }
 
     private int SlotOf(AddressReputation reputation)
-        => _slotOf is null ? Volatile.Read(ref reputation.BlocklistSlot) : _slotOf.GetValueOrDefault(reputation.Address, -1);
+        => _slotOf is null ? Volatile.Read(ref reputation.BlocklistSlot) : _slotOf.GetValueOrDefault(reputation.Key, -1);
 
     private void SetSlot(AddressReputation reputation, int slot)
     {
@@ -419,7 +420,7 @@ public sealed class BlocklistEngine
         }
         else
         {
-            _slotOf[reputation.Address] = slot;
+            _slotOf[reputation.Key] = slot;
         }
     }
 
@@ -447,7 +448,7 @@ public sealed class BlocklistEngine
             visited[slot] = true;
             var score = _index.ScoreValue(reputation);
             var old = !isNew && slot < previousLimit ? previous!.At(slot) : default;
-            var known = old.Address is not null;
+            var known = old.HasAddress;
             if (known && old.Score == score.Score && old.RawScore == score.RawScore && old.Sessions == reputation.TotalReports &&
                 old.LastSeenUnixMilliseconds == reputation.LastSeen.ToUnixTimeMilliseconds())
             {
@@ -459,11 +460,11 @@ public sealed class BlocklistEngine
             changedRegions.Add(slot >> BlocklistSnapshot.RegionBits);
             if (!known)
             {
-                Record(generation, reputation.Address, default, existed: false);
+                Record(generation, reputation.Key, default, existed: false);
             }
             else if (!old.SameListing(entry))
             {
-                Record(generation, reputation.Address, old, existed: true);
+                Record(generation, reputation.Key, old, existed: true);
             }
         }
 
@@ -473,7 +474,7 @@ public sealed class BlocklistEngine
         foreach (var reputation in _index.Addresses)
         {
             var slot = SlotOf(reputation);
-            if (slot >= 0 && slot < previousLimit && !visited[slot] && string.Equals(previous!.At(slot).Address, reputation.Address, StringComparison.Ordinal))
+            if (slot >= 0 && slot < previousLimit && !visited[slot] && previous!.At(slot).Key == reputation.Key && previous.At(slot).HasAddress)
             {
                 Place(reputation, slot, isNew: false);
             }
@@ -485,12 +486,12 @@ public sealed class BlocklistEngine
 
         // Slots of the previous snapshot no entry came back to: an entry made anew takes its address's slot back, the
         // rest are addresses gone from the index (purged, withdrawn) and leave.
-        Dictionary<string, int>? orphans = null;
+        Dictionary<AddressKey, int>? orphans = null;
         for (var slot = 0; slot < Math.Min(previousLimit, _slotCount); slot++)
         {
-            if (!visited[slot] && previous!.At(slot).Address is { } gone)
+            if (!visited[slot] && previous!.At(slot) is { HasAddress: true } gone)
             {
-                (orphans ??= new Dictionary<string, int>(StringComparer.Ordinal))[gone] = slot;
+                (orphans ??= [])[gone.Key] = slot;
             }
         }
 
@@ -498,13 +499,13 @@ public sealed class BlocklistEngine
         {
             // An index read while a writer replaced an entry can yield the old object too: only the current one is placed
             // (an old one that kept its slot above is an orphan at the next build, which the replacement forces).
-            if (previous is not null && !ReferenceEquals(_index.Find(reputation.Address), reputation))
+            if (previous is not null && !ReferenceEquals(_index.Find(reputation.Key), reputation))
             {
                 continue;
             }
 
             var slot = -1;
-            var isNew = orphans?.Remove(reputation.Address, out slot) != true;
+            var isNew = orphans?.Remove(reputation.Key, out slot) != true;
             if (isNew)
             {
                 slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slotCount++;
@@ -599,13 +600,12 @@ public sealed class BlocklistEngine
         }
         else
         {
-            var geo = _geo.IsAvailable && IPAddress.TryParse(reputation.Address, out var ip) ? _geo.Lookup(ip) : null;
+            var geo = _geo.IsAvailable ? _geo.Lookup(reputation.Key.ToIPAddress()) : null;
             country = CountryCodes.Pack(geo?.CountryCode);
             asn = geo?.Asn ?? 0;
         }
 
-        var isIPv6 = reputation.Address.Contains(':', StringComparison.Ordinal);
-        return new BlocklistEntry(reputation.Address, isIPv6, score.Score, score.RawScore, first, last, retentionDays,
+        return new BlocklistEntry(reputation.Key, score.Score, score.RawScore, first, last, retentionDays,
             (int)Math.Min(sessions, int.MaxValue), protocols, categories, severity, country, asn);
     }
 
@@ -636,7 +636,7 @@ public sealed class BlocklistEngine
         return set;
     }
 
-    private void Record(long generation, string address, BlocklistEntry before, bool existed)
+    private void Record(long generation, AddressKey address, BlocklistEntry before, bool existed)
     {
         // The first snapshot has no predecessor a client could hold a cursor for.
         if (generation > 1)
@@ -730,13 +730,13 @@ public sealed class BlocklistEngine
         return low;
     }
 
-    private static bool TryFindListed(BlocklistSelection selection, string address, Dictionary<string, int> positions, out BlocklistEntry entry)
+    private static bool TryFindListed(BlocklistSelection selection, AddressKey address, Dictionary<AddressKey, int> positions, out BlocklistEntry entry)
     {
         if (positions.Count == 0 && selection.Count > 0)
         {
             for (var i = 0; i < selection.Count; i++)
             {
-                positions[selection.Entry(i).Address] = i;
+                positions[selection.Entry(i).Key] = i;
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
 
 namespace Palisade.Core.Blocklists;
@@ -9,6 +10,7 @@ namespace Palisade.Core.Blocklists;
 /// </summary>
 public readonly struct BlocklistEntry
 {
+    private readonly AddressKey _key;
     private readonly long _lastSeenMs;
     private readonly ulong _contentHash;
     private readonly string[] _protocols;
@@ -21,13 +23,13 @@ public readonly struct BlocklistEntry
     private readonly byte _score;
     private readonly byte _rawScore;
     private readonly byte _severity;
-    private readonly bool _isIPv6;
+    private readonly bool _present;
 
-    internal BlocklistEntry(string address, bool isIPv6, int score, int rawScore, DateTimeOffset firstSeen, DateTimeOffset lastSeen,
+    internal BlocklistEntry(AddressKey key, int score, int rawScore, DateTimeOffset firstSeen, DateTimeOffset lastSeen,
         int lifetimeDays, int sessions, string[] protocols, ushort categories, Severity maxSeverity, ushort country, uint asn)
     {
-        Address = address;
-        _isIPv6 = isIPv6;
+        _key = key;
+        _present = true;
         _score = (byte)score;
         _rawScore = (byte)rawScore;
         _firstSeenSeconds = (uint)Math.Clamp(firstSeen.ToUnixTimeSeconds(), 0, uint.MaxValue);
@@ -42,10 +44,21 @@ public readonly struct BlocklistEntry
         _contentHash = HashContent();
     }
 
-    /// <summary>Canonical address text (the engine's key).</summary>
-    public string Address { get; }
+    /// <summary>Canonical address text, made anew on each call (null for an empty slot): renderers write
+    /// <see cref="Key"/> instead. Entries hold the 128-bit address, not a string per address (issue 15).</summary>
+    public string Address => _present ? _key.ToString() : null!;
 
-    public bool IsIPv6 => _isIPv6;
+    /// <summary>The address as a 128-bit value (the engine's key).</summary>
+    public AddressKey Key => _key;
+
+    /// <summary>Writes the canonical address text (ASCII) into <paramref name="buffer"/> (64 bytes always suffice) and
+    /// returns what it wrote: how renderers write the address without a string per entry.</summary>
+    public ReadOnlySpan<byte> AddressText(Span<byte> buffer) => _key.TryFormat(buffer, out var written) ? buffer[..written] : [];
+
+    /// <summary>False for the empty entry (a free slot, or no entry at all).</summary>
+    public bool HasAddress => _present;
+
+    public bool IsIPv6 => _present && _key.IsIPv6;
 
     /// <summary>Score 0–100 after the whitelist discount.</summary>
     public int Score => _score;
@@ -118,7 +131,10 @@ public readonly struct BlocklistEntry
         // of hashes stay well spread.
         const ulong prime = 1099511628211;
         var hash = 14695981039346656037;
-        foreach (var c in Address)
+        // The address's canonical text, as hashed when entries held it as a string (so tags stay as they were).
+        Span<byte> text = stackalloc byte[64];
+        _key.TryFormat(text, out var length);
+        foreach (var c in text[..length])
         {
             hash = (hash ^ c) * prime;
         }

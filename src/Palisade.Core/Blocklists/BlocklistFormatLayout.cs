@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
 using Palisade.Core.Text;
 
@@ -138,7 +139,7 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
                     ref readonly var entry = ref selection.Entry(i);
                     w.Ascii(entry.IsIPv6 ? "ip6tables" : "iptables");
                     w.Ascii(" -w -A PALISADE -s ");
-                    w.Ascii(entry.Address);
+                    w.Address(entry.Key);
                     w.Ascii(" -j DROP\n");
                 }
 
@@ -183,7 +184,7 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
         for (var i = from; i < to; i++)
         {
             w.Ascii(before);
-            w.Ascii(selection.Entry(i).Address);
+            w.Address(selection.Entry(i).Key);
             w.Ascii(after);
             w.Ascii("\n");
         }
@@ -194,7 +195,7 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
         for (var i = from; i < to; i++)
         {
             ref readonly var entry = ref selection.Entry(i);
-            w.Ascii(entry.Address);
+            w.Address(entry.Key);
             w.Ascii(",");
             w.Int(entry.Score);
             w.Ascii(",");
@@ -286,7 +287,7 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
             w.Ascii("add ");
             w.Ascii(entry.IsIPv6 ? IpsetV6Name : IpsetV4Name);
             w.Ascii(" ");
-            w.Ascii(entry.Address);
+            w.Address(entry.Key);
             w.Ascii(" timeout ");
             w.Int(Math.Clamp(seconds, 1, IpsetMaxTimeout));
             w.Ascii(" -exist\n");
@@ -337,7 +338,7 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
             }
 
             w.Ascii("    ");
-            w.Ascii(entry.Address);
+            w.Address(entry.Key);
             w.Ascii(",\n");
         }
 
@@ -351,6 +352,14 @@ public sealed class BlocklistFormatLayout : BlocklistLayout
     private ref struct Utf8Output(IBufferWriter<byte> output)
     {
         private readonly IBufferWriter<byte> _output = output;
+
+        // An address's canonical text, written from its 128-bit value (no string per address).
+        public readonly void Address(AddressKey key)
+        {
+            var span = _output.GetSpan(64);
+            key.TryFormat(span, out var written);
+            _output.Advance(written);
+        }
 
         public readonly void Ascii(string text)
         {

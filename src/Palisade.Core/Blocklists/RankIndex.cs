@@ -61,7 +61,7 @@ internal sealed class RankIndex
         for (var slot = 0; slot < limit; slot++)
         {
             ref readonly var entry = ref pages[slot >> BlocklistSnapshot.PageBits][slot & (BlocklistSnapshot.PageSize - 1)];
-            if (entry.Address is not null)
+            if (entry.HasAddress)
             {
                 var key = raw ? entry.RawScore : entry.Score;
                 counts[key]++;
@@ -81,7 +81,7 @@ internal sealed class RankIndex
         for (var slot = 0; slot < limit; slot++)
         {
             ref readonly var entry = ref pages[slot >> BlocklistSnapshot.PageBits][slot & (BlocklistSnapshot.PageSize - 1)];
-            if (entry.Address is not null)
+            if (entry.HasAddress)
             {
                 order.Set(next[raw ? entry.RawScore : entry.Score]++, slot);
             }
@@ -106,7 +106,7 @@ internal sealed class RankIndex
             var key = KeyOf(after);
             counts[key]++;
             hashes[key] += after.ContentHash;
-            if (before.Address is not null)
+            if (before.HasAddress)
             {
                 var oldKey = KeyOf(before);
                 counts[oldKey]--;

@@ -1,3 +1,4 @@
+using Palisade.Core.Addresses;
 using Palisade.Core.Reports;
 using Palisade.Core.Scoring;
 
@@ -9,8 +10,14 @@ namespace Palisade.Core.Reputation;
 /// this is rebuilt from it on start. A million of these are held at community scale, so nothing is kept here that is
 /// not needed on every address: explained answers are cached only for addresses that were checked.
 /// </summary>
-public sealed class AddressReputation(string address, int factCapacity = 1)
+public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
 {
+    /// <summary>An entry for <paramref name="address"/>, given in its canonical text.</summary>
+    public AddressReputation(string address, int factCapacity = 1)
+        : this(AddressKey.Parse(address), factCapacity)
+    {
+    }
+
     // The lock of this entry is the entry (a monitor costs nothing until contended; a lock object per address did).
     internal object Gate => this;
 
@@ -48,7 +55,11 @@ public sealed class AddressReputation(string address, int factCapacity = 1)
     private long _firstSeenTicks = DateTimeOffset.MaxValue.UtcTicks;
     private long _lastSeenTicks = DateTimeOffset.MinValue.UtcTicks;
 
-    public string Address { get; } = address;
+    /// <summary>The address as a 128-bit value: the index's key (no text is kept per address).</summary>
+    public AddressKey Key { get; } = key;
+
+    /// <summary>The canonical address text, made anew on each call: hot paths use <see cref="Key"/>.</summary>
+    public string Address => Key.ToString();
 
     public DateTimeOffset FirstSeen => new(_firstSeenTicks, TimeSpan.Zero);
 

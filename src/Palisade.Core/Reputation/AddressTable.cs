@@ -1,24 +1,26 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Palisade.Core.Addresses;
 
 namespace Palisade.Core.Reputation;
 
 /// <summary>
-/// The index's addresses: an open-addressing table of entries keyed by their <see cref="AddressReputation.Address"/>.
+/// The index's addresses: an open-addressing table of entries keyed by their <see cref="AddressReputation.Key"/>.
 /// A <c>ConcurrentDictionary</c> held a 48-byte node per address plus its bucket; this holds a reference and a hash per
-/// slot (about 20 bytes per address at the table's load), the key being the entry's own address text.
+/// slot (about 20 bytes per address at the table's load), the key being the entry's own 128-bit address. Lookups by text
+/// parse it first (canonical text only, as the text keys before it).
 /// </summary>
 /// <remarks>
 /// Reads take no lock: a slot's hash is written before its entry is published, and a resize or a clean-up publishes a
 /// whole new table, so a reader sees either table consistently (a read racing a write sees it or not, as with any
 /// concurrent map). Writes are serialised by one lock; they are the index's (reports applied, reloads, purges), never
-/// on the check path. Hashes are the runtime's randomised string hash, so nobody can choose addresses that pile up in
+/// on the check path. Hashes mix in the runtime's per-process random seed, so nobody can choose addresses that pile up in
 /// one probe run.
 /// </remarks>
 internal sealed class AddressTable
 {
     // Marks a removed entry: probes go past it, inserts reuse it.
-    private static readonly AddressReputation Removed = new("");
+    private static readonly AddressReputation Removed = new(default(AddressKey));
 
     private sealed class Table(int capacity)
     {
@@ -45,12 +47,23 @@ internal sealed class AddressTable
     // The first slot to probe: the hash scaled to the table's size (multiply-shift, no division).
     private static int Start(int hash, int capacity) => (int)(((ulong)(uint)hash * (ulong)capacity) >> 32);
 
-    private static int HashOf(string address) => string.GetHashCode(address, StringComparison.Ordinal);
+    private static int HashOf(AddressKey key) => key.GetHashCode();
 
     public bool TryGetValue(string address, [MaybeNullWhen(false)] out AddressReputation entry)
     {
+        if (AddressKey.TryParse(address, out var key))
+        {
+            return TryGetValue(key, out entry);
+        }
+
+        entry = null;
+        return false;
+    }
+
+    public bool TryGetValue(AddressKey key, [MaybeNullWhen(false)] out AddressReputation entry)
+    {
         var table = _table;
-        var hash = HashOf(address);
+        var hash = HashOf(key);
         var capacity = table.Entries.Length;
         for (var i = Start(hash, capacity); ; i = i + 1 == capacity ? 0 : i + 1)
         {
@@ -61,7 +74,7 @@ internal sealed class AddressTable
                 return false;
             }
 
-            if (table.Hashes[i] == hash && !ReferenceEquals(found, Removed) && string.Equals(found.Address, address, StringComparison.Ordinal))
+            if (table.Hashes[i] == hash && !ReferenceEquals(found, Removed) && found.Key == key)
             {
                 entry = found;
                 return true;
@@ -76,14 +89,15 @@ internal sealed class AddressTable
     /// <summary>The entry of <paramref name="address"/>, added by <paramref name="create"/> if there is none.</summary>
     public AddressReputation GetOrAdd(string address, Func<string, AddressReputation> create)
     {
-        if (TryGetValue(address, out var known))
+        var key = AddressKey.Parse(address);
+        if (TryGetValue(key, out var known))
         {
             return known;
         }
 
         lock (_writer)
         {
-            if (TryGetValue(address, out known))
+            if (TryGetValue(key, out known))
             {
                 return known;
             }
@@ -94,12 +108,33 @@ internal sealed class AddressTable
         }
     }
 
+    /// <summary>The entry of <paramref name="key"/>, added (with no facts yet) if there is none.</summary>
+    public AddressReputation GetOrAdd(AddressKey key)
+    {
+        if (TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        lock (_writer)
+        {
+            if (TryGetValue(key, out known))
+            {
+                return known;
+            }
+
+            var entry = new AddressReputation(key);
+            Insert(entry);
+            return entry;
+        }
+    }
+
     /// <summary>Adds <paramref name="entry"/>; false (and nothing changed) when its address has an entry already.</summary>
     public bool TryAdd(AddressReputation entry)
     {
         lock (_writer)
         {
-            if (Find(_table, entry.Address, HashOf(entry.Address)) >= 0)
+            if (Find(_table, entry.Key, HashOf(entry.Key)) >= 0)
             {
                 return false;
             }
@@ -115,7 +150,7 @@ internal sealed class AddressTable
         lock (_writer)
         {
             var table = _table;
-            if (Find(table, entry.Address, HashOf(entry.Address)) is var at and >= 0)
+            if (Find(table, entry.Key, HashOf(entry.Key)) is var at and >= 0)
             {
                 Volatile.Write(ref table.Entries[at], entry);
                 return;
@@ -126,12 +161,15 @@ internal sealed class AddressTable
     }
 
     /// <summary>Removes the entry of <paramref name="address"/>; false when there is none.</summary>
-    public bool TryRemove(string address)
+    public bool TryRemove(string address) => AddressKey.TryParse(address, out var key) && TryRemove(key);
+
+    /// <summary>Removes the entry of <paramref name="key"/>; false when there is none.</summary>
+    public bool TryRemove(AddressKey key)
     {
         lock (_writer)
         {
             var table = _table;
-            if (Find(table, address, HashOf(address)) is not (var at and >= 0))
+            if (Find(table, key, HashOf(key)) is not (var at and >= 0))
             {
                 return false;
             }
@@ -161,7 +199,7 @@ internal sealed class AddressTable
     // The slot holding the address, or -1. Under the writer lock. Optimised at once: a start-up adds a million entries
     // before tiered compilation gets round to it (it was still the unoptimised code in a profile of the snapshot read).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Find(Table table, string address, int hash)
+    private static int Find(Table table, AddressKey key, int hash)
     {
         var capacity = table.Entries.Length;
         for (var i = Start(hash, capacity); ; i = i + 1 == capacity ? 0 : i + 1)
@@ -172,7 +210,7 @@ internal sealed class AddressTable
                 return -1;
             }
 
-            if (table.Hashes[i] == hash && !ReferenceEquals(found, Removed) && string.Equals(found.Address, address, StringComparison.Ordinal))
+            if (table.Hashes[i] == hash && !ReferenceEquals(found, Removed) && found.Key == key)
             {
                 return i;
             }
@@ -192,7 +230,7 @@ internal sealed class AddressTable
             table = Rehash(table, live * 2 > table.Entries.Length ? (int)Math.Min(live * 2, Array.MaxLength) : table.Entries.Length);
         }
 
-        var hash = HashOf(entry.Address);
+        var hash = HashOf(entry.Key);
         var capacity = table.Entries.Length;
         var i = Start(hash, capacity);
         while (table.Entries[i] is { } taken && !ReferenceEquals(taken, Removed))

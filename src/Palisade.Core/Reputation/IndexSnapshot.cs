@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Palisade.Core.Addresses;
 using Palisade.Core.Reports;
 using Palisade.Core.Scoring;
 
@@ -25,7 +26,12 @@ namespace Palisade.Core.Reputation;
 public static class IndexSnapshot
 {
     /// <summary>Changes whenever the layout does; a snapshot of another version is not read (the store is).</summary>
-    public const int FormatVersion = 1;
+    /// <remarks>Format 2 writes each address as its 4 or 16 bytes (marker 1 or 2) instead of its text (format 1, still
+    /// read: a snapshot written by the previous version spares the upgrade's first start a load from the store).</remarks>
+    public const int FormatVersion = 2;
+
+    private const int TextAddressFormat = 1;
+    private const byte EndMarker = 0, IPv4Marker = 1, IPv6Marker = 2;
 
     private static ReadOnlySpan<byte> Magic => "PALISADE-INDEX\n\0"u8;
     private const int BufferSize = 1 << 16;
@@ -111,8 +117,7 @@ public static class IndexSnapshot
                         continue; // purged while this ran
                     }
 
-                    writer.Write((byte)1);
-                    writer.Write(entry.Address);
+                    WriteKey(writer, entry.Key);
                     writer.Write7BitEncodedInt64(entry.TotalReports);
                     writer.Write(entry.FirstSeenTicks);
                     writer.Write(entry.LastSeenTicks);
@@ -147,7 +152,7 @@ public static class IndexSnapshot
                 }
             }
 
-            writer.Write((byte)0);
+            writer.Write(EndMarker);
             writer.Write7BitEncodedInt(addresses);
             writer.Write7BitEncodedInt64(reports);
         }
@@ -184,7 +189,7 @@ public static class IndexSnapshot
             }
 
             var version = reader.Int32();
-            if (version != FormatVersion)
+            if (version is not (FormatVersion or TextAddressFormat))
             {
                 throw new InvalidDataException($"The index snapshot has format {version}; this version reads format {FormatVersion}.");
             }
@@ -208,9 +213,9 @@ public static class IndexSnapshot
             var recentTicks = recentFrom.UtcTicks;
             int addressesRead = 0;
             long reportsRead = 0;
-            while (reader.Byte() == 1)
+            while (reader.Byte() is var marker and not EndMarker)
             {
-                var address = reader.Text();
+                var address = version == TextAddressFormat ? TextKey(reader.Text(), marker) : reader.Key(marker);
                 var total = reader.Varint();
                 var firstSeen = reader.Int64();
                 var lastSeen = reader.Int64();
@@ -328,6 +333,19 @@ public static class IndexSnapshot
         entry.Restore(total, first, last);
     }
 
+    // An address: its family's marker, then its 4 or 16 bytes in network order.
+    private static void WriteKey(BinaryWriter writer, AddressKey key)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        key.WriteBytes(bytes);
+        writer.Write(key.IsIPv4 ? IPv4Marker : IPv6Marker);
+        writer.Write(key.IsIPv4 ? bytes[12..] : bytes);
+    }
+
+    // Format 1: a marker of 1, then the canonical text.
+    private static AddressKey TextKey(string text, byte marker)
+        => marker == 1 && AddressKey.TryParse(text, out var key) ? key : throw new InvalidDataException($"The index snapshot holds '{text}' as an address.");
+
     // 0: none; n: the n-th text written so far; one more than the texts written: a new text follows.
     private static void WriteText(BinaryWriter writer, Dictionary<string, int> table, string? text)
     {
@@ -415,6 +433,17 @@ public static class IndexSnapshot
 
             throw new InvalidDataException("The index snapshot holds a number longer than any it writes.");
         }
+
+        // An address as WriteKey writes it (the marker already read).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public AddressKey Key(byte marker) => marker switch
+        {
+            IPv4Marker => AddressKey.FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(Bytes(4))),
+            IPv6Marker => AddressKey.FromBytes(Bytes(16)) is { IsIPv6: true } key
+                ? key
+                : throw new InvalidDataException("The index snapshot holds an IPv4 address as IPv6."),
+            _ => throw new InvalidDataException($"The index snapshot holds an address marked {marker}."),
+        };
 
         public int Count(int max)
         {

@@ -121,7 +121,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             last = seen;
         }
 
-        var entry = _addresses.GetOrAdd(report.Address, static a => new AddressReputation(a));
+        var entry = _addresses.GetOrAdd(AddressKey.Parse(report.Address));
         if (Prefix64Of(report.Address) is { } prefix)
         {
             if (entry.Facts.Count == 0)
@@ -202,8 +202,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         foreach (var entry in addresses.Values)
         {
-            var address = entry.Address;
-            if (address.Contains(':', StringComparison.Ordinal) && Prefix64Of(address) is { } prefix)
+            if (entry.Key.IsIPv6 && entry.Address is var address && Prefix64Of(address) is { } prefix)
             {
                 _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
             }
@@ -358,6 +357,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public AddressReputation? Find(string address) => _addresses.GetValueOrDefault(address);
 
+    /// <summary>The entry of the address <paramref name="key"/>, or null.</summary>
+    public AddressReputation? Find(AddressKey key) => _addresses.TryGetValue(key, out var entry) ? entry : null;
+
     /// <summary>How many /64 roll-ups were computed rather than reused (how well the reuse works).</summary>
     public long PrefixRollupsComputed => Interlocked.Read(ref _prefixRollupsComputed);
 
@@ -373,7 +375,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         var now = clock.UtcNow;
         var version = (_prefixChanges.GetValueOrDefault(prefix), Interlocked.Read(ref _purges), InputsVersion);
-        var whitelisted = MatchWhitelist(address, now);
+        var whitelisted = System.Net.IPAddress.TryParse(address, out var ip) ? whitelist.Current.Match(ip, now) : null;
         if (_prefixRollups.TryGetValue(prefix, out var cached) && cached.Version == version && cached.Whitelist == whitelisted
             && now >= cached.At && now - cached.At < PrefixRollupReuse)
         {
@@ -459,12 +461,27 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return found;
         }
 
-        IEnumerable<string> candidates = range.IsIPv6 && range.PrefixLength >= 64
-            ? _prefixes.TryGetValue(AddressRange.FromInteger(range.First & ~((UInt128.One << 64) - 1), true) + "/64", out var members)
-                ? members.Keys
-                : []
-            : _addresses.Values.Select(static e => e.Address);
-        foreach (var address in candidates)
+        if (!range.IsIPv6 || range.PrefixLength < 64)
+        {
+            foreach (var entry in _addresses.Values)
+            {
+                if (range.Contains(entry.Key))
+                {
+                    found.Add(entry);
+                    if (found.Count >= max)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return found;
+        }
+
+        IEnumerable<string> members = _prefixes.TryGetValue(AddressRange.FromInteger(range.First & ~((UInt128.One << 64) - 1), true) + "/64", out var prefix)
+            ? prefix.Keys
+            : [];
+        foreach (var address in members)
         {
             if (range.Contains(address) && _addresses.TryGetValue(address, out var entry))
             {
@@ -578,7 +595,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                 evidence[i] = ToEvidence(entry.Facts[i]);
             }
 
-            var score = calculator.Calculate(evidence, now, MatchWhitelist(entry.Address, now));
+            var score = calculator.Calculate(evidence, now, MatchWhitelist(entry.Key, now));
             if (keep)
             {
                 explained = entry.Explained ??= new AddressReputation.ExplainedCache();
@@ -624,7 +641,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     evidence[i] = ToEvidence(entry.Facts[i]);
                 }
 
-                var score = calculator.CalculateCompact(new ArraySegment<Evidence>(evidence, 0, count), now, MatchWhitelist(entry.Address, now));
+                var score = calculator.CalculateCompact(new ArraySegment<Evidence>(evidence, 0, count), now, MatchWhitelist(entry.Key, now));
                 entry.CachedCompact = score;
                 entry.CachedCompactAtTicks = now.UtcTicks;
                 entry.CachedCompactWhitelistVersion = (int)version;
@@ -768,7 +785,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     droppedFacts += entry.Facts.Count;
                     entry.Facts.Clear();
                     entry.Recent = null;
-                    _addresses.TryRemove(entry.Address);
+                    _addresses.TryRemove(entry.Key);
                     droppedAddresses++;
                     touched?.Add(entry);
                     continue;
@@ -844,8 +861,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     }
 
     // Index keys are canonical already: a plain parse, no normalisation (this runs for every address of a full list build).
-    private WhitelistEntry? MatchWhitelist(string address, DateTimeOffset now)
-        => System.Net.IPAddress.TryParse(address, out var ip) ? whitelist.Current.Match(ip, now) : null;
+    private WhitelistEntry? MatchWhitelist(AddressKey key, DateTimeOffset now) => whitelist.Current.Match(key.ToIPAddress(), now);
 
     private static CheckResult Empty(NormalizedAddress address, WhitelistEntry? listed)
         => new(address, false, 0, ScoreBreakdown.Zero, null, null, 0, 0, [], [], [], [], [], listed);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Palisade.Core.Addresses;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Core.Whitelisting;
@@ -27,11 +28,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private readonly SemaphoreSlim _writer = new(1, 1);
 
     // One head per address ever published (a million at community scale), so kept small: a struct in a plain
-    // dictionary keyed by the reputation index's own address string, the object id derived when needed. Only the
+    // dictionary keyed by the address's 128-bit value (no string per address), the object id derived when needed. Only the
     // writer (holding _writer) changes it, under _headsLock; readers other than the writer take _headsLock too.
-    private readonly Dictionary<string, Head> _heads = new(StringComparer.Ordinal);
+    private readonly Dictionary<AddressKey, Head> _heads = [];
     private readonly Lock _headsLock = new();
-    private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<AddressKey, byte> _pending = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _lastDateAdded;
     private int _drainsInFlight; // CatchUpAsync passes that took pending addresses and have not committed them yet
@@ -121,8 +122,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 _heads.EnsureCapacity(loaded.Count);
                 foreach (var head in loaded)
                 {
-                    var address = index.Find(head.Address)?.Address ?? head.Address;
-                    _heads[address] = Head.Of(head, Intern(head.Labels, head.Techniques));
+                    _heads[AddressKey.Parse(head.Address)] = Head.Of(head, Intern(head.Labels, head.Techniques));
                 }
             }
 
@@ -152,7 +152,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         Head head;
         lock (_headsLock)
         {
-            if (!_heads.TryGetValue(address, out head))
+            if (!AddressKey.TryParse(address, out var key) || !_heads.TryGetValue(key, out head))
             {
                 return null;
             }
@@ -223,7 +223,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 Interlocked.Increment(ref _drainsInFlight);
                 try
                 {
-                    var addresses = new List<string>();
+                    var addresses = new List<AddressKey>();
                     foreach (var address in _pending.Keys)
                     {
                         if (_pending.TryRemove(address, out _))
@@ -255,7 +255,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         if (_publishing && RescanDue && !WhitelistChanged)
         {
             var now = clock.UtcNow;
-            List<string> addresses;
+            List<AddressKey> addresses;
             await _writer.WaitAsync(cancellationToken);
             try
             {
@@ -298,7 +298,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
     private void OnChanged(AddressReputation entry)
     {
-        _pending.TryAdd(entry.Address, 0);
+        _pending.TryAdd(entry.Key, 0);
         _wake.Writer.TryWrite(true);
     }
 
@@ -313,27 +313,28 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     // Every address published or known to the index (under the writer lock: the writer's own reads of the heads need no other).
-    private HashSet<string> AllAddressesLocked()
+    private HashSet<AddressKey> AllAddressesLocked()
     {
-        var addresses = new HashSet<string>(_heads.Keys, StringComparer.Ordinal);
+        var addresses = new HashSet<AddressKey>(_heads.Keys);
         foreach (var entry in index.Addresses)
         {
-            addresses.Add(entry.Address);
+            addresses.Add(entry.Key);
         }
 
         return addresses;
     }
 
-    private async Task PublishLockedAsync(IEnumerable<string> addresses, CancellationToken cancellationToken)
+    private async Task PublishLockedAsync(IEnumerable<AddressKey> keys, CancellationToken cancellationToken)
     {
         var versions = new List<StixVersion>();
-        var heads = new List<(string Address, Head Head)>();
+        var heads = new List<(AddressKey Address, Head Head)>();
         var lastDateAdded = _lastDateAdded;
         try
         {
-            foreach (var address in addresses)
+            foreach (var key in keys)
             {
-                Head? previous = _heads.TryGetValue(address, out var found) ? found : null;
+                Head? previous = _heads.TryGetValue(key, out var found) ? found : null;
+                var address = key.ToString();
                 if (Decide(address, previous) is not { } next)
                 {
                     continue;
@@ -349,7 +350,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                     versions.Add(StixVersion.Of(StixCollection.HighConfidence, dateAdded, indicator, firstInHigh));
                 }
 
-                heads.Add((address, next));
+                heads.Add((key, next));
                 if (heads.Count >= BatchSize)
                 {
                     await FlushAsync(versions, heads, lastDateAdded, cancellationToken);
@@ -370,7 +371,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         }
     }
 
-    private async Task FlushAsync(List<StixVersion> versions, List<(string Address, Head Head)> heads, long lastDateAdded, CancellationToken cancellationToken)
+    private async Task FlushAsync(List<StixVersion> versions, List<(AddressKey Address, Head Head)> heads, long lastDateAdded, CancellationToken cancellationToken)
     {
         if (heads.Count == 0)
         {

@@ -29,7 +29,7 @@ internal sealed class AbuseIpdbBlacklistLayout : JsonBlocklistLayout
     protected override void WriteEntry(in BlocklistEntry entry, Utf8JsonWriter json)
     {
         json.WriteStartObject();
-        json.WriteString("ipAddress", entry.Address);
+        json.WriteString("ipAddress"u8, entry.AddressText(stackalloc byte[64]));
         json.WriteString("countryCode", entry.CountryCode);
         json.WriteNumber("abuseConfidenceScore", entry.Score);
         json.WriteString("lastReportedAt", AbuseIpdbMapper.Time(entry.LastSeen));

@@ -188,7 +188,7 @@ public static class CrowdSecApi
             // Decisions inside the range (all of ours are single addresses).
             foreach (var entry in decisions.Current(engine))
             {
-                if (IPAddress.TryParse(entry.Address, out var listed) && network.Contains(listed))
+                if (network.Contains(entry.Key.ToIPAddress()))
                 {
                     found.Add(entry);
                     if (found.Count >= MaxRangeResults)

@@ -46,14 +46,15 @@ internal sealed class CrowdSecDecisions(IOptions<CrowdSecOptions> options)
     public static void Write(in BlocklistEntry entry, DateTimeOffset now, Utf8JsonWriter json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        var address = entry.AddressText(stackalloc byte[64]);
         json.WriteStartObject();
         json.WriteString("duration"u8, Duration(entry.ExpiresAt - now));
-        json.WriteNumber("id"u8, IdOf(entry.Address));
+        json.WriteNumber("id"u8, IdOf(address));
         json.WriteString("origin"u8, Origin);
         json.WriteString("scenario"u8, Scenario(entry));
         json.WriteString("scope"u8, "Ip"u8);
         json.WriteString("type"u8, "ban"u8);
-        json.WriteString("value"u8, entry.Address);
+        json.WriteString("value"u8, address);
         json.WriteBoolean("simulated"u8, false);
         json.WriteEndObject();
     }
@@ -95,6 +96,18 @@ internal sealed class CrowdSecDecisions(IOptions<CrowdSecOptions> options)
         {
             // Addresses are ASCII: a char is the byte Encoding.ASCII gave before.
             hash = (hash ^ (byte)c) * 16777619u;
+        }
+
+        return hash & 0x7FFFFFFF;
+    }
+
+    // The same id from the address's ASCII text.
+    private static long IdOf(ReadOnlySpan<byte> address)
+    {
+        var hash = 2166136261u;
+        foreach (var b in address)
+        {
+            hash = (hash ^ b) * 16777619u;
         }
 
         return hash & 0x7FFFFFFF;

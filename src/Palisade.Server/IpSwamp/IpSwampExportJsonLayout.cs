@@ -20,7 +20,7 @@ internal sealed class IpSwampExportJsonLayout : JsonBlocklistLayout
     protected override void WriteEntry(in BlocklistEntry entry, Utf8JsonWriter json)
     {
         json.WriteStartObject();
-        json.WriteString("ip", entry.Address);
+        json.WriteString("ip"u8, entry.AddressText(stackalloc byte[64]));
         json.WriteNumber("score", entry.Score);
         json.WriteString("threat_level", IpSwampApi.Level(entry.Score));
         json.WriteString("last_attack", WireTime.Rfc3339(entry.LastSeen));

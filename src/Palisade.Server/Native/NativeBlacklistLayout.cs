@@ -51,7 +51,7 @@ public sealed class NativeBlacklistLayout(IGeoLookup geo, int beforeQuota) : Jso
     {
         ArgumentNullException.ThrowIfNull(json);
         json.WriteStartObject();
-        json.WriteString(IpName, entry.Address);
+        json.WriteString(IpName, entry.AddressText(stackalloc byte[64]));
         json.WriteNumber(ConfidenceName, entry.Score);
         json.WriteNumber(LastSeenName, entry.LastSeenUnixMilliseconds);
         json.WriteNumber(SessionsName, entry.Sessions);

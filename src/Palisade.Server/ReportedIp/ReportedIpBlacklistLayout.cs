@@ -31,7 +31,7 @@ internal sealed class ReportedIpBlacklistLayout : JsonBlocklistLayout
     protected override void WriteEntry(in BlocklistEntry entry, Utf8JsonWriter json)
     {
         json.WriteStartObject();
-        json.WriteString("ip", entry.Address);
+        json.WriteString("ip"u8, entry.AddressText(stackalloc byte[64]));
         json.WriteNumber("confidence", entry.Score);
         json.WriteStartArray("categories");
         foreach (var id in entry.Categories.Select(CategoryCatalog.ToReportedIp).Distinct())

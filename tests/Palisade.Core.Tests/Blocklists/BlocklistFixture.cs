@@ -54,7 +54,7 @@ internal sealed class BlocklistFixture : IDisposable
     public void RandomReport(Random random, int addresses)
     {
         var a = random.Next(addresses);
-        var address = a % 7 == 0 ? $"2a00:{a:x}::1" : $"45.{a / 60000}.{a / 250 % 240}.{(a % 250) + 1}";
+        var address = a % 7 == 0 ? $"2a00:{a >> 16:x}:{a & 0xffff:x}::1" : $"45.{a / 60000}.{a / 250 % 240}.{(a % 250) + 1}";
         var at = Clock.UtcNow - TimeSpan.FromHours(random.NextDouble() * 24 * 20);
         Index.Apply(new StoredReport(++_nextId, address, random.Next(1, 6), random.Next(5) == 0 ? ReporterKind.Sensor : ReporterKind.Community,
             random.NextDouble() * 1.3, [random.Next(1, 17)], random.Next(3) == 0 ? "ssh" : null, null, null, null, at, at, ReportSource.Local, null, null));

@@ -15,7 +15,7 @@ namespace Palisade.Core.Tests.Reputation;
 /// the index the snapshot was written from, and leaves the collector running afterwards.</summary>
 public sealed class IndexRestoreTests
 {
-    private const int Count = 80_000; // ~4.7 MB of snapshot: above the size read without collections
+    private const int Count = 100_000; // ~5 MB of snapshot: above the size read without collections
 
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
 

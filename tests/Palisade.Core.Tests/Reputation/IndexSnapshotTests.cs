@@ -99,6 +99,85 @@ public sealed class IndexSnapshotTests
     }
 
     [Fact]
+    public void A_snapshot_of_the_previous_format_with_addresses_as_text_is_read_as_the_index_it_was_written_from()
+    {
+        // The first start after an upgrade reads the snapshot the previous version wrote (format 1: each address as its
+        // text) instead of loading every report from the store. Written here field by field as format 1 wrote it.
+        var index = NewIndex();
+        var reports = new[]
+        {
+            Report("192.0.2.7", TimeSpan.FromHours(2), 1, [CategoryCatalog.BruteForce], username: "root"),
+            Report("2001:db8::7", TimeSpan.FromHours(1), 2, [CategoryCatalog.WebExploit], protocol: "http", port: 8080),
+        };
+        foreach (var report in reports)
+        {
+            index.Apply(report);
+        }
+
+        var file = new MemoryStream();
+        using (var writer = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("PALISADE-INDEX\n\0"u8);
+            writer.Write(1);
+            writer.Write(_clock.UtcNow.UtcTicks);
+            writer.Write7BitEncodedInt64(0);
+            writer.Write("");
+            writer.Write(0L);
+            writer.Write(reports.Length);
+            writer.Write7BitEncodedInt(0);
+            int protocols = 0, names = 0; // two tables of texts, each numbered from 1
+            foreach (var report in reports)
+            {
+                writer.Write((byte)1);
+                writer.Write(report.Address);
+                writer.Write7BitEncodedInt64(1);
+                writer.Write(report.ReportedAt.UtcTicks);
+                writer.Write(report.ReportedAt.UtcTicks);
+                writer.Write7BitEncodedInt(1);
+                writer.Write7BitEncodedInt64(report.Id);
+                writer.Write7BitEncodedInt64(report.KeyId);
+                writer.Write((byte)report.Kind);
+                writer.Write(report.Trust);
+                writer.Write7BitEncodedInt(report.Categories[0]);
+                writer.Write7BitEncodedInt(++protocols); // a new protocol text follows
+                writer.Write(report.Protocol!);
+                writer.Write7BitEncodedInt(report.Port!.Value + 1);
+                if (report.Username is { } username)
+                {
+                    writer.Write7BitEncodedInt(++names);
+                    writer.Write(username);
+                }
+                else
+                {
+                    writer.Write7BitEncodedInt(0);
+                }
+
+                writer.Write(report.ReportedAt.UtcTicks);
+                writer.Write((byte)report.Source);
+                writer.Write7BitEncodedInt(0); // no e-mail
+                writer.Write7BitEncodedInt(0); // no receipts (outside the duplicate window)
+            }
+
+            writer.Write((byte)0);
+            writer.Write7BitEncodedInt(reports.Length);
+            writer.Write7BitEncodedInt64(reports.Length);
+        }
+
+        file.Write(System.IO.Hashing.XxHash64.Hash(file.ToArray()));
+        file.Position = 0;
+        var restored = ReadBack(file);
+
+        Assert.Equal(2, restored.Count);
+        foreach (var report in reports)
+        {
+            Assert.Equal(Answer(index, report.Address), Answer(restored, report.Address));
+            Assert.Equal(report.Address, restored.Find(report.Address)!.Address);
+        }
+
+        Assert.Equal(1, restored.FindUsername("root")!.TotalSessions);
+    }
+
+    [Fact]
     public void A_report_already_read_back_is_not_applied_twice_when_replayed()
     {
         var index = Populated();
