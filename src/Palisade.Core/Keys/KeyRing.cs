@@ -45,14 +45,22 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
         => AuthenticateAsync(PresentedSecret.Of(secret), cancellationToken);
 
     /// <summary>As <see cref="AuthenticateAsync(string?, CancellationToken)"/>, for a secret already hashed.</summary>
-    public async ValueTask<KeyCheck> AuthenticateAsync(PresentedSecret secret, CancellationToken cancellationToken)
+    public ValueTask<KeyCheck> AuthenticateAsync(PresentedSecret secret, CancellationToken cancellationToken)
     {
         if (secret.Refused is { } refused)
         {
-            return new KeyCheck(refused, null);
+            return ValueTask.FromResult(new KeyCheck(refused, null));
         }
 
+        // A key in memory is checked without an async state machine (every request of a client after its first).
         var hash = secret.Hash;
+        return Volatile.Read(ref _byHash).TryGetValue(hash, out var known)
+            ? ValueTask.FromResult(Check(known, hash))
+            : FindAsync(hash, cancellationToken);
+    }
+
+    private async ValueTask<KeyCheck> FindAsync(KeyHash hash, CancellationToken cancellationToken)
+    {
         var map = Volatile.Read(ref _byHash);
         if (!map.TryGetValue(hash, out var known))
         {
@@ -81,6 +89,12 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
             reporters?.AddKey(found, tiers);
         }
 
+        return Check(known, hash);
+    }
+
+    // The presented hash against the key's own, in constant time; then revocation and tier, read now.
+    private KeyCheck Check(Known known, KeyHash hash)
+    {
         var key = known.Key;
         Span<byte> presented = stackalloc byte[32];
         hash.CopyTo(presented);

@@ -1,5 +1,6 @@
 using System.Net;
 using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
 using Palisade.Core.Storage;
 using Palisade.Server.Tests.Infrastructure;
 
@@ -78,6 +79,32 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.Unauthorized, null), await CheckAsync("Bearer "));
         Assert.Equal((HttpStatusCode.OK, "3"), await CheckAsync("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:" + _key))));
         Assert.Equal((HttpStatusCode.OK, "2"), await CheckAsync("Bearer " + other));
+    }
+
+    [Fact]
+    public async Task Quota_state_on_one_connection_belongs_to_each_request_s_own_key()
+    {
+        // One keep-alive connection (one HttpClient, requests one after another): a key runs out of checks, another key
+        // is answered with its own quota, the first is refused again; no answer carries another request's quota state.
+        var small = await _host.CreateKeyAsync(limits: new Dictionary<QuotaFamily, long> { [QuotaFamily.Check] = 2 });
+        async Task<(HttpStatusCode Status, string? Limit, string? Used, bool RetryAfter)> CheckAsync(string key, string ip = "45.33.32.156")
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/key/check/" + ip);
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            using var response = await _host.Client.SendAsync(request);
+            string? Header(string name) => response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
+            return (response.StatusCode, Header("X-Daily-Limit"), Header("X-Daily-Used"), response.Headers.RetryAfter is not null);
+        }
+
+        Assert.Equal((HttpStatusCode.OK, "2", "1", false), await CheckAsync(small));
+        Assert.Equal((HttpStatusCode.OK, "2", "2", false), await CheckAsync(small, "46.1.2.3"));
+        Assert.Equal((HttpStatusCode.TooManyRequests, "2", "2", true), await CheckAsync(small));
+        var big = await CheckAsync(_key);
+        Assert.Equal((HttpStatusCode.OK, "1", false), (big.Status, big.Used, big.RetryAfter));
+        Assert.NotEqual("2", big.Limit);
+        Assert.Equal((HttpStatusCode.BadRequest, "2", "2", false), await CheckAsync(small, "not-an-address"));
+        Assert.Equal((HttpStatusCode.TooManyRequests, "2", "2", true), await CheckAsync(small));
+        Assert.Equal((HttpStatusCode.OK, big.Limit, "2", false), await CheckAsync(_key, "46.1.2.3"));
     }
 
     [Fact]

@@ -132,8 +132,7 @@ public sealed class FaceAccessFilter : IEndpointFilter
             return denied;
         }
 
-        var access = new AccessContext(key, _family) { Dialect = _dialect };
-        access.Attach(http);
+        var access = AccessContext.AttachNew(http, key, _family, _dialect);
         _dialect.Authenticated(http, access);
         return null;
     }
