@@ -26,6 +26,11 @@ public readonly struct AddressKey : IEquatable<AddressKey>
         _low = low;
     }
 
+    // The two halves, for hashes that must be the same in every process (BlocklistEntry's content hash).
+    internal ulong High => _high;
+
+    internal ulong Low => _low;
+
     /// <summary>True for an IPv4 address.</summary>
     public bool IsIPv4 => _high == 0 && (_low & 0xFFFF_FFFF_0000_0000UL) == MappedPrefix;
 

@@ -12,7 +12,6 @@ public readonly struct BlocklistEntry
 {
     private readonly AddressKey _key;
     private readonly long _lastSeenMs;
-    private readonly ulong _contentHash;
     private readonly string[] _protocols;
     private readonly uint _firstSeenSeconds;
     private readonly uint _asn;
@@ -41,7 +40,6 @@ public readonly struct BlocklistEntry
         _severity = (byte)maxSeverity;
         _country = country;
         _asn = asn;
-        _contentHash = HashContent();
     }
 
     /// <summary>Canonical address text, made anew on each call (null for an empty slot): renderers write
@@ -121,9 +119,11 @@ public readonly struct BlocklistEntry
 
     internal ushort PackedCategories => _categories;
 
-    /// <summary>A 64-bit hash of what a list shows of this entry (address, scores, activity, categories, geo), computed
-    /// once. Entity tags are sums of these, so a list's tag can be kept per score without reading every entry again.</summary>
-    internal ulong ContentHash => _contentHash;
+    /// <summary>A 64-bit hash of what a list shows of this entry (address, scores, activity, categories, geo). Entity
+    /// tags are sums of these, so a list's tag can be kept per score without reading every entry again.</summary>
+    /// <remarks>Computed on each read rather than kept: 8 bytes less on each of millions of entries, for ~20 ns where
+    /// a list's tag is summed (a full build, or a filtered selection's first tag).</remarks>
+    internal ulong ContentHash => HashContent();
 
     private ulong HashContent()
     {
@@ -131,14 +131,9 @@ public readonly struct BlocklistEntry
         // of hashes stay well spread.
         const ulong prime = 1099511628211;
         var hash = 14695981039346656037;
-        // The address's canonical text, as hashed when entries held it as a string (so tags stay as they were).
-        Span<byte> text = stackalloc byte[64];
-        _key.TryFormat(text, out var length);
-        foreach (var c in text[..length])
-        {
-            hash = (hash ^ c) * prime;
-        }
-
+        // The address's 128 bits (no text to format; tags changed once with this, in session 11).
+        hash = (hash ^ _key.High) * prime;
+        hash = (hash ^ _key.Low) * prime;
         hash = (hash ^ (ulong)_lastSeenMs) * prime;
         hash = (hash ^ ((ulong)_score << 8) ^ _rawScore ^ ((ulong)(uint)_sessions << 16) ^ ((ulong)_categories << 48)) * prime;
         hash = (hash ^ _firstSeenSeconds ^ ((ulong)_country << 32) ^ ((ulong)_asn << 16) ^ ((ulong)_severity << 56)) * prime;
