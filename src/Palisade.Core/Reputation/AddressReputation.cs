@@ -41,7 +41,17 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
 
     private byte _compactScore;
     private byte _compactRawScore;
-    internal long CachedCompactAtTicks;
+
+    // When the compact score was computed, in whole seconds since 1970 rounded down (so it is refreshed no later than
+    // ScoreRefreshInterval after it was computed): 4 bytes instead of 8, which with the report count kept in FactList's
+    // padding takes the entry from 152 to 144 bytes.
+    private uint _cachedCompactAtSeconds;
+
+    internal long CachedCompactAtTicks
+    {
+        get => DateTimeOffset.UnixEpoch.UtcTicks + (_cachedCompactAtSeconds * TimeSpan.TicksPerSecond);
+        set => _cachedCompactAtSeconds = (uint)Math.Clamp((value - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond, 0, uint.MaxValue);
+    }
 
     // The low 32 bits of the inputs' version (ReputationIndex.InputsVersion) it was computed at: 4 bytes less per address;
     // a stale cache would pass only after exactly a multiple of 2^32 whitelist and reporter changes, and never past the
@@ -65,14 +75,13 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
 
     public DateTimeOffset LastSeen => new(_lastSeenTicks, TimeSpan.Zero);
 
-    // 32 bits: each retained report also holds a fact in memory, so memory ends long before this count would.
-    private int _totalReports;
-
     /// <summary>Reports received for this address that are still retained.</summary>
+    /// <remarks>32 bits (each retained report also holds a fact in memory, so memory ends long before this count would),
+    /// kept in <see cref="FactList.Reports"/>.</remarks>
     public long TotalReports
     {
-        get => _totalReports;
-        internal set => _totalReports = (int)Math.Min(value, int.MaxValue);
+        get => Volatile.Read(ref Facts.Reports);
+        internal set => Volatile.Write(ref Facts.Reports, (int)Math.Min(value, int.MaxValue));
     }
 
     /// <summary>Adds a report's facts. <paramref name="recentFrom"/>: reports received before it are past the duplicate

@@ -15,6 +15,11 @@ internal struct FactList : IEnumerable<ReportFact>
     private ReportFact[]? _rest; // facts 2..Count, oldest first; null until a second fact
     private int _count;
 
+    /// <summary>The entry's count of retained reports (<see cref="AddressReputation.TotalReports"/>), kept here because
+    /// the struct's size is rounded up to 8 bytes: these 4 bytes would be padding otherwise (one entry per address, so
+    /// 4 bytes here and there are 8 bytes less per entry).</summary>
+    internal int Reports;
+
     /// <param name="capacity">Facts expected (a snapshot read knows them): the array is sized once.</param>
     public FactList(int capacity) => _rest = capacity > 1 ? new ReportFact[capacity - 1] : null;
 

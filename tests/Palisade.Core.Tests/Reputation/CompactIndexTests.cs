@@ -122,6 +122,27 @@ public sealed class CompactIndexTests
     }
 
     [Fact]
+    public void An_address_reported_once_is_held_in_one_object_of_at_most_144_bytes()
+    {
+        // Issue 15: 10M addresses in <= 4 GB. The entry, its one fact and its address (a 128-bit value) are one object.
+        var key = Palisade.Core.Addresses.AddressKey.Parse("45.9.0.1");
+        var fact = new ReportFact(1, 1, ReporterKind.Community, 1.0, CategoryCatalog.BruteForce, "ssh", 22, "root", _clock.UtcNow, ReportSource.Local);
+        var warm = new AddressReputation(key);
+        warm.Facts.Add(fact);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var entry = new AddressReputation(key);
+        entry.Facts.Add(fact);
+        entry.TotalReports = 1;
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated <= 144, $"{allocated} bytes");
+        Assert.Equal(1, entry.TotalReports);
+        Assert.Equal("45.9.0.1", entry.Address);
+        Assert.Equal(fact, Assert.Single(entry.Facts));
+    }
+
+    [Fact]
     public void Facts_keep_their_order_through_growth_and_a_partial_purge()
     {
         for (var day = 10; day >= 1; day--)
