@@ -58,6 +58,10 @@ public sealed class PostgresDatabase : IStoreLifecycle, IConnectionFactory, IAsy
         _ => false,
     };
 
+    /// <summary>A connection lost during a query (the server restarted or terminated the backend, the network
+    /// dropped) fails in the command, not in the open: the same test applies.</summary>
+    bool IStoreHealth.IsUnavailable(Exception error) => error is StoreUnavailableException || IsUnavailable(error);
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

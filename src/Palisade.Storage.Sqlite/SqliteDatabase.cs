@@ -60,6 +60,15 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
         }
     }
 
+    /// <summary>Busy or locked past the busy timeout, an I/O error, a full disk, a file that cannot be opened or has
+    /// turned read-only: conditions of the machine that pass, answered 503; anything else is a bug.</summary>
+    public bool IsUnavailable(Exception error) => error switch
+    {
+        StoreUnavailableException or IOException => true,
+        SqliteException { SqliteErrorCode: 5 or 6 or 8 or 10 or 13 or 14 } => true,
+        _ => false,
+    };
+
     async Task<System.Data.Common.DbConnection> IConnectionFactory.OpenConnectionAsync(CancellationToken cancellationToken)
         => await OpenAsync(cancellationToken);
 

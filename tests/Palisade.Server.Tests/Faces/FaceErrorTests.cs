@@ -52,6 +52,62 @@ public sealed class FaceErrorTests
         }
     }
 
+    [Fact]
+    public async Task A_connection_lost_during_a_query_is_a_503_in_each_faces_shape_with_Retry_After()
+    {
+        // The pool can hand out a connection whose backend is being terminated at that moment (a PostgreSQL restart):
+        // the open succeeds and the query fails. That is the store being away, not a bug.
+        var lost = await ConnectionLostDuringQueryAsync();
+        await using var host = await PalisadeHost.StartAsync(map: app =>
+        {
+            foreach (var face in Face.All)
+            {
+                app.MapGet(face.ErrorProbePath + "/probe-lost", (HttpContext _) => Rethrow(lost));
+            }
+        });
+        foreach (var face in Face.All)
+        {
+            using var client = face.Client(host.BaseAddress, "none");
+            var response = await client.GetAsync(face.ErrorProbePath + "/probe-lost");
+            var message = await face.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("database", message, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal("5", response.Headers.RetryAfter?.ToString());
+        }
+    }
+
+    private static string Rethrow(Exception error) => throw error;
+
+    /// <summary>The exception the engine really throws: on PostgreSQL a query on a connection whose backend was
+    /// terminated; on SQLite an I/O error (SQLITE_IOERR) in the middle of a statement.</summary>
+    private static async Task<Exception> ConnectionLostDuringQueryAsync()
+    {
+        if (!TestBackend.IsPostgres)
+        {
+            return new Microsoft.Data.Sqlite.SqliteException("disk I/O error", 10);
+        }
+
+        var folder = Directory.CreateTempSubdirectory("palisade-lost-").FullName;
+        try
+        {
+            await using var victim = (Npgsql.NpgsqlConnection)await TestBackend.OpenDatabaseAsync(folder);
+            await using (var admin = new Npgsql.NpgsqlConnection(TestBackend.PostgresAdmin))
+            {
+                await admin.OpenAsync();
+                await using var kill = new Npgsql.NpgsqlCommand("SELECT pg_terminate_backend(@pid)", admin);
+                kill.Parameters.AddWithValue("pid", victim.ProcessID);
+                await kill.ExecuteScalarAsync();
+            }
+
+            await using var query = new Npgsql.NpgsqlCommand("SELECT 1", victim);
+            var error = await Record.ExceptionAsync(() => query.ExecuteScalarAsync());
+            return Assert.IsAssignableFrom<Npgsql.NpgsqlException>(error);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>
     /// PostgreSQL refuses connections; the SQLite file cannot be opened (moving it alone is not enough: pooled
     /// connections keep the moved file open, and a new connection would create an empty database).

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Palisade.Core.Quotas;
 using Palisade.Core.Storage;
 
@@ -8,7 +9,8 @@ namespace Palisade.Server.Faces.Shared;
 
 /// <summary>
 /// The global exception handler: every error that escapes a handler is answered in the shape of the face the request
-/// was for — 503 while the store or the quota counters are unreachable, 400 for a body that is not valid JSON
+/// was for — 503 while the store or the quota counters are unreachable (including a connection lost mid-query, as the
+/// store's engine judges it), 400 for a body that is not valid JSON
 /// (wherever it was parsed), 413 for an oversized body, 500 (without the exception's text) for anything else.
 /// </summary>
 public static class FaceErrorHandler
@@ -18,7 +20,10 @@ public static class FaceErrorHandler
         ArgumentNullException.ThrowIfNull(context);
         var failure = context.Features.Get<IExceptionHandlerPathFeature>();
         var dialect = FaceDialects.For(context, failure?.Endpoint);
-        var (status, message) = Describe(failure?.Error, dialect);
+        var error = failure?.Error;
+        var (status, message) = error is not null && context.RequestServices.GetService<IStoreHealth>() is { } store && store.IsUnavailable(error)
+            ? (StatusCodes.Status503ServiceUnavailable, dialect.StoreUnavailable)
+            : Describe(error, dialect);
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
