@@ -40,7 +40,9 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
                 long read;
                 using (CollectionPause.Begin(snapshot.CanSeek ? snapshot.Length : 0))
                 {
-                    contents = IndexSnapshot.Read(snapshot, from, clock.UtcNow - ReportLimits.DuplicateWindow);
+                    // Each address feeds the index's username, e-mail and /64 views as it is read (undone by Reset below
+                    // if the snapshot is not adopted after all).
+                    contents = IndexSnapshot.Read(snapshot, from, clock.UtcNow - ReportLimits.DuplicateWindow, index.CountAdopted);
                     read = watch.ElapsedMilliseconds;
                     reason = await TryAdoptAsync(contents, from, cancellationToken) ?? "";
                 }
@@ -50,20 +52,23 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
                     var adopted = watch.ElapsedMilliseconds;
                     var (replayed, reloaded) = await CatchUpAsync(contents.Header, from, cancellationToken);
                     var caughtUp = watch.ElapsedMilliseconds;
-                    reason = await CompareWithStoreAsync(from, cancellationToken) ?? "";
+                    // Nothing replayed or re-read: the index holds what was read, counted then; else count it again.
+                    var held = replayed == 0 && reloaded == 0 ? contents.ReportsKept : (long?)null;
+                    reason = await CompareWithStoreAsync(from, held, cancellationToken) ?? "";
                     if (reason.Length == 0)
                     {
                         index.Reporters.RestoreRecords(contents.Records);
                         var phases = $"read {read} ms, adopted {adopted - read} ms, caught up {caughtUp - adopted} ms, compared {watch.ElapsedMilliseconds - caughtUp} ms";
                         return new Outcome(true, null, contents.Header, replayed, reloaded, phases);
                     }
-
-                    index.Reset();
                 }
+
+                index.Reset();
             }
             catch (InvalidDataException ex)
             {
                 reason = ex.Message;
+                index.Reset();
             }
 
             return new Outcome(false, reason, contents?.Header, await LoadAllAsync(from, cancellationToken), 0);
@@ -104,7 +109,7 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
             }
         }
 
-        index.Adopt(contents.Addresses, contents.Protocols, last);
+        index.Adopt(contents.Addresses, contents.Protocols, last, counted: true);
         return null;
     }
 
@@ -129,12 +134,15 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
     }
 
     // Null when the index holds as many retained reports as the store (up to the last one applied), else the difference.
-    private async Task<string?> CompareWithStoreAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    private async Task<string?> CompareWithStoreAsync(DateTimeOffset from, long? counted, CancellationToken cancellationToken)
     {
-        long held = 0;
-        foreach (var entry in index.Addresses)
+        var held = counted ?? 0;
+        if (counted is null)
         {
-            held += entry.TotalReports;
+            foreach (var entry in index.Addresses)
+            {
+                held += entry.TotalReports;
+            }
         }
 
         var stored = await store.CountRetainedAsync(from, index.LastApplied?.Id ?? 0, cancellationToken);

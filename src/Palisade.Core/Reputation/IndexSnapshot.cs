@@ -50,12 +50,13 @@ public static class IndexSnapshot
     public sealed class Contents
     {
         internal Contents(Header header, IReadOnlyDictionary<long, ReporterRecord> records, AddressTable addresses,
-            IReadOnlyList<string> protocols)
+            IReadOnlyList<string> protocols, long reportsKept)
         {
             Header = header;
             Records = records;
             Addresses = addresses;
             Protocols = protocols;
+            ReportsKept = reportsKept;
         }
 
         public Header Header { get; }
@@ -67,6 +68,9 @@ public static class IndexSnapshot
         public int AddressCount => Addresses.Count;
 
         internal AddressTable Addresses { get; }
+
+        /// <summary>Reports held by the addresses kept (those within the retention), as the store should count them.</summary>
+        internal long ReportsKept { get; }
 
         internal IReadOnlyList<string> Protocols { get; }
     }
@@ -169,8 +173,10 @@ public static class IndexSnapshot
     /// duplicate window). Throws <see cref="InvalidDataException"/> for a file that is not a whole, intact snapshot of
     /// this format.
     /// </summary>
+    /// <param name="kept">Called with each address kept, right after it is read (while it is in the cache): the restart
+    /// counts its usernames and e-mail addresses here instead of walking every address again afterwards.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process, at start: tier-0 code would run all of it
-    public static Contents Read(Stream source, DateTimeOffset reportsFrom, DateTimeOffset recentFrom)
+    public static Contents Read(Stream source, DateTimeOffset reportsFrom, DateTimeOffset recentFrom, Action<AddressReputation>? kept = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var length = source.Length;
@@ -212,7 +218,7 @@ public static class IndexSnapshot
             var fromTicks = reportsFrom.UtcTicks;
             var recentTicks = recentFrom.UtcTicks;
             int addressesRead = 0;
-            long reportsRead = 0;
+            long reportsRead = 0, reportsKept = 0;
             while (reader.Byte() is var marker and not EndMarker)
             {
                 var address = version == TextAddressFormat ? TextKey(reader.Text(), marker) : reader.Key(marker);
@@ -280,6 +286,9 @@ public static class IndexSnapshot
                 {
                     throw new InvalidDataException($"The index snapshot holds {address} twice.");
                 }
+
+                reportsKept += entry.TotalReports;
+                kept?.Invoke(entry);
             }
 
             var addressesWritten = reader.Varint();
@@ -302,7 +311,8 @@ public static class IndexSnapshot
                     $"The index snapshot says it holds {addressesWritten} addresses and {reportsWritten} reports, but {addressesRead} and {reportsRead} were read.");
             }
 
-            return new Contents(new Header(writtenAt, lastId, lastAddress, lastReceivedMs, addressesRead, reportsWritten), records, addresses, protocols);
+            return new Contents(new Header(writtenAt, lastId, lastAddress, lastReceivedMs, addressesRead, reportsWritten), records, addresses, protocols,
+                reportsKept);
         }
         catch (EndOfStreamException ex)
         {

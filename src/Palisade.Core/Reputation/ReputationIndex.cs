@@ -186,9 +186,10 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     /// <summary>
     /// Takes over the addresses of a snapshot read back at start-up, before any report is applied: the /64 members, the
-    /// username and e-mail views and the interned protocol names are rebuilt from their facts in one pass.
+    /// username and e-mail views are rebuilt from their facts (in one pass here, unless <paramref name="counted"/>: each
+    /// address went through <see cref="CountAdopted"/> while it was read) and the protocol names interned.
     /// </summary>
-    internal void Adopt(AddressTable addresses, IEnumerable<string> protocols, StoredReport? lastApplied)
+    internal void Adopt(AddressTable addresses, IEnumerable<string> protocols, StoredReport? lastApplied, bool counted = false)
     {
         if (!_addresses.IsEmpty)
         {
@@ -200,38 +201,48 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             InternProtocol(protocol);
         }
 
-        foreach (var entry in addresses.Values)
+        if (!counted)
         {
-            if (entry.Key.IsIPv6 && entry.Address is var address && Prefix64Of(address) is { } prefix)
+            foreach (var entry in addresses.Values)
             {
-                _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
-            }
-
-            // All facts of one report are adjacent and share everything but the category: count a report once.
-            var previousReport = long.MinValue;
-            foreach (var fact in entry.Facts)
-            {
-                if (fact.ReportId == previousReport)
-                {
-                    continue;
-                }
-
-                previousReport = fact.ReportId;
-                if (fact.Username is { Length: > 0 } username)
-                {
-                    CountUsername(username, fact.Protocol, fact.At);
-                }
-
-                if (fact.Email is { Length: > 0 } email)
-                {
-                    CountEmail(email, fact.At);
-                }
+                CountAdopted(entry);
             }
         }
 
         _addresses = addresses;
         _lastApplied = lastApplied;
         Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>The views an address read back from a snapshot feeds: its /64's members, its usernames and e-mail
+    /// addresses. Before <see cref="Adopt"/> only (an adoption that fails is undone by <see cref="Reset"/>).</summary>
+    internal void CountAdopted(AddressReputation entry)
+    {
+        if (entry.Key.IsIPv6 && entry.Address is var address && Prefix64Of(address) is { } prefix)
+        {
+            _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
+        }
+
+        // All facts of one report are adjacent and share everything but the category: count a report once.
+        var previousReport = long.MinValue;
+        foreach (var fact in entry.Facts)
+        {
+            if (fact.ReportId == previousReport)
+            {
+                continue;
+            }
+
+            previousReport = fact.ReportId;
+            if (fact.Username is { Length: > 0 } username)
+            {
+                CountUsername(username, fact.Protocol, fact.At);
+            }
+
+            if (fact.Email is { Length: > 0 } email)
+            {
+                CountEmail(email, fact.At);
+            }
+        }
     }
 
     /// <summary>Forgets every address (a snapshot adopted at start-up turned out not to match the store, which is loaded instead).</summary>

@@ -66,6 +66,101 @@ public sealed class IndexRestoreTests
         Assert.True(GC.CollectionCount(0) > collections);
     }
 
+    // Usernames, e-mail addresses and /64 members: the views a restore rebuilds from the facts as it reads them.
+    private StoredReport Session(int id, string address, string username, string email, int minutesAgo)
+    {
+        var at = _clock.UtcNow - TimeSpan.FromMinutes(minutesAgo);
+        return new StoredReport(id, address, 1 + id % 3, ReporterKind.Community, 1.0, [CategoryCatalog.BruteForce], "ssh", 22, username, null, at, at,
+            ReportSource.Local, null, null, email);
+    }
+
+    private static string Views(ReputationIndex index)
+    {
+        var root = index.FindUsername("root");
+        var admin = index.FindUsername("admin");
+        return JsonSerializer.Serialize(new
+        {
+            RootSessions = root?.TotalSessions, RootProtocols = root?.ProtocolCounts, root?.FirstSeen, root?.LastSeen, Admin = admin?.TotalSessions,
+            Mail = index.FindEmail("spam@example.com"), Prefix = index.Prefix64("2a00:1450:4001:81c::5")?.Addresses,
+        });
+    }
+
+    private (ListStore Store, ReputationIndex Index) Sessions()
+    {
+        var store = new ListStore();
+        var index = NewIndex();
+        for (var i = 0; i < 40; i++)
+        {
+            var address = i % 2 == 0 ? $"45.9.0.{i}" : $"2a00:1450:4001:81c::{i:x}";
+            var report = Session(i + 1, address, i % 3 == 0 ? "admin" : "root", i % 4 == 0 ? "spam@example.com" : "", 10 + i);
+            store.Reports.Add(report);
+            index.Apply(report);
+        }
+
+        return (store, index);
+    }
+
+    [Fact]
+    public async Task A_restore_rebuilds_the_username_email_and_prefix_views_once_with_or_without_reports_replayed()
+    {
+        var (store, index) = Sessions();
+        using var snapshot = new MemoryStream();
+        IndexSnapshot.Write(index, snapshot, _clock.UtcNow);
+
+        snapshot.Position = 0;
+        var restored = NewIndex();
+        var outcome = await new IndexRestore(store, restored, _clock, TimeSpan.Zero).LoadAsync(snapshot, default);
+        Assert.True(outcome.FromSnapshot, outcome.Reason);
+        Assert.Equal(0, outcome.Replayed);
+        Assert.Equal(Views(index), Views(restored));
+        Assert.Contains("\"RootSessions\":26", Views(index), StringComparison.Ordinal);
+
+        // Reports stored after the snapshot are replayed on top of what was read (and the store compared again).
+        var later = Session(41, "2a00:1450:4001:81c::99", "root", "spam@example.com", 1);
+        store.Reports.Add(later);
+        index.Apply(later);
+        snapshot.Position = 0;
+        var caughtUp = NewIndex();
+        outcome = await new IndexRestore(store, caughtUp, _clock, TimeSpan.Zero).LoadAsync(snapshot, default);
+        Assert.True(outcome.FromSnapshot, outcome.Reason);
+        Assert.Equal(1, outcome.Replayed);
+        Assert.Equal(Views(index), Views(caughtUp));
+    }
+
+    [Fact]
+    public async Task A_snapshot_read_then_refused_leaves_views_counted_once_by_the_store_load()
+    {
+        var (store, index) = Sessions();
+        using var snapshot = new MemoryStream();
+        IndexSnapshot.Write(index, snapshot, _clock.UtcNow);
+
+        // Another store: the same last report, one report fewer before it — the snapshot is read, then refused when
+        // compared, and every report is loaded from the store instead.
+        var other = new ListStore();
+        other.Reports.AddRange(store.Reports.Skip(1));
+        var expected = NewIndex();
+        foreach (var report in other.Reports)
+        {
+            expected.Apply(report);
+        }
+
+        snapshot.Position = 0;
+        var restored = NewIndex();
+        var outcome = await new IndexRestore(other, restored, _clock, TimeSpan.Zero).LoadAsync(snapshot, default);
+        Assert.False(outcome.FromSnapshot);
+        Assert.Contains("holds 40 reports where the store holds 39", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(Views(expected), Views(restored));
+        Assert.NotEqual(Views(index), Views(restored));
+
+        // A damaged snapshot is refused at its checksum, after every address was read: the same.
+        var bytes = snapshot.ToArray();
+        bytes[bytes.Length / 2] ^= 0x40;
+        restored = NewIndex();
+        outcome = await new IndexRestore(other, restored, _clock, TimeSpan.Zero).LoadAsync(new MemoryStream(bytes), default);
+        Assert.False(outcome.FromSnapshot);
+        Assert.Equal(Views(expected), Views(restored));
+    }
+
     /// <summary>The reports a start reads back from the store: a list.</summary>
     private sealed class ListStore : IReportStore
     {
