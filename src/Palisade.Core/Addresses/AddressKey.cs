@@ -48,14 +48,8 @@ public readonly struct AddressKey : IEquatable<AddressKey>
     {
         ArgumentNullException.ThrowIfNull(address);
         Span<byte> bytes = stackalloc byte[16];
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            address.TryWriteBytes(bytes, out _);
-            return FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes));
-        }
-
-        address.TryWriteBytes(bytes, out _);
-        return FromBytes(bytes);
+        address.TryWriteBytes(bytes, out var written);
+        return written == 4 ? FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes)) : FromBytes(bytes);
     }
 
     /// <summary>The key of 16 bytes in network order (an IPv4-mapped value is that IPv4 address).</summary>

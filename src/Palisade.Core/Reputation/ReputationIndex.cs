@@ -674,7 +674,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return Empty(address, null);
         }
 
-        if (!_addresses.TryGetValue(address.Text, out var entry))
+        // By the parsed address's bits: looking up by text would parse it a second time (for IPv6 with an allocation).
+        if (!_addresses.TryGetValue(AddressKey.From(address.Address), out var entry))
         {
             return Empty(address, whitelist.Current.Match(address.Address, now));
         }
