@@ -346,7 +346,14 @@ public static class TaxiiApi
                 writer.WriteStartArray("objects");
                 foreach (var version in page)
                 {
-                    writer.WriteRawValue(version.Body, skipInputValidation: true);
+                    if (version is { StoredBody: null, Indicator: { } indicator })
+                    {
+                        StixObjects.WriteIndicator(writer, indicator);
+                    }
+                    else
+                    {
+                        writer.WriteRawValue(version.Body, skipInputValidation: true);
+                    }
                 }
 
                 writer.WriteEndArray();

@@ -13,12 +13,12 @@ namespace Palisade.Server.Taxii;
 /// serve pages from it, refresh their view of it, and take over the lease when its holder goes away.
 /// </summary>
 /// <remarks>
-/// The loop runs on a thread of its own (<see cref="BackgroundThread"/>): it first reads the first page of the log once,
-/// at normal priority, so the first poll after a restart finds that path compiled and the store's pages read; then it
-/// lowers the thread's priority for the heads load and the rescans (seconds to a minute of CPU at a million addresses),
-/// which polls do not wait for, so a poll on a shared core is not slowed by them.
+/// The loop runs on a thread of its own (<see cref="BackgroundThread"/>) at a lower priority: the heads load and the
+/// rescans (seconds to a minute of CPU at a million addresses) are work polls do not wait for, so a poll on a shared core
+/// is not slowed by them. The first poll after a restart finds its path compiled and the store's pages read
+/// (<see cref="FirstReadsWarmup"/>, before the server listens).
 /// </remarks>
-internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore store, TaxiiCursorCodec cursors, TaxiiOptions options,
+internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore store,
     StartupLoads loads, ILogger<TaxiiPublisherService> logger) : BackgroundService
 {
     private readonly StartupLoads _loads = loads.Begin();
@@ -48,7 +48,6 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        await WarmFirstPageAsync(stoppingToken);
         if (!BackgroundThread.Yield())
         {
             logger.LogDebug("The TAXII publisher's thread runs at normal priority (lowering it was refused)");
@@ -132,23 +131,6 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
                     return;
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// Reads the first page of the log as a poll without a cursor does (the cursor key too, created here if missing) and
-    /// drops it: what a first poll then pays is its own page, not compiling the path and reading the store cold.
-    /// </summary>
-    private async Task WarmFirstPageAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await cursors.EncodeAsync(new TaxiiCursor((int)StixCollection.All, TaxiiEndpoint.Objects.Name, null, 0, new Dictionary<string, string>()), stoppingToken);
-            await store.QueryAsync(new StixVersionQuery(StixCollection.All, null, options.DefaultPageSize + 1), stoppingToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogDebug(ex, "Reading the first TAXII page ahead of the first poll failed; the poll reads it");
         }
     }
 

@@ -36,6 +36,7 @@ public static class TaxiiServiceCollectionExtensions
         services.AddSingleton<TaxiiCursorCodec>();
         services.AddSingleton<TaxiiPageRequestParser>();
         services.AddHostedService<TaxiiPublisherService>();
+        services.AddHostedService<Hosting.FirstReadsWarmup>();
         return services;
     }
 }

@@ -42,6 +42,27 @@ public sealed class StixObjectsTests
     }
 
     [Fact]
+    public void An_indicator_written_into_a_page_is_the_same_json_as_the_indicator_alone()
+    {
+        // A page writes its indicators straight into itself: escaping included (a label with quotes, a slash and
+        // non-ASCII text), the bytes are the object's own.
+        IndicatorHead[] heads = [Head(), Head("2a05:d014:1:2::5", labels: "web:\"admin\"/login\nbot é", techniques: ""), Head(revoked: true)];
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartArray();
+            foreach (var head in heads)
+            {
+                StixObjects.WriteIndicator(writer, head);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        Assert.Equal("[" + string.Join(',', heads.Select(StixObjects.Indicator)) + "]", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Fact]
     public void Ipv6_pattern_uses_ipv6_addr()
     {
         using var document = JsonDocument.Parse(StixObjects.Indicator(Head("2a05:d014:1:2::5")));

@@ -130,4 +130,52 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
             Assert.Contains("\n45.62.200.1,", after[3], StringComparison.Ordinal);
         }
     }
+
+    private static async Task<(string Body, long Remaining)> ReadChargedAsync(HttpClient client, string path, string remainingHeader)
+    {
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadAsStringAsync(),
+            long.Parse(response.Headers.GetValues(remainingHeader).Single(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task The_reads_the_server_answers_itself_before_listening_after_a_restart_are_charged_to_no_one_and_change_no_answer()
+    {
+        var (code, stdout, stderr) = await PalisadeProcess.RunAsync("keys", "create", "--data", _data, "--tier", "enterprise", "--name", "warm-up",
+            "--limit", "taxii=100000", "--limit", "blacklist=100000");
+        Assert.True(code == 0, stderr);
+        var key = stdout.Trim();
+        const int addresses = 6_000; // a list of ~80 KB: more than one slice of the saved list's answer
+        (string Body, long Remaining) page, list;
+        using (var server = await PalisadeProcess.ServeAsync(_data))
+        {
+            using var client = Client(server, key);
+            using var taxii = TaxiiClient(server, key);
+            var reports = Enumerable.Range(0, addresses).Select(i => new { ip = $"45.63.{i / 250}.{i % 250}", category = Categories[i % 5] }).ToArray();
+            Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync("/v1/key/bulk-report", new { reports })).StatusCode);
+            page = await ReadChargedAsync(taxii, FirstPage, "X-TAXII-Remaining");
+            list = await ReadChargedAsync(client, "/v1/key/blacklist?scoreMinimum=0&plaintext=true", "X-Blacklist-Remaining");
+            Assert.Equal(addresses, Lines(list.Body).Length);
+            await server.StopAsync();
+        }
+
+        using (var server = await PalisadeProcess.ServeAsync(_data))
+        {
+            Assert.Contains($"The full list saved at shutdown ({addresses} addresses) is served", server.Output, StringComparison.Ordinal);
+            Assert.Contains("First reads warmed", server.Output, StringComparison.Ordinal);
+            using var client = Client(server, key);
+            using var taxii = TaxiiClient(server, key);
+            var pageAfter = await ReadChargedAsync(taxii, FirstPage, "X-TAXII-Remaining");
+            var listAfter = await ReadChargedAsync(client, "/v1/key/blacklist?scoreMinimum=0&plaintext=true", "X-Blacklist-Remaining");
+
+            // The same answers, and each charged once: the server's own reads before listening cost the key nothing.
+            Assert.Equal(page.Body, pageAfter.Body);
+            Assert.Equal(100_000 - page.Remaining, page.Remaining - pageAfter.Remaining); // one unit per indicator on the page
+            Assert.Equal(Lines(list.Body).Order(StringComparer.Ordinal), Lines(listAfter.Body).Order(StringComparer.Ordinal));
+            Assert.EndsWith("\n", listAfter.Body, StringComparison.Ordinal);
+            Assert.Equal(100_000 - addresses, list.Remaining);
+            Assert.Equal(list.Remaining - addresses, listAfter.Remaining);
+        }
+    }
 }
