@@ -126,9 +126,10 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
             {
                 await CheckpointAsync(CancellationToken.None);
             }
-            catch (Exception ex) when (ex is SqliteException or StoreUnavailableException or IOException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // The next round tries again; meanwhile commits still checkpoint by themselves past 16,384 pages.
+                // The next round tries again (the loop must not end with _checkpointing left set); meanwhile commits still
+                // checkpoint by themselves past 16,384 pages.
             }
         }
     }
