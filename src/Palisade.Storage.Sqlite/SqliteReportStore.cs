@@ -60,6 +60,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
             }
 
             await transaction.CommitAsync(cancellationToken);
+            database.NoteWrite();
         }
         catch (SqliteException ex)
         {

@@ -41,6 +41,7 @@ public sealed class SqliteTaxiiStore : ITaxiiStore, IDisposable
                 try
                 {
                     await _log.AppendAsync(versions, cancellationToken);
+                    _database.NoteWrite();
                 }
                 finally
                 {

@@ -22,7 +22,7 @@ namespace Palisade.Core.Stix;
 public sealed class StixPublisher(ReputationIndex index, WhitelistProvider whitelist, ITaxiiStore store, StixOptions options, IClock clock)
     : IDisposable
 {
-    private const int BatchSize = 2_000;
+    private const int BatchSize = 256;
 
     private readonly IndicatorObserver _observer = new(index, options);
     private readonly SemaphoreSlim _writer = new(1, 1);
