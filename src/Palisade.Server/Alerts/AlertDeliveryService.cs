@@ -65,7 +65,9 @@ internal sealed partial class AlertDeliveryService(IAlertStore store, AlertRegis
                 break;
             }
 
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, DeliverAsync);
+            // Every claimed delivery goes through DeliverAsync even when the server is stopping (no token here): a
+            // delivery claimed and never started would stay leased, and wait out the lease after the restart.
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4 }, (delivery, _) => DeliverAsync(delivery, cancellationToken));
             if (due.Count < BatchSize)
             {
                 break;
@@ -102,39 +104,43 @@ internal sealed partial class AlertDeliveryService(IAlertStore store, AlertRegis
         }
     }
 
+    /// <remarks>What an attempt ended in is recorded whatever the server is doing (no token on those writes): a sent
+    /// delivery whose record was cancelled would be sent again, a failed one would stay leased.</remarks>
     private async ValueTask DeliverAsync(AlertDelivery delivery, CancellationToken cancellationToken)
     {
         var attempts = delivery.Attempts + 1;
-        var alert = await store.GetAsync(delivery.AlertId, cancellationToken);
-        if (alert is null)
-        {
-            await store.CompleteDeliveryAsync(delivery.Id, AlertDeliveryStatus.Failed, delivery.Attempts, clock.UtcNow, null, "The alert was deleted.",
-                cancellationToken);
-            return;
-        }
-
         try
         {
-            await _dispatchers[delivery.Channel].DeliverAsync(alert, delivery, cancellationToken);
-            await store.CompleteDeliveryAsync(delivery.Id, AlertDeliveryStatus.Sent, attempts, clock.UtcNow, clock.UtcNow, null, cancellationToken);
+            var alert = await store.GetAsync(delivery.AlertId, cancellationToken);
+            if (alert is null)
+            {
+                await store.CompleteDeliveryAsync(delivery.Id, AlertDeliveryStatus.Failed, delivery.Attempts, clock.UtcNow, null, "The alert was deleted.",
+                    CancellationToken.None);
+                return;
+            }
+
+            try
+            {
+                await _dispatchers[delivery.Channel].DeliverAsync(alert, delivery, cancellationToken);
+                await store.CompleteDeliveryAsync(delivery.Id, AlertDeliveryStatus.Sent, attempts, clock.UtcNow, clock.UtcNow, null, CancellationToken.None);
+            }
+            catch (AlertDeliveryException ex)
+            {
+                var giveUp = attempts >= options.MaxAttempts;
+                LogAttemptFailed(logger, delivery.Id, alert.Id, delivery.Channel, attempts, giveUp, ex.Message);
+                await store.CompleteDeliveryAsync(delivery.Id, giveUp ? AlertDeliveryStatus.Failed : AlertDeliveryStatus.Pending, attempts,
+                    clock.UtcNow + Backoff(attempts), null, ex.Message, CancellationToken.None);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down mid-attempt: give the lease back so the next process (or node) retries at once.
+            // Shutting down before or during the attempt: give the lease back so the next process (or node) retries at once.
             await store.CompleteDeliveryAsync(delivery.Id, AlertDeliveryStatus.Pending, delivery.Attempts, delivery.NextAttemptAt, null, delivery.LastError,
                 CancellationToken.None);
             throw;
         }
-        catch (AlertDeliveryException ex)
-        {
-            var giveUp = attempts >= options.MaxAttempts;
-            LogAttemptFailed(logger, delivery.Id, alert.Id, delivery.Channel, attempts, giveUp, ex.Message);
-            await store.CompleteDeliveryAsync(delivery.Id, giveUp ? AlertDeliveryStatus.Failed : AlertDeliveryStatus.Pending, attempts,
-                clock.UtcNow + Backoff(attempts), null, ex.Message, cancellationToken);
-        }
     }
 
-    /// <summary>Wait before the attempt after attempt <paramref name="attempts"/>: base, 2×base, 4×base … capped.</summary>
     private TimeSpan Backoff(int attempts)
     {
         var factor = Math.Pow(2, Math.Min(attempts - 1, 30));
