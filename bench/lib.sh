@@ -35,16 +35,17 @@ bench_exit() {
 # A TCP port nothing listens on (the kernel picks it).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# bench_cli: PALISADE (an array) runs the `palisade` command of this tree, built now in Release, or the build named
-# by PALISADE_DLL (another tree's palisade.dll, for before/after runs).
+# bench_cli: PALISADE (an array) runs the `palisade` command of this tree, published now as an operator publishes it
+# (`dotnet publish -c Release`: precompiled, README "Run"), or the build named by PALISADE_DLL (another tree's published
+# palisade.dll, for before/after runs).
 bench_cli() {
   if [[ -n "${PALISADE_DLL:-}" ]]; then
     PALISADE=(dotnet "$PALISADE_DLL")
     return
   fi
-  log "building the CLI (Release)"
-  dotnet build "$ROOT/src/Palisade.Cli" -c Release -v quiet -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
-  PALISADE=(dotnet "$ROOT/src/Palisade.Cli/bin/Release/net10.0/palisade.dll")
+  log "publishing the CLI (Release)"
+  dotnet publish "$ROOT/src/Palisade.Cli" -c Release -o "$WORK/cli" -v quiet -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+  PALISADE=(dotnet "$WORK/cli/palisade.dll")
 }
 
 # wait_healthy BASE PID LOG: returns once BASE/healthz answers; exits with the server's log when the process ends
