@@ -26,11 +26,14 @@ namespace Palisade.Core.Reputation;
 public static class IndexSnapshot
 {
     /// <summary>Changes whenever the layout does; a snapshot of another version is not read (the store is).</summary>
-    /// <remarks>Format 2 writes each address as its 4 or 16 bytes (marker 1 or 2) instead of its text (format 1, still
-    /// read: a snapshot written by the previous version spares the upgrade's first start a load from the store).</remarks>
-    public const int FormatVersion = 2;
+    /// <remarks>Format 2 writes each address as its 4 or 16 bytes (marker 1 or 2) instead of its text (format 1); format 3
+    /// adds the key of the address table's hash (<see cref="AddressTable.Seed"/>), so the read fills its table in order.
+    /// Both earlier formats are still read: a snapshot written by the previous version spares the upgrade's first start a
+    /// load from the store.</remarks>
+    public const int FormatVersion = 3;
 
     private const int TextAddressFormat = 1;
+    private const int BinaryAddressFormat = 2;
     private const byte EndMarker = 0, IPv4Marker = 1, IPv6Marker = 2;
 
     private static ReadOnlySpan<byte> Magic => "PALISADE-INDEX\n\0"u8;
@@ -100,6 +103,7 @@ public static class IndexSnapshot
             writer.Write(last?.Address ?? "");
             writer.Write(last?.ReceivedAt.ToUnixTimeMilliseconds() ?? 0);
             writer.Write(index.Count);
+            writer.Write(index.AddressSeed);
             writer.Write7BitEncodedInt(records.Count);
             foreach (var (reporter, record) in records)
             {
@@ -195,7 +199,7 @@ public static class IndexSnapshot
             }
 
             var version = reader.Int32();
-            if (version is not (FormatVersion or TextAddressFormat))
+            if (version is not (FormatVersion or BinaryAddressFormat or TextAddressFormat))
             {
                 throw new InvalidDataException($"The index snapshot has format {version}; this version reads format {FormatVersion}.");
             }
@@ -205,6 +209,7 @@ public static class IndexSnapshot
             var lastAddress = reader.Text();
             var lastReceivedMs = reader.Int64();
             var capacity = Math.Clamp(reader.Int32(), 0, 1 << 28);
+            ulong? seed = version == FormatVersion ? (ulong)reader.Int64() : null;
             var recordCount = reader.Count(1 << 24);
             var records = new Dictionary<long, ReporterRecord>(recordCount);
             for (var i = 0; i < recordCount; i++)
@@ -212,7 +217,7 @@ public static class IndexSnapshot
                 records[reader.Varint()] = new ReporterRecord(reader.Varint(), reader.Varint(), reader.Varint());
             }
 
-            var addresses = new AddressTable(capacity);
+            var addresses = new AddressTable(capacity, seed);
             var protocols = new List<string>();
             var names = new List<string>();
             var fromTicks = reportsFrom.UtcTicks;

@@ -100,6 +100,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public IEnumerable<AddressReputation> Addresses => _addresses.Values;
 
+    // The key of the address table's hash, kept by the index snapshot (AddressTable.Seed).
+    internal ulong AddressSeed => _addresses.Seed;
+
     // The applied report with the highest id: a snapshot records it, so a restart knows where to replay from and can tell
     // whether the snapshot belongs to the store it starts on (that report must be there, at that address).
     private StoredReport? _lastApplied;

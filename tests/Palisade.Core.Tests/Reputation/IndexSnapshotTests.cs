@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
@@ -96,6 +97,53 @@ public sealed class IndexSnapshotTests
         var before = restored.Score(Addresses[1]).Score;
         restored.Apply(Report(Addresses[1], TimeSpan.Zero, 6, [CategoryCatalog.Spam], protocol: "smtp", port: 25));
         Assert.True(restored.Score(Addresses[1]).Score > before);
+    }
+
+    [Fact]
+    public void A_restored_index_keys_its_address_hash_as_the_writer_did_and_each_new_index_draws_its_own_key()
+    {
+        // The restart fills its table in the writer's slot order only when it hashes with the writer's key; a key that
+        // were the same everywhere would let a reporter choose addresses that pile up in one probe run.
+        var index = Populated();
+        var restored = ReadBack(Written(index, _clock.UtcNow));
+
+        Assert.Equal(index.AddressSeed, restored.AddressSeed);
+        Assert.NotEqual(index.AddressSeed, NewIndex().AddressSeed);
+        Assert.NotEqual(NewIndex().AddressSeed, NewIndex().AddressSeed);
+    }
+
+    [Fact]
+    public void A_snapshot_of_the_previous_format_without_the_hash_key_is_read_as_the_index_it_was_written_from()
+    {
+        // Format 2 (addresses as bytes, no key of the table's hash): the format 3 file without those 8 bytes.
+        var index = Populated();
+        var current = Written(index, _clock.UtcNow).ToArray();
+        int seedAt;
+        using (var header = new BinaryReader(new MemoryStream(current)))
+        {
+            header.ReadBytes(16);
+            Assert.Equal(IndexSnapshot.FormatVersion, header.ReadInt32());
+            header.ReadInt64();
+            header.Read7BitEncodedInt64();
+            header.ReadString();
+            header.ReadInt64();
+            header.ReadInt32();
+            seedAt = (int)header.BaseStream.Position;
+        }
+
+        var file = new MemoryStream();
+        file.Write(current.AsSpan(0, seedAt));
+        file.Write(current.AsSpan(seedAt + 8, current.Length - 8 - seedAt - 8));
+        BinaryPrimitives.WriteInt32LittleEndian(file.GetBuffer().AsSpan(16), 2);
+        file.Write(System.IO.Hashing.XxHash64.Hash(file.ToArray()));
+        file.Position = 0;
+        var restored = ReadBack(file);
+
+        Assert.Equal(index.Count, restored.Count);
+        foreach (var address in Addresses)
+        {
+            Assert.Equal(Answer(index, address), Answer(restored, address));
+        }
     }
 
     [Fact]

@@ -95,14 +95,16 @@ public sealed class IndexSnapshotRestartTests : IDisposable
             server.Kill();
         }
 
-        // A damaged snapshot: refused by its checksum, the store is loaded, the answers are the same.
+        // A damaged snapshot: refused (by its checksum, or before it by what the damaged byte broke: the byte in the middle
+        // falls on another field from run to run, as the addresses' order follows the table's random hash key), the store
+        // is loaded, the answers are the same.
         var path = Path.Combine(_data, "index.snapshot");
         var bytes = await File.ReadAllBytesAsync(path);
         bytes[bytes.Length / 2] ^= 0x55;
         await File.WriteAllBytesAsync(path, bytes);
         using (var server = await PalisadeProcess.ServeAsync(_data))
         {
-            Assert.Contains("was not used: The index snapshot's checksum does not match", server.Output, StringComparison.Ordinal);
+            Assert.Contains("was not used: The index snapshot", server.Output, StringComparison.Ordinal);
             Assert.Contains("Engine ready: 3 reports of 2 addresses loaded from", server.Output, StringComparison.Ordinal);
             using var client = Client(server, key);
             Assert.Contains("\"found\":false", await CheckAsync(client, "45.60.0.1"), StringComparison.Ordinal);
