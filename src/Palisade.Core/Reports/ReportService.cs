@@ -36,6 +36,11 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     private readonly List<PendingSubmission> _queue = [];
     private bool _draining;
     private readonly ConcurrentDictionary<long, long> _acceptedByKey = new();
+    private Task _acceptedCountsSeeded = Task.CompletedTask;
+
+    /// <summary>How long a report waits for the start's count of accepted reports before it is answered as the store
+    /// being away (the count is retried meanwhile).</summary>
+    internal TimeSpan AcceptedCountsWait { get; set; } = TimeSpan.FromSeconds(10);
     private readonly long[] _outcomes = new long[Enum.GetValues<ReportOutcomeKind>().Length];
     private long _commits;
     private long _pending;
@@ -57,6 +62,18 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     /// <summary>Notifications to other nodes that failed (they catch up from the store).</summary>
     public long PublishFailures => Interlocked.Read(ref _publishFailures);
 
+    /// <summary>
+    /// Seeds the accepted counts once <paramref name="counts"/> completes (a scan of every stored report, which a start
+    /// runs after it listens). Reports submitted before then wait for it: a key's trust depends on its count.
+    /// </summary>
+    public void SeedAcceptedCounts(Task<IReadOnlyDictionary<long, long>> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        _acceptedCountsSeeded = SeedAsync(counts);
+
+        async Task SeedAsync(Task<IReadOnlyDictionary<long, long>> loading) => SeedAcceptedCounts(await loading);
+    }
+
     public void SeedAcceptedCounts(IReadOnlyDictionary<long, long> counts)
     {
         foreach (var (key, count) in counts)
@@ -76,6 +93,19 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
     public async Task<ReportBatchResult> SubmitAsync(AuthenticatedKey reporter, IReadOnlyList<ReportSubmission> submissions, bool scoreResults,
         CancellationToken cancellationToken)
     {
+        if (!_acceptedCountsSeeded.IsCompleted)
+        {
+            try
+            {
+                await _acceptedCountsSeeded.WaitAsync(AcceptedCountsWait, cancellationToken);
+            }
+            catch (TimeoutException ex)
+            {
+                // The count is retried while the store is away: answer as the store being away, not with a hung request.
+                throw new StoreUnavailableException("Reports are taken once the accepted reports per key are counted; the store did not answer", ex);
+            }
+        }
+
         var now = clock.UtcNow;
         // Where the reports come from groups reporters by network (docs/scoring.md); before they are applied, so they count so.
         index.Reporters.NoteCaller(reporter.Key.Id, submissions.Count > 0 ? submissions[0].ReporterAddress : null);

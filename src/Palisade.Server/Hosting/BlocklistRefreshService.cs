@@ -16,7 +16,7 @@ namespace Palisade.Server.Hosting;
 /// snapshot and 13 MB of text at a million listed addresses, docs/performance.md "Blocklists").
 /// </summary>
 internal sealed class BlocklistRefreshService(BlocklistEngine engine, ReputationIndex index, IClock clock, StartupLoads loads, SavedFullList savedList,
-    ILogger<BlocklistRefreshService> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<BlocklistRefreshService> logger) : BackgroundService
 {
     private readonly StartupLoads _loads = loads.Begin();
 
@@ -31,14 +31,15 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
 
         try
         {
-            // The first full build at once (the index is loaded: the engine loader started before this service), while the
-            // server starts listening: the first list a firewall asks for after a restart is then served from it instead
-            // of waiting for a build over every address (seconds at a million). On a thread of lower priority: on a shared
-            // core the first checks and /healthz waited ~0.5 s longer behind it at normal priority (docs/performance.md
-            // "Restart"). A list asked for while it runs waits for it (the build gate), as any list waits for a build; with
-            // the core idle otherwise, the build runs as fast as before.
+            // The first full build as soon as the server listens (the index is loaded: the engine loader started before
+            // this service): the first list a firewall asks for after a restart is then served from it instead of waiting
+            // for a build over every address (seconds at a million). On a thread of lower priority: on a shared core the
+            // first checks and /healthz waited ~0.5 s longer behind it at normal priority (docs/performance.md "Restart").
+            // A list asked for while it runs waits for it (the build gate), as any list waits for a build; with the core
+            // idle otherwise, the build runs as fast as before.
             try
             {
+                await BackgroundThread.ListeningAsync(lifetime, stoppingToken);
                 await BackgroundThread.Run("First blocklist build", () =>
                 {
                     BackgroundThread.Yield();

@@ -19,7 +19,7 @@ namespace Palisade.Server.Taxii;
 /// (<see cref="FirstReadsWarmup"/>, before the server listens).
 /// </remarks>
 internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore store,
-    StartupLoads loads, ILogger<TaxiiPublisherService> logger) : BackgroundService
+    StartupLoads loads, IHostApplicationLifetime lifetime, ILogger<TaxiiPublisherService> logger) : BackgroundService
 {
     private readonly StartupLoads _loads = loads.Begin();
 
@@ -43,8 +43,20 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
         await ReleaseAsync();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => BackgroundThread.Run("TAXII publisher", () => RunAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await BackgroundThread.ListeningAsync(lifetime, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _loads.Done();
+            return;
+        }
+
+        await BackgroundThread.Run("TAXII publisher", () => RunAsync(stoppingToken));
+    }
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {

@@ -1,0 +1,111 @@
+using Palisade.Core.Categories;
+using Palisade.Core.Keys;
+using Palisade.Core.Quotas;
+using Palisade.Core.Reports;
+using Palisade.Core.Reputation;
+using Palisade.Core.Scoring;
+using Palisade.Core.Storage;
+using Palisade.Core.Tests.Blocklists;
+using Palisade.Core.Whitelisting;
+
+namespace Palisade.Core.Tests.Reports;
+
+/// <summary>
+/// A start counts each key's accepted reports after it listens (a scan of every stored report); reports submitted before
+/// that count is in wait for it, so a key with a long history is weighed as it was before the restart, not as a new one;
+/// and a count that does not come answers as a store that is away, not with a request that hangs.
+/// </summary>
+public sealed class AcceptedCountsTests
+{
+    private readonly TestClock _clock = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+
+    private (ReportService Service, ReputationIndex Index) NewService()
+    {
+        var index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(),
+            _clock);
+        return (new ReportService(new InsertOnlyStore(), index, new InMemoryQuotaCounter(), _clock, new SingleNodeReportFeed()), index);
+    }
+
+    private AuthenticatedKey Reporter()
+    {
+        Assert.True(TierCatalog.Default.TryGet("free", out var tier));
+        var key = new ApiKey(7, "reporter", tier.Id, [], "p", _clock.UtcNow.AddDays(-400), null, new Dictionary<QuotaFamily, long>());
+        return new AuthenticatedKey(key, tier);
+    }
+
+    private static ReportSubmission Submission(string ip) => new(ip, [CategoryCatalog.BruteForce], "ssh", 22);
+
+    private static double TrustOfReport(ReputationIndex index, string ip)
+    {
+        var entry = index.Find(ip);
+        Assert.NotNull(entry);
+        return Assert.Single(entry.Facts.ToArray()).Trust;
+    }
+
+    [Fact]
+    public async Task A_report_taken_before_the_count_is_in_waits_for_it_and_is_weighed_with_the_keys_history()
+    {
+        var (fresh, freshIndex) = NewService();
+        await fresh.SubmitAsync(Reporter(), [Submission("45.1.0.1")], CancellationToken.None);
+        var withoutHistory = TrustOfReport(freshIndex, "45.1.0.1");
+
+        var (service, index) = NewService();
+        var counts = new TaskCompletionSource<IReadOnlyDictionary<long, long>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        service.SeedAcceptedCounts(counts.Task);
+        var submitted = service.SubmitAsync(Reporter(), [Submission("45.1.0.1")], CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(submitted.IsCompleted);
+        Assert.Null(index.Find("45.1.0.1"));
+
+        counts.SetResult(new Dictionary<long, long> { [7] = 5_000 });
+        var result = await submitted;
+
+        Assert.Equal(ReportOutcomeKind.Accepted, Assert.Single(result.Results).Outcome);
+        Assert.True(TrustOfReport(index, "45.1.0.1") > withoutHistory, "weighed with the 5,000 reports accepted before the restart");
+    }
+
+    [Fact]
+    public async Task A_count_that_does_not_come_answers_as_a_store_that_is_away()
+    {
+        var (service, index) = NewService();
+        service.AcceptedCountsWait = TimeSpan.FromMilliseconds(200);
+        service.SeedAcceptedCounts(new TaskCompletionSource<IReadOnlyDictionary<long, long>>().Task);
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => service.SubmitAsync(Reporter(), [Submission("45.1.0.2")], CancellationToken.None));
+        Assert.Null(index.Find("45.1.0.2"));
+    }
+
+    // Stores what it is given, numbered; nothing else is asked of it on the submit path.
+    private sealed class InsertOnlyStore : IReportStore
+    {
+        private long _next;
+
+        public Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
+            => Task.FromResult<IReadOnlyList<StoredReport>>([.. reports.Select(r => r with { Id = Interlocked.Increment(ref _next) })]);
+
+        public IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince,
+            CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+            => throw new NotSupportedException();
+
+        public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
+            => throw new NotSupportedException();
+
+        public Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
