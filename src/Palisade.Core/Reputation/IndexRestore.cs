@@ -23,7 +23,11 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
     /// <param name="Replayed">Reports applied from the store: after the snapshot, or all of them.</param>
     /// <param name="Reloaded">Addresses re-read because reports of them were withdrawn after the snapshot.</param>
     /// <param name="Phases">Milliseconds spent reading the snapshot, catching up with the store and comparing with it.</param>
-    public sealed record Outcome(bool FromSnapshot, string? Reason, IndexSnapshot.Header? Snapshot, long Replayed, int Reloaded, string Phases = "");
+    /// <param name="AcceptedByKey">The retained reports per key, counted as the snapshot was read, when it was adopted as
+    /// written (nothing replayed or re-read, the same count of reports as the store): what the store would count once its
+    /// purge has run, without a scan of every report. Null otherwise (count them in the store).</param>
+    public sealed record Outcome(bool FromSnapshot, string? Reason, IndexSnapshot.Header? Snapshot, long Replayed, int Reloaded, string Phases = "",
+        IReadOnlyDictionary<long, long>? AcceptedByKey = null);
 
     /// <summary>Loads the index from <paramref name="snapshot"/> (null: none) and the store, or from the store alone.</summary>
     public async Task<Outcome> LoadAsync(Stream? snapshot, CancellationToken cancellationToken)
@@ -33,6 +37,7 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
         if (snapshot is not null)
         {
             IndexSnapshot.Contents? contents = null;
+            var accepted = new Dictionary<long, long>();
             string reason;
             try
             {
@@ -42,7 +47,11 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
                 {
                     // Each address feeds the index's username, e-mail and /64 views as it is read (undone by Reset below
                     // if the snapshot is not adopted after all).
-                    contents = IndexSnapshot.Read(snapshot, from, clock.UtcNow - ReportLimits.DuplicateWindow, index.CountAdopted);
+                    contents = IndexSnapshot.Read(snapshot, from, clock.UtcNow - ReportLimits.DuplicateWindow, entry =>
+                    {
+                        index.CountAdopted(entry);
+                        CountReportsByKey(accepted, entry);
+                    });
                     read = watch.ElapsedMilliseconds;
                     reason = await TryAdoptAsync(contents, from, cancellationToken) ?? "";
                 }
@@ -59,7 +68,7 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
                     {
                         index.Reporters.RestoreRecords(contents.Records);
                         var phases = $"read {read} ms, adopted {adopted - read} ms, caught up {caughtUp - adopted} ms, compared {watch.ElapsedMilliseconds - caughtUp} ms";
-                        return new Outcome(true, null, contents.Header, replayed, reloaded, phases);
+                        return new Outcome(true, null, contents.Header, replayed, reloaded, phases, held is null ? null : accepted);
                     }
                 }
 
@@ -75,6 +84,20 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
         }
 
         return new Outcome(false, null, null, await LoadAllAsync(from, cancellationToken), 0);
+    }
+
+    // A report's facts (one per category) are adjacent, so each run of one report id is one report of its key.
+    private static void CountReportsByKey(Dictionary<long, long> counts, AddressReputation entry)
+    {
+        var last = long.MinValue;
+        foreach (var fact in entry.Facts)
+        {
+            if (fact.ReportId != last)
+            {
+                last = fact.ReportId;
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, fact.KeyId, out _)++;
+            }
+        }
     }
 
     private async Task<long> LoadAllAsync(DateTimeOffset from, CancellationToken cancellationToken)

@@ -114,6 +114,9 @@ public sealed class IndexRestoreTests
         Assert.Equal(0, outcome.Replayed);
         Assert.Equal(Views(index), Views(restored));
         Assert.Contains("\"RootSessions\":26", Views(index), StringComparison.Ordinal);
+        // Adopted as written: each key's reports counted as they were read, as the store counts them (reporter trust).
+        Assert.Equal(store.Reports.GroupBy(r => r.KeyId).OrderBy(g => g.Key).Select(g => (g.Key, (long)g.Count())),
+            outcome.AcceptedByKey!.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)));
 
         // Reports stored after the snapshot are replayed on top of what was read (and the store compared again).
         var later = Session(41, "2a00:1450:4001:81c::99", "root", "spam@example.com", 1);
@@ -125,6 +128,7 @@ public sealed class IndexRestoreTests
         Assert.True(outcome.FromSnapshot, outcome.Reason);
         Assert.Equal(1, outcome.Replayed);
         Assert.Equal(Views(index), Views(caughtUp));
+        Assert.Null(outcome.AcceptedByKey); // counted in the store instead
     }
 
     [Fact]
