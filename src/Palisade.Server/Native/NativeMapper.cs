@@ -35,7 +35,15 @@ internal static class NativeMapper
            result.LastSeen is null && result.TotalSessions == 0 && result.TotalEvents == 0 && result.Protocols.Count == 0 &&
            result.Behaviours.Count == 0 && result.Primitives.Count == 0 && IsPlainAddress(result.Address.Text);
 
-    /// <summary>The length in bytes of the blank answer for <paramref name="address"/> (see <see cref="IsBlank"/>).</summary>
+    /// <summary>As <see cref="IsBlank(CheckResult, GeoInfo?, PrefixReputation?)"/> for an address the index knows nothing
+    /// about (<see cref="ReputationIndex.CheckKnown"/> answered null, i.e. <see cref="ReputationIndex.NothingKnown"/>).</summary>
+    public static bool IsBlank(NormalizedAddress address, GeoInfo? geo, PrefixReputation? prefix)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return geo is null && prefix is null && IsPlainAddress(address.Text);
+    }
+
+    /// <summary>The length in bytes of the blank answer for <paramref name="address"/> (see <see cref="IsBlank(CheckResult, GeoInfo?, PrefixReputation?)"/>).</summary>
     public static int BlankLength(NormalizedAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
