@@ -16,7 +16,8 @@ internal static class NativeMapper
 {
     // Serialized default answers (verbose, unfiltered) by the index's cached result object, with the geolocation they
     // were written with; an entry lives exactly as long as the index keeps that result.
-    private static readonly ConditionalWeakTable<CheckResult, Tuple<GeoInfo?, byte[]>> DefaultAnswers = new();
+    // The default answer serialized for a result the index keeps handing out, with the geolocation it showed.
+    private sealed record KeptJson(GeoInfo? Geo, byte[] Json);
 
     // The answer for an address nothing is known about (BlankLength/WriteBlank): the serializer's bytes around the
     // address, one template per value of isPublic, made on first use.
@@ -105,7 +106,8 @@ internal static class NativeMapper
     /// <summary>The answer <see cref="ToCheckJson"/> kept for this result and geolocation, if any.</summary>
     public static bool TryReuseCheckJson(CheckResult result, GeoInfo? geo, bool reusable, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? json)
     {
-        json = reusable && DefaultAnswers.TryGetValue(result, out var cached) && Equals(cached.Item1, geo) ? cached.Item2 : null;
+        ArgumentNullException.ThrowIfNull(result);
+        json = reusable && result.Kept() is KeptJson kept && Equals(kept.Geo, geo) ? kept.Json : null;
         return json is not null;
     }
 
@@ -121,7 +123,7 @@ internal static class NativeMapper
         var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, reports, verbose, geo, prefix), NativeJsonContext.Api.NativeCheckResponse);
         if (reusable)
         {
-            DefaultAnswers.AddOrUpdate(result, Tuple.Create(geo, json));
+            result.Keep(new KeptJson(geo, json));
         }
 
         return json;
