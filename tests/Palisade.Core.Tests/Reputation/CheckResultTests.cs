@@ -7,9 +7,10 @@ namespace Palisade.Core.Tests.Reputation;
 
 /// <summary>
 /// <see cref="ReputationIndex.CheckKnown"/> answers null exactly when <see cref="ReputationIndex.Check"/> has nothing to
-/// say about an address (the check endpoint then writes the blank answer without a result object).
+/// say about an address (the check endpoint then writes the blank answer without a result object); what a face keeps with
+/// a check result (its serialized answer) stays with that object only and is not part of the answer's value.
 /// </summary>
-public sealed class CheckKnownTests : IDisposable
+public sealed class CheckResultTests : IDisposable
 {
     private readonly BlocklistFixture _f = new();
 
@@ -61,5 +62,38 @@ public sealed class CheckKnownTests : IDisposable
         Assert.False(known.Found);
         Assert.NotNull(known.Whitelisted);
         Assert.Equal(known.Whitelisted, _f.Index.Check(address, CheckQuery.Default).Whitelisted);
+    }
+
+    private CheckResult Reported()
+    {
+        _f.Report("45.10.0.7", CategoryCatalog.BruteForce, "ssh", reporters: 2);
+        return _f.Index.Check(Parse("45.10.0.7"), CheckQuery.Default);
+    }
+
+    [Fact]
+    public void A_kept_value_is_read_back_from_the_same_result_and_replaced_by_the_next()
+    {
+        var result = Reported();
+        Assert.Null(result.Kept());
+        var first = new object();
+        result.Keep(first);
+        Assert.Same(first, result.Kept());
+        var second = new object();
+        result.Keep(second);
+        Assert.Same(second, result.Kept());
+    }
+
+    [Fact]
+    public void A_copy_does_not_see_what_was_kept_and_equality_ignores_it()
+    {
+        var result = Reported();
+        var plain = result with { };
+        result.Keep(new object());
+        var copy = result with { Score = result.Score + 1 };
+        Assert.Null(copy.Kept());
+        Assert.Null((result with { }).Kept());
+        Assert.Equal(plain, result);
+        Assert.Equal(plain.GetHashCode(), result.GetHashCode());
+        Assert.NotEqual(result, copy);
     }
 }
