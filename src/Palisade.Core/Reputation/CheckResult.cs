@@ -22,4 +22,31 @@ public sealed record CheckResult(
     IReadOnlyList<PrimitiveActivity> Primitives,
     IReadOnlyList<CategoryActivity> Categories,
     IReadOnlyList<DailyCount> Timeline,
-    WhitelistEntry? Whitelisted);
+    WhitelistEntry? Whitelisted)
+{
+    // What a face made of this answer to serve it again (its serialized bytes), kept with the object the index hands out
+    // while the answer holds. Not part of the answer: the slot compares equal to any other and a copy made with `with`
+    // does not see it (the kept value names the result it was made for).
+    private KeptSlot _kept;
+
+    /// <summary>The value <see cref="Keep"/> stored with this result, or null (none, or this is a copy of the result it
+    /// was kept with).</summary>
+    public object? Kept() => _kept.Value is { } kept && ReferenceEquals(kept.Owner, this) ? kept.Value : null;
+
+    /// <summary>Stores what a face made of this answer (e.g. its serialized form) with it, replacing what was kept.</summary>
+    public void Keep(object value) => _kept = new KeptSlot(new KeptValue(this, value));
+
+    private sealed record KeptValue(CheckResult Owner, object Value);
+
+    // One reference (written whole, so a reader on another thread sees an old or a new value, never a mix).
+    private readonly struct KeptSlot(KeptValue? value) : IEquatable<KeptSlot>
+    {
+        public KeptValue? Value { get; } = value;
+
+        public bool Equals(KeptSlot other) => true;
+
+        public override bool Equals(object? obj) => obj is KeptSlot;
+
+        public override int GetHashCode() => 0;
+    }
+}

@@ -596,30 +596,36 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var version = InputsVersion;
         lock (entry.Gate)
         {
-            var explained = entry.Explained;
-            if (explained?.Score is { } cached && explained.ScoreVersion == version &&
-                (calculator.Options.HalfLifeDays <= 0 || now.UtcTicks - explained.ScoreAtTicks < options.ScoreRefreshInterval.Ticks))
-            {
-                return cached;
-            }
-
-            var evidence = new Evidence[entry.Facts.Count];
-            for (var i = 0; i < evidence.Length; i++)
-            {
-                evidence[i] = ToEvidence(entry.Facts[i]);
-            }
-
-            var score = calculator.Calculate(evidence, now, MatchWhitelist(entry.Key, now));
-            if (keep)
-            {
-                explained = entry.Explained ??= new AddressReputation.ExplainedCache();
-                explained.Score = score;
-                explained.ScoreAtTicks = now.UtcTicks;
-                explained.ScoreVersion = version;
-            }
-
-            return score;
+            return ScoreLocked(entry, now, version, keep);
         }
+    }
+
+    // Score's work once the entry's lock is held (Described holds it already).
+    private ScoreBreakdown ScoreLocked(AddressReputation entry, DateTimeOffset now, long version, bool keep)
+    {
+        var explained = entry.Explained;
+        if (explained?.Score is { } cached && explained.ScoreVersion == version &&
+            (calculator.Options.HalfLifeDays <= 0 || now.UtcTicks - explained.ScoreAtTicks < options.ScoreRefreshInterval.Ticks))
+        {
+            return cached;
+        }
+
+        var evidence = new Evidence[entry.Facts.Count];
+        for (var i = 0; i < evidence.Length; i++)
+        {
+            evidence[i] = ToEvidence(entry.Facts[i]);
+        }
+
+        var score = calculator.Calculate(evidence, now, MatchWhitelist(entry.Key, now));
+        if (keep)
+        {
+            explained = entry.Explained ??= new AddressReputation.ExplainedCache();
+            explained.Score = score;
+            explained.ScoreAtTicks = now.UtcTicks;
+            explained.ScoreVersion = version;
+        }
+
+        return score;
     }
 
     /// <summary>
@@ -669,18 +675,27 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
-    public CheckResult Check(NormalizedAddress address, CheckQuery query)
+    public CheckResult Check(NormalizedAddress address, CheckQuery query) => CheckKnown(address, query) ?? NothingKnown(address);
+
+    /// <summary>
+    /// As <see cref="Check"/>, but null when nothing is known about the address: it is not public, or no report names
+    /// it and no whitelist entry covers it (then <see cref="Check"/> answers <see cref="NothingKnown"/>). Half of the
+    /// checks a busy node answers are about such addresses; they need no result object.
+    /// </summary>
+    public CheckResult? CheckKnown(NormalizedAddress address, CheckQuery query)
     {
-        var now = clock.UtcNow;
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(query);
         if (!address.IsPublic)
         {
-            return Empty(address, null);
+            return null;
         }
 
+        var now = clock.UtcNow;
         // By the parsed address's bits: looking up by text would parse it a second time (for IPv6 with an allocation).
         if (!_addresses.TryGetValue(AddressKey.From(address.Address), out var entry))
         {
-            return Empty(address, whitelist.Current.Match(address.Address, now));
+            return whitelist.Current.Match(address.Address, now) is { } listed ? Empty(address, listed) : null;
         }
 
         if (!query.IsFiltered)
@@ -735,7 +750,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var whitelistVersion = InputsVersion;
         lock (entry.Gate)
         {
-            var breakdown = Score(entry);
+            // The score as Score(entry) gives it, taken under the lock already held, at the same time and inputs version.
+            var breakdown = ScoreLocked(entry, now, whitelistVersion, keep: true);
             var explained = entry.Explained!;
             var cached = explained.Check;
             if (cached is not null && ReferenceEquals(cached.Breakdown, breakdown) && explained.CheckVersion == whitelistVersion &&
@@ -877,6 +893,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     // Index keys are canonical already: a plain parse, no normalisation (this runs for every address of a full list build).
     private WhitelistEntry? MatchWhitelist(AddressKey key, DateTimeOffset now) => whitelist.Current.Match(key.ToIPAddress(), now);
+
+    /// <summary>The answer of <see cref="Check"/> for an address nothing is known about (see <see cref="CheckKnown"/>).</summary>
+    public static CheckResult NothingKnown(NormalizedAddress address) => Empty(address, null);
 
     private static CheckResult Empty(NormalizedAddress address, WhitelistEntry? listed)
         => new(address, false, 0, ScoreBreakdown.Zero, null, null, 0, 0, [], [], [], [], [], listed);

@@ -67,7 +67,36 @@ internal sealed class RequestDiagnosticsLoggerFactory(LoggerFactory inner, IServ
         return !hosting.IsEnabled(LogLevel.Information) && !ScopesShown();
     }
 
+    // Asked on every request: the answer is kept with the count of console option changes it was read at, and holds while
+    // that count does (the options monitors hand out the same cached values until a change, and tell their listeners).
     private bool ScopesShown()
+    {
+        var kept = Volatile.Read(ref _scopesShown);
+        if (kept >= 0 && kept >> 1 == Volatile.Read(ref _optionChanges))
+        {
+            return (kept & 1) == 1;
+        }
+
+        if (!_listening)
+        {
+            _console ??= services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>();
+            _formatter ??= services.GetRequiredService<IOptionsMonitor<ConsoleFormatterOptions>>();
+            _ = _console.OnChange(_ => Interlocked.Increment(ref _optionChanges));
+            _ = _formatter.OnChange((_, _) => Interlocked.Increment(ref _optionChanges));
+            _listening = true;
+        }
+
+        var changes = Volatile.Read(ref _optionChanges);
+        var shown = ReadScopesShown();
+        Volatile.Write(ref _scopesShown, changes << 1 | (shown ? 1L : 0L));
+        return shown;
+    }
+
+    private long _scopesShown = -1;
+    private long _optionChanges;
+    private bool _listening;
+
+    private bool ReadScopesShown()
     {
         _otherScopeProviders ??= services.GetServices<ILoggerProvider>().Any(p => p is ISupportExternalScope && p is not ConsoleLoggerProvider);
         if (_otherScopeProviders.Value)

@@ -65,30 +65,32 @@ public static class NativeApi
                 return CheckAdmittedLaterAsync(ip, http, admitted);
             }
 
-            return admitted.Result is { } refused ? refused.ExecuteAsync(http) : CheckAdmittedAsync(ip, http);
+            var admission = admitted.Result;
+            return admission.Refusal is { } refused ? refused.ExecuteAsync(http) : CheckAdmittedAsync(ip, http, admission.Access!);
         }
 
-        private async Task CheckAdmittedLaterAsync(string ip, HttpContext http, ValueTask<IResult?> admitted)
+        private async Task CheckAdmittedLaterAsync(string ip, HttpContext http, ValueTask<FaceAdmission> admitted)
         {
-            if (await admitted is { } refused)
+            var admission = await admitted;
+            if (admission.Refusal is { } refused)
             {
                 await refused.ExecuteAsync(http);
                 return;
             }
 
-            await CheckAdmittedAsync(ip, http);
+            await CheckAdmittedAsync(ip, http, admission.Access!);
         }
 
         // What the access filter's pipeline did around the handler: the quota headers on whatever answer it gives,
         // including the error handler's when it throws. A body the check writes itself carries them already.
-        private async Task CheckAdmittedAsync(string ip, HttpContext http)
+        private async Task CheckAdmittedAsync(string ip, HttpContext http, AccessContext access)
         {
             var s = _resolved ??= new Resolved(services.GetRequiredService<ReputationIndex>(), services.GetRequiredService<ReportHistory>(),
                 services.GetRequiredService<IQuotaCounter>(), services.GetRequiredService<IClock>(), services.GetRequiredService<IGeoLookup>());
             IResult? result;
             try
             {
-                result = await Check(ip, http, s.Index, s.History, s.Quotas, s.Clock, s.Geo);
+                result = await Check(ip, http, access, s.Index, s.History, s.Quotas, s.Clock, s.Geo);
             }
             catch
             {
@@ -114,10 +116,9 @@ public static class NativeApi
     /// The check, once the request is admitted (<see cref="FaceAccessFilter.AdmitAsync"/>): null when it wrote the answer
     /// itself, quota headers first; otherwise the answer to execute (an error, or a trimmed answer for <c>exclude</c>).
     /// </summary>
-    public static async ValueTask<IResult?> Check(string ip, HttpContext http, ReputationIndex index, ReportHistory history, IQuotaCounter quotas,
-        IClock clock, IGeoLookup geo)
+    public static async ValueTask<IResult?> Check(string ip, HttpContext http, AccessContext access, ReputationIndex index, ReportHistory history,
+        IQuotaCounter quotas, IClock clock, IGeoLookup geo)
     {
-        var access = AccessContext.From(http);
         if (!IpAddressParser.TryParse(ip, out var address, out var error))
         {
             return NativeResults.Error(StatusCodes.Status400BadRequest, error!);
@@ -138,19 +139,20 @@ public static class NativeApi
             return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));
         }
 
-        var result = index.Check(address, checkQuery);
+        // Null when nothing is known about the address (no result object is made for it).
+        var known = index.CheckKnown(address, checkQuery);
         var geoInfo = address.IsPublic ? geo.Lookup(address.Address) : null;
         var prefix = address.IsPublic ? index.Prefix64(address.Text) : null;
-        if (exclude.Count == 0 && NativeMapper.IsBlank(result, geoInfo, prefix))
+        if (exclude.Count == 0 && (known is null ? NativeMapper.IsBlank(address, geoInfo, prefix) : NativeMapper.IsBlank(known, geoInfo, prefix)))
         {
             // Nothing known about the address: the serializer's bytes around it, sent in one write (one pass through the
             // server's output, as the cached answers below).
-            var length = NativeMapper.BlankLength(result.Address);
+            var length = NativeMapper.BlankLength(address);
             WriteHead(http, access, decision, length);
             var blank = ArrayPool<byte>.Shared.Rent(length);
             try
             {
-                NativeMapper.WriteBlank(result.Address, blank);
+                NativeMapper.WriteBlank(address, blank);
                 await http.Response.BodyWriter.WriteAsync(blank.AsMemory(0, length), http.RequestAborted);
             }
             finally
@@ -161,6 +163,7 @@ public static class NativeApi
             return null;
         }
 
+        var result = known ?? ReputationIndex.NothingKnown(address);
         if (exclude.Count == 0)
         {
             // The index hands out one result object per address until its evidence, score or whitelist changes; the

@@ -16,7 +16,8 @@ internal static class NativeMapper
 {
     // Serialized default answers (verbose, unfiltered) by the index's cached result object, with the geolocation they
     // were written with; an entry lives exactly as long as the index keeps that result.
-    private static readonly ConditionalWeakTable<CheckResult, Tuple<GeoInfo?, byte[]>> DefaultAnswers = new();
+    // The default answer serialized for a result the index keeps handing out, with the geolocation it showed.
+    private sealed record KeptJson(GeoInfo? Geo, byte[] Json);
 
     // The answer for an address nothing is known about (BlankLength/WriteBlank): the serializer's bytes around the
     // address, one template per value of isPublic, made on first use.
@@ -35,7 +36,15 @@ internal static class NativeMapper
            result.LastSeen is null && result.TotalSessions == 0 && result.TotalEvents == 0 && result.Protocols.Count == 0 &&
            result.Behaviours.Count == 0 && result.Primitives.Count == 0 && IsPlainAddress(result.Address.Text);
 
-    /// <summary>The length in bytes of the blank answer for <paramref name="address"/> (see <see cref="IsBlank"/>).</summary>
+    /// <summary>As <see cref="IsBlank(CheckResult, GeoInfo?, PrefixReputation?)"/> for an address the index knows nothing
+    /// about (<see cref="ReputationIndex.CheckKnown"/> answered null, i.e. <see cref="ReputationIndex.NothingKnown"/>).</summary>
+    public static bool IsBlank(NormalizedAddress address, GeoInfo? geo, PrefixReputation? prefix)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return geo is null && prefix is null && IsPlainAddress(address.Text);
+    }
+
+    /// <summary>The length in bytes of the blank answer for <paramref name="address"/> (see <see cref="IsBlank(CheckResult, GeoInfo?, PrefixReputation?)"/>).</summary>
     public static int BlankLength(NormalizedAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -97,7 +106,8 @@ internal static class NativeMapper
     /// <summary>The answer <see cref="ToCheckJson"/> kept for this result and geolocation, if any.</summary>
     public static bool TryReuseCheckJson(CheckResult result, GeoInfo? geo, bool reusable, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? json)
     {
-        json = reusable && DefaultAnswers.TryGetValue(result, out var cached) && Equals(cached.Item1, geo) ? cached.Item2 : null;
+        ArgumentNullException.ThrowIfNull(result);
+        json = reusable && result.Kept() is KeptJson kept && Equals(kept.Geo, geo) ? kept.Json : null;
         return json is not null;
     }
 
@@ -113,7 +123,7 @@ internal static class NativeMapper
         var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, reports, verbose, geo, prefix), NativeJsonContext.Api.NativeCheckResponse);
         if (reusable)
         {
-            DefaultAnswers.AddOrUpdate(result, Tuple.Create(geo, json));
+            result.Keep(new KeptJson(geo, json));
         }
 
         return json;

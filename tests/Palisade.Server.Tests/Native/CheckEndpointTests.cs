@@ -206,6 +206,19 @@ public sealed class CheckEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unreported_whitelisted_address_is_not_the_blank_answer()
+    {
+        // Nothing reported, but the built-in whitelist names it: the answer says so (found false, score 0).
+        var response = await _client.GetAsync("/v1/key/check/8.8.8.8");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.JsonAsync();
+        Assert.False(json.GetProperty("found").GetBoolean());
+        Assert.Equal(0, json.GetProperty("confidenceLevel").GetInt32());
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("whitelisted").GetProperty("name").GetString()));
+        Assert.Equal("1", response.Headers.GetValues("X-Daily-Used").Single());
+    }
+
+    [Fact]
     public async Task More_distinct_reporters_raise_the_score()
     {
         var scores = new List<int>();

@@ -90,13 +90,14 @@ public sealed class FaceAccessFilter : IEndpointFilter
 
     /// <summary>
     /// The filter's steps for a handler that takes them itself instead of running behind the endpoint filter pipeline
-    /// (the native check, the hottest endpoint: no invocation context, no boxed result): the refusal to answer, or null
-    /// once the access context is attached. The handler then writes the quota headers itself, with
+    /// (the native check, the hottest endpoint: no invocation context, no boxed result): the refusal to answer, or the
+    /// access context attached to the request (handed back, so the handler need not look it up among the request's
+    /// features). The handler then writes the quota headers itself, with
     /// <see cref="WriteQuotaHeaders(HttpContext, AccessContext, QuotaDecision)"/> right before a body it writes, or
     /// <see cref="WriteQuotaHeadersOnStart"/> for any other answer, which gets them as through the filter. Only for a
     /// metered endpoint that requires a key.
     /// </summary>
-    public ValueTask<IResult?> AdmitAsync(HttpContext http)
+    public ValueTask<FaceAdmission> AdmitAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         if (Keyless is not null || !Metered)
@@ -106,21 +107,27 @@ public sealed class FaceAccessFilter : IEndpointFilter
 
         if (_dialect.Precheck(http) is { } refused)
         {
-            return ValueTask.FromResult<IResult?>(refused);
+            return ValueTask.FromResult(new FaceAdmission(null, refused));
         }
 
         var pending = Keys(http).AuthenticateAsync(_dialect.ReadPresentedCredential(http), http.RequestAborted);
-        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Admit(http, pending.Result)) : AdmitLaterAsync(http, pending);
+        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(AdmitInline(http, pending.Result)) : AdmitLaterAsync(http, pending);
     }
 
-    private async ValueTask<IResult?> AdmitLaterAsync(HttpContext http, ValueTask<KeyCheck> pending) => Admit(http, await pending);
+    private async ValueTask<FaceAdmission> AdmitLaterAsync(HttpContext http, ValueTask<KeyCheck> pending) => AdmitInline(http, await pending);
+
+    private FaceAdmission AdmitInline(HttpContext http, KeyCheck check)
+        => Admit(http, check, out var access) is { } refused ? new FaceAdmission(null, refused) : new FaceAdmission(access, null);
 
     private KeyRing Keys(HttpContext http)
         => ApplicationServices is { } services ? _keys ??= services.GetRequiredService<KeyRing>() : http.RequestServices.GetRequiredService<KeyRing>();
 
     /// <summary>A valid key whose tier allows the endpoint gets its access context attached (null); anything else is refused.</summary>
-    private IResult? Admit(HttpContext http, KeyCheck check)
+    private IResult? Admit(HttpContext http, KeyCheck check) => Admit(http, check, out _);
+
+    private IResult? Admit(HttpContext http, KeyCheck check, out AccessContext? access)
     {
+        access = null;
         if (check.Status != KeyCheckStatus.Valid)
         {
             return _dialect.Unauthenticated(http, check.Status);
@@ -132,7 +139,7 @@ public sealed class FaceAccessFilter : IEndpointFilter
             return denied;
         }
 
-        var access = AccessContext.AttachNew(http, key, _family, _dialect);
+        access = AccessContext.AttachNew(http, key, _family, _dialect);
         _dialect.Authenticated(http, access);
         return null;
     }
@@ -194,6 +201,10 @@ public sealed class FaceAccessFilter : IEndpointFilter
         }
     }
 }
+
+/// <summary>What <see cref="FaceAccessFilter.AdmitAsync"/> decided: the access context of an admitted request, or the
+/// refusal to answer (exactly one of the two is set).</summary>
+public readonly record struct FaceAdmission(AccessContext? Access, IResult? Refusal);
 
 /// <summary>What a public endpoint does with a request that presents no key (e.g. charge a per-address quota).</summary>
 public interface IKeylessAccess

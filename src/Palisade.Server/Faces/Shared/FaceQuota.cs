@@ -13,14 +13,28 @@ public static class FaceQuota
 {
     /// <summary>Charges all of <paramref name="units"/> or nothing (checks, bulk checks) to the endpoint's family,
     /// or to <paramref name="family"/> when given.</summary>
-    public static async ValueTask<QuotaDecision> ChargeAsync(this AccessContext access, long units, IQuotaCounter quotas, IClock clock,
+    public static ValueTask<QuotaDecision> ChargeAsync(this AccessContext access, long units, IQuotaCounter quotas, IClock clock,
         QuotaFamily? family = null)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(quotas);
         ArgumentNullException.ThrowIfNull(clock);
         var charged = family ?? access.Family;
-        var decision = await quotas.TryConsumeAsync(access.Key.Key.Id, charged, units, access.Key.LimitFor(charged), clock.UtcNow);
+        var pending = quotas.TryConsumeAsync(access.Key.Key.Id, charged, units, access.Key.LimitFor(charged), clock.UtcNow);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return RecordAsync(access, pending);
+        }
+
+        // The in-memory counters answer at once (every check of a single node): no state machine for it.
+        var decision = pending.Result;
+        access.Decision = decision;
+        return ValueTask.FromResult(decision);
+    }
+
+    private static async ValueTask<QuotaDecision> RecordAsync(AccessContext access, ValueTask<QuotaDecision> pending)
+    {
+        var decision = await pending;
         access.Decision = decision;
         return decision;
     }
