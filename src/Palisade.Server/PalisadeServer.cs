@@ -75,7 +75,13 @@ public static class PalisadeServer
         app.UsePalisadeForwardedHeaders();
         app.UsePalisadeAccessLog();
         app.UsePalisadeMetrics();
-        app.UseExceptionHandler(errors => errors.Run(FaceErrorHandler.WriteAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = FaceErrorHandler.WriteAsync,
+            // A client's own fault (a body cut short by a hang-up, malformed JSON) is answered 4xx and is not an error of
+            // the server: no "fail" line with a stack trace per aborted upload. Everything else is still logged.
+            SuppressDiagnosticsCallback = context => FaceErrorHandler.IsClientFault(context.Exception),
+        });
         app.Use(RequestFraming.GuardAsync);
         app.Use(CollapseLeadingSlashes);
         app.UseRouting();

@@ -125,4 +125,39 @@ public sealed class LoggingTests : IDisposable
             Assert.Equal(2, lines.Count(l => l.Contains("/v1/key/check", StringComparison.Ordinal)));
         }
     }
+
+    [Fact]
+    public async Task A_broken_request_body_or_malformed_json_is_answered_400_without_an_error_line()
+    {
+        var key = await CreateKeyAsync();
+        using var server = await PalisadeProcess.ServeAsync(_data);
+
+        // A report whose chunked body is broken (Kestrel refuses it while the handler reads it): answered 400 in the
+        // face's shape, and not an error of the server.
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"POST /v1/key/report HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\nAuthorization: Bearer {key}\r\n" +
+                "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{\"ip\":\"45.\r\n"));
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var answer = await reader.ReadToEndAsync();
+            Assert.StartsWith("HTTP/1.1 400 ", answer);
+            Assert.Contains("{\"error\":\"Bad request: ", answer, StringComparison.Ordinal);
+        }
+
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var malformed = await client.PostAsync("/v1/key/report", new StringContent("{\"ip\": 45.", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        // A request after both, so both have been handled and logged (if at all) by now.
+        await Task.Delay(500);
+        (await client.GetAsync("/v1/key/check/45.33.32.156")).EnsureSuccessStatusCode();
+
+        var output = server.Output;
+        Assert.DoesNotContain("fail:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExceptionHandlerMiddleware", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("BadHttpRequestException", output, StringComparison.Ordinal);
+    }
 }

@@ -21,7 +21,10 @@ public static class FaceErrorHandler
         var failure = context.Features.Get<IExceptionHandlerPathFeature>();
         var dialect = FaceDialects.For(context, failure?.Endpoint);
         var error = failure?.Error;
-        var (status, message) = error is not null && context.RequestServices.GetService<IStoreHealth>() is { } store && store.IsUnavailable(error)
+        // A request Kestrel refused is an IOException too, which the store's engine judges "unavailable": the client's
+        // fault is decided first (a broken chunked body was answered 503 and "retry shortly").
+        var (status, message) = error is not null && !IsClientFault(error)
+            && context.RequestServices.GetService<IStoreHealth>() is { } store && store.IsUnavailable(error)
             ? (StatusCodes.Status503ServiceUnavailable, dialect.StoreUnavailable)
             : Describe(error, dialect);
         context.Response.StatusCode = status;
@@ -43,6 +46,11 @@ public static class FaceErrorHandler
         not null when IsMalformedJson(error) => (StatusCodes.Status400BadRequest, dialect.MalformedJson(error.Message)),
         _ => (StatusCodes.Status500InternalServerError, dialect.InternalError),
     };
+
+    /// <summary>Whether the error is the client's (answered 4xx by <see cref="WriteAsync"/>): a request Kestrel refused or a
+    /// body cut short, or a body that is not valid JSON.</summary>
+    public static bool IsClientFault(Exception error)
+        => error is BadHttpRequestException { StatusCode: < StatusCodes.Status500InternalServerError } || IsMalformedJson(error);
 
     /// <summary>
     /// Whether reading a JSON body failed on the client's input: a syntax error, or text the reader refuses when a
