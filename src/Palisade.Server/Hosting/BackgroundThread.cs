@@ -58,22 +58,17 @@ internal static class BackgroundThread
     /// <paramref name="stoppingToken"/>. Start-up loads begin here rather than beside the start: even at a lower priority
     /// each took ~10 % of a shared core from it (docs/performance.md "Restart at a million addresses (session 13)").
     /// </summary>
-    public static Task ListeningAsync(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
+    public static async Task ListeningAsync(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
     {
         if (lifetime.ApplicationStarted.IsCancellationRequested)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        _ = started.Task.ContinueWith(_ =>
-        {
-            onStarted.Dispose();
-            onStopping.Dispose();
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return started.Task;
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        await started.Task;
     }
 
     /// <summary>Lowers the calling thread's scheduling priority for the rest of its life (it cannot be raised again).</summary>

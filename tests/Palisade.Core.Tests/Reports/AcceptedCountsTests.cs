@@ -23,7 +23,7 @@ public sealed class AcceptedCountsTests
     {
         var index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(),
             _clock);
-        return (new ReportService(new InsertOnlyStore(), index, new InMemoryQuotaCounter(), _clock, new SingleNodeReportFeed()), index);
+        return (new ReportService(new ListReportStore(), index, new InMemoryQuotaCounter(), _clock, new SingleNodeReportFeed()), index);
     }
 
     private AuthenticatedKey Reporter()
@@ -73,39 +73,5 @@ public sealed class AcceptedCountsTests
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => service.SubmitAsync(Reporter(), [Submission("45.1.0.2")], CancellationToken.None));
         Assert.Null(index.Find("45.1.0.2"));
-    }
-
-    // Stores what it is given, numbered; nothing else is asked of it on the submit path.
-    private sealed class InsertOnlyStore : IReportStore
-    {
-        private long _next;
-
-        public Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
-            => Task.FromResult<IReadOnlyList<StoredReport>>([.. reports.Select(r => r with { Id = Interlocked.Increment(ref _next) })]);
-
-        public IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince,
-            CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken)
-            => throw new NotSupportedException();
-
-        public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
-            => throw new NotSupportedException();
-
-        public Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

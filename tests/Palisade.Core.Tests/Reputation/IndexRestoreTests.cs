@@ -8,6 +8,7 @@ using Palisade.Core.Scoring;
 using Palisade.Core.Storage;
 using Palisade.Core.Tests.Blocklists;
 using Palisade.Core.Whitelisting;
+using Palisade.Core.Tests.Reports;
 
 namespace Palisade.Core.Tests.Reputation;
 
@@ -34,7 +35,7 @@ public sealed class IndexRestoreTests
     [Fact]
     public async Task A_large_snapshot_restores_every_address_as_written_and_collections_resume_after_it()
     {
-        var store = new ListStore();
+        var store = new ListReportStore();
         var index = NewIndex();
         for (var i = 0; i < Count; i++)
         {
@@ -85,9 +86,9 @@ public sealed class IndexRestoreTests
         });
     }
 
-    private (ListStore Store, ReputationIndex Index) Sessions()
+    private (ListReportStore Store, ReputationIndex Index) Sessions()
     {
-        var store = new ListStore();
+        var store = new ListReportStore();
         var index = NewIndex();
         for (var i = 0; i < 40; i++)
         {
@@ -140,7 +141,7 @@ public sealed class IndexRestoreTests
 
         // Another store: the same last report, one report fewer before it — the snapshot is read, then refused when
         // compared, and every report is loaded from the store instead.
-        var other = new ListStore();
+        var other = new ListReportStore();
         other.Reports.AddRange(store.Reports.Skip(1));
         var expected = NewIndex();
         foreach (var report in other.Reports)
@@ -163,56 +164,5 @@ public sealed class IndexRestoreTests
         outcome = await new IndexRestore(other, restored, _clock, TimeSpan.Zero).LoadAsync(new MemoryStream(bytes), default);
         Assert.False(outcome.FromSnapshot);
         Assert.Equal(Views(expected), Views(restored));
-    }
-
-    /// <summary>The reports a start reads back from the store: a list.</summary>
-    private sealed class ListStore : IReportStore
-    {
-        public List<StoredReport> Reports { get; } = [];
-
-        public Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
-            => Task.FromResult<IReadOnlyList<StoredReport>>([.. Reports.Where(r => ids.Contains(r.Id))]);
-
-        public async IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince,
-            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await Task.Yield();
-            foreach (var report in Reports.Where(r => r.Id > afterId && r.ReportedAt >= reportedSince))
-            {
-                yield return report;
-            }
-        }
-
-        public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since,
-            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await Task.Yield();
-            foreach (var report in Reports.Where(r => r.ReportedAt >= since))
-            {
-                yield return report;
-            }
-        }
-
-        public Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken)
-            => Task.FromResult<IReadOnlyList<string>>([]);
-
-        public Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken)
-            => Task.FromResult((long)Reports.Count(r => r.ReportedAt >= reportedSince && r.Id <= throughId));
-
-        public Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken)
-            => throw new NotSupportedException();
-
-        public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
-            => throw new NotSupportedException();
-
-        public Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

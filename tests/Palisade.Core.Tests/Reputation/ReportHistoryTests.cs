@@ -6,6 +6,7 @@ using Palisade.Core.Scoring;
 using Palisade.Core.Storage;
 using Palisade.Core.Tests.Blocklists;
 using Palisade.Core.Whitelisting;
+using Palisade.Core.Tests.Reports;
 
 namespace Palisade.Core.Tests.Reputation;
 
@@ -14,7 +15,7 @@ public sealed class ReportHistoryTests
 {
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
     private readonly ReputationIndex _index;
-    private readonly FlakyStore _store = new();
+    private readonly ListReportStore _store = new();
     private readonly List<Exception> _logged = [];
     private readonly ReportHistory _history;
 
@@ -60,50 +61,5 @@ public sealed class ReportHistoryTests
 
         _clock.UtcNow += ReportHistory.PauseAfterFailure;
         Assert.Equal(2, (await _history.RecentAsync(result, CheckQuery.Default, default))!.Count);
-    }
-
-    private sealed class FlakyStore : IReportStore
-    {
-        public List<StoredReport> Reports { get; } = [];
-
-        public bool Broken { get; set; }
-
-        public int Reads { get; private set; }
-
-        public Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken)
-        {
-            Reads++;
-            if (Broken)
-            {
-                throw new TimeoutException("the store is down");
-            }
-
-            return Task.FromResult<IReadOnlyList<StoredReport>>([.. Reports.Where(r => r.Address == address && r.ReportedAt >= since)
-                .OrderByDescending(r => r.ReportedAt).ThenByDescending(r => r.Id).Take(limit)]);
-        }
-
-        public Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
-            => throw new NotSupportedException();
-
-        public Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince,
-            CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

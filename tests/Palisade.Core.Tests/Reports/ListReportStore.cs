@@ -1,0 +1,94 @@
+using Palisade.Core.Reports;
+using Palisade.Core.Storage;
+
+namespace Palisade.Core.Tests.Reports;
+
+/// <summary>
+/// The reports of a store as a list, for the engine's tests: inserts are numbered and kept, reads filter the list the
+/// way the SQL stores do. <see cref="Broken"/> makes every read fail (a store that is down). What no engine test asks
+/// of a store throws.
+/// </summary>
+internal sealed class ListReportStore : IReportStore
+{
+    private long _next;
+
+    public List<StoredReport> Reports { get; } = [];
+
+    /// <summary>Reads throw while set.</summary>
+    public bool Broken { get; set; }
+
+    /// <summary>How many times <see cref="LoadLatestAsync"/> was asked.</summary>
+    public int Reads { get; private set; }
+
+    public Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredReport> stored = [.. reports.Select(r => r with { Id = Interlocked.Increment(ref _next) })];
+        lock (Reports)
+        {
+            Reports.AddRange(stored);
+        }
+
+        return Task.FromResult(stored);
+    }
+
+    public Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        Reads++;
+        ThrowIfBroken();
+        return Task.FromResult<IReadOnlyList<StoredReport>>([.. Reports.Where(r => r.Address == address && r.ReportedAt >= since)
+            .OrderByDescending(r => r.ReportedAt).ThenByDescending(r => r.Id).Take(limit)]);
+    }
+
+    public Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ThrowIfBroken();
+        return Task.FromResult<IReadOnlyList<StoredReport>>([.. Reports.Where(r => ids.Contains(r.Id))]);
+    }
+
+    public async IAsyncEnumerable<StoredReport> LoadForReplayAsync(long afterId, DateTimeOffset receivedSince, DateTimeOffset reportedSince,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        ThrowIfBroken();
+        foreach (var report in Reports.Where(r => r.Id > afterId && r.ReportedAt >= reportedSince))
+        {
+            yield return report;
+        }
+    }
+
+    public async IAsyncEnumerable<StoredReport> LoadSinceAsync(DateTimeOffset since,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        ThrowIfBroken();
+        foreach (var report in Reports.Where(r => r.ReportedAt >= since))
+        {
+            yield return report;
+        }
+    }
+
+    public Task<IReadOnlyList<string>> LoadClearedAddressesAsync(DateTimeOffset since, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<string>>([]);
+
+    public Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken)
+        => Task.FromResult((long)Reports.Count(r => r.ReportedAt >= reportedSince && r.Id <= throughId));
+
+    public Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
+        => throw new NotSupportedException();
+
+    public Task<IReadOnlyDictionary<long, long>> CountByKeyAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    private void ThrowIfBroken()
+    {
+        if (Broken)
+        {
+            throw new TimeoutException("the store is down");
+        }
+    }
+}
