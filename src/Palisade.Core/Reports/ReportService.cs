@@ -177,7 +177,7 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         {
             var result = results[i]!;
             final[i] = result.Address is { } address && result.Outcome is ReportOutcomeKind.Accepted or ReportOutcomeKind.Duplicate
-                ? result with { Score = index.Score(address).Score }
+                ? result with { Score = index.ScoreValue(address).Score }
                 : result;
         }
 

@@ -583,6 +583,12 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     public ScoreBreakdown Score(AddressReputation entry) => Score(entry, keep: true);
 
+    /// <summary>The current score of an address as two numbers (0 when unknown), without keeping a breakdown on the entry:
+    /// for answers that show only the number (a report's reply), so every reported address does not carry an explanation
+    /// nobody asked for (about a kilobyte each, promoted through every GC generation under a stream of new addresses).</summary>
+    public CompactScore ScoreValue(string address)
+        => _addresses.TryGetValue(address, out var entry) ? ScoreValue(entry) : default;
+
     /// <summary>
     /// The breakdown of an address without keeping it on the entry (a cached one is used when valid). For readers that go
     /// over every address once (the STIX publisher): a million kept breakdowns would be about a gigabyte.

@@ -31,7 +31,7 @@ internal sealed partial class AlertReportObserver(AlertRegistry registry, IAlert
                 continue;
             }
 
-            var score = index.Score(report.Address).Score;
+            var score = index.ScoreValue(report.Address).Score;
             foreach (var alert in alerts)
             {
                 if (alert.Preferences.Accepts(report.Categories, score))
