@@ -1,12 +1,9 @@
 using Palisade.Core.Categories;
 using Palisade.Core.Keys;
-using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
 using Palisade.Core.Reputation;
-using Palisade.Core.Scoring;
 using Palisade.Core.Storage;
 using Palisade.Core.Tests.Blocklists;
-using Palisade.Core.Whitelisting;
 
 namespace Palisade.Core.Tests.Reports;
 
@@ -19,19 +16,9 @@ public sealed class AcceptedCountsTests
 {
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
 
-    private (ReportService Service, ReputationIndex Index) NewService()
-    {
-        var index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(),
-            _clock);
-        return (new ReportService(new ListReportStore(), index, new InMemoryQuotaCounter(), _clock, new SingleNodeReportFeed()), index);
-    }
+    private (ReportService Service, ReputationIndex Index) NewService() => ReportServiceSetup.NewService(_clock);
 
-    private AuthenticatedKey Reporter()
-    {
-        Assert.True(TierCatalog.Default.TryGet("free", out var tier));
-        var key = new ApiKey(7, "reporter", tier.Id, [], "p", _clock.UtcNow.AddDays(-400), null, new Dictionary<QuotaFamily, long>());
-        return new AuthenticatedKey(key, tier);
-    }
+    private AuthenticatedKey Reporter() => ReportServiceSetup.Reporter(_clock);
 
     private static ReportSubmission Submission(string ip) => new(ip, [CategoryCatalog.BruteForce], "ssh", 22);
 

@@ -1,11 +1,6 @@
 using Palisade.Core.Categories;
-using Palisade.Core.Keys;
-using Palisade.Core.Quotas;
 using Palisade.Core.Reports;
-using Palisade.Core.Reputation;
-using Palisade.Core.Scoring;
 using Palisade.Core.Tests.Blocklists;
-using Palisade.Core.Whitelisting;
 
 namespace Palisade.Core.Tests.Reports;
 
@@ -17,24 +12,14 @@ public sealed class ReportReplyScoreTests
 {
     private readonly TestClock _clock = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
 
-    private AuthenticatedKey Reporter(long id)
-    {
-        Assert.True(TierCatalog.Default.TryGet("free", out var tier));
-        var key = new ApiKey(id, "reporter-" + id, tier.Id, [], "p", _clock.UtcNow.AddDays(-400), null, new Dictionary<QuotaFamily, long>());
-        return new AuthenticatedKey(key, tier);
-    }
-
     [Fact]
     public async Task A_reports_reply_carries_the_score_an_explained_check_gives_and_the_address_keeps_no_explanation()
     {
-        var index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(),
-            _clock);
-        var service = new ReportService(new ListReportStore(), index, new InMemoryQuotaCounter(), _clock, new SingleNodeReportFeed());
-
+        var (service, index) = ReportServiceSetup.NewService(_clock);
         ReportResult last = null!;
         for (var reporter = 1; reporter <= 3; reporter++)
         {
-            var batch = await service.SubmitAsync(Reporter(reporter),
+            var batch = await service.SubmitAsync(ReportServiceSetup.Reporter(_clock, reporter),
                 [new ReportSubmission("45.2.0.1", [CategoryCatalog.BruteForce], "ssh", 22) { ReporterAddress = $"198.51.{reporter}.7" }],
                 CancellationToken.None);
             last = Assert.Single(batch.Results);
