@@ -11,7 +11,8 @@
 # enterprise key with a report quota no run can exhaust, and drives it with wrk pinned to core 1 (report.lua: every
 # request reports a new address, so each one is validated, charged, committed and indexed before its 200). Prints
 # requests/s, p99 and non-2xx/socket errors per run, the medians, the server CPU per report, and (when the server
-# exports it) how many reports shared one store transaction. Needs: dotnet, wrk, taskset, curl, awk.
+# exports it) how many reports shared one store transaction, the time the GC paused the server per second and the bytes
+# allocated per report. Needs: dotnet, wrk, taskset, curl, awk.
 set -euo pipefail
 
 source "$(dirname "$0")/../lib.sh"
@@ -49,14 +50,18 @@ accepted() { curl -fs "$BASE/metrics" 2>/dev/null | awk '$1 == "palisade_reports
 # would measure duplicates (answered from the index, nothing written). The octet is counted here, not in run_wrk, which
 # runs in a subshell for most calls.
 OCTET=60
-# One wrk run; prints "requests_per_s p99_ms errors cpu_us_per_request reports_per_commit".
+# One wrk run; prints "requests_per_s p99_ms errors cpu_us_per_request reports_per_commit gc_pause_ms_per_s
+# kb_allocated_per_request" (the GC figures from /metrics: a pause holds every connection, so it is the p99's usual cause).
 run_wrk() {
-  local connections=$1 seconds=$2 octet=$3 out="$WORK/wrk.out" before after c0 c1 a0 a1
+  local connections=$1 seconds=$2 octet=$3 out="$WORK/wrk.out" before after c0 c1 a0 a1 g0 g1 b0 b1
   before=$(cpu_ticks); c0=$(metric palisade_report_commits_total); a0=$(accepted)
+  g0=$(metric dotnet_gc_pause_seconds_total); b0=$(metric dotnet_gc_allocated_bytes_total)
   BENCH_KEY=$KEY BENCH_OCTET=$octet taskset -c "$CLIENT_CPU" \
     wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s --latency -s "$HERE/report.lua" "$BASE" >"$out" 2>&1
   after=$(cpu_ticks); c1=$(metric palisade_report_commits_total); a1=$(accepted)
-  awk -v ticks=$((after - before)) -v hz="$CLK_TCK" -v c0="${c0:-}" -v c1="${c1:-}" -v a0="${a0:-0}" -v a1="${a1:-0}" '
+  g1=$(metric dotnet_gc_pause_seconds_total); b1=$(metric dotnet_gc_allocated_bytes_total)
+  awk -v ticks=$((after - before)) -v hz="$CLK_TCK" -v c0="${c0:-}" -v c1="${c1:-}" -v a0="${a0:-0}" -v a1="${a1:-0}" \
+    -v g0="${g0:-}" -v g1="${g1:-}" -v b0="${b0:-}" -v b1="${b1:-}" -v seconds="$seconds" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /requests in/ { requests = $1 }
     /^Requests\/sec:/ { rps = $2 }
@@ -67,7 +72,9 @@ run_wrk() {
       # A 200 that did not store a report (a duplicate, a quota refusal) is not an ingested report: counted as an error.
       if (a1 - a0 < requests) errors += requests - (a1 - a0)
       group = (c0 != "" && c1 != "" && c1 > c0) ? sprintf("%.1f", (a1 - a0) / (c1 - c0)) : "n/a"
-      printf "%.0f %.2f %d %.1f %s\n", rps, p99, errors, requests ? ticks / hz * 1e6 / requests : 0, group }' "$out"
+      pause = (g0 != "" && g1 != "") ? sprintf("%.0f", (g1 - g0) * 1000 / seconds) : "n/a"
+      alloc = (b0 != "" && b1 != "" && requests) ? sprintf("%.1f", (b1 - b0) / 1024 / requests) : "n/a"
+      printf "%.0f %.2f %d %.1f %s %s %s\n", rps, p99, errors, requests ? ticks / hz * 1e6 / requests : 0, group, pause, alloc }' "$out"
 }
 
 log "warming up (${WARMUP}s)"
@@ -79,7 +86,7 @@ for connections in 16 64; do
     OCTET=$((OCTET + 1))
     line=$(run_wrk "$connections" "$DURATION" "$OCTET")
     echo "$line" >>"$WORK/c$connections.txt"
-    log "$connections connections, round $round: $(echo "$line" | awk '{ printf "%s req/s, p99 %s ms, %s errors, %s us CPU/report, %s reports/commit", $1, $2, $3, $4, $5 }') (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    log "$connections connections, round $round: $(echo "$line" | awk '{ printf "%s req/s, p99 %s ms, %s errors, %s us CPU/report, %s reports/commit, GC pause %s ms/s, %s KB allocated/report", $1, $2, $3, $4, $5, $6, $7 }') (load $(cut -d' ' -f1-3 /proc/loadavg))"
   done
 done
 
@@ -87,10 +94,11 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 echo
 echo "Ingest benchmark ($BACKEND, ${PALISADE[*]}): single POST /v1/key/report, new address per request, ${ROUNDS} rounds of ${DURATION}s, medians"
 echo "machine: $(nproc) cores; server on core $SERVER_CPU, wrk on core $CLIENT_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-12s %12s %10s %10s %16s %16s\n' connections requests/s "p99 ms" errors "CPU us/report" "reports/commit"
+printf '%-12s %12s %10s %10s %16s %16s %14s %16s\n' connections requests/s "p99 ms" errors "CPU us/report" "reports/commit" "GC pause ms/s" "KB alloc/report"
 for connections in 16 64; do
   f="$WORK/c$connections.txt"
-  printf '%-12s %12s %10s %10s %16s %16s\n' "$connections" "$(awk '{print $1}' "$f" | median)" "$(awk '{print $2}' "$f" | median)" \
-    "$(awk '{ e += $3 } END { print e + 0 }' "$f")" "$(awk '{print $4}' "$f" | median)" "$(awk '{print $5}' "$f" | tail -n1)"
+  printf '%-12s %12s %10s %10s %16s %16s %14s %16s\n' "$connections" "$(awk '{print $1}' "$f" | median)" "$(awk '{print $2}' "$f" | median)" \
+    "$(awk '{ e += $3 } END { print e + 0 }' "$f")" "$(awk '{print $4}' "$f" | median)" "$(awk '{print $5}' "$f" | tail -n1)" \
+    "$(awk '{print $6}' "$f" | tail -n1)" "$(awk '{print $7}' "$f" | tail -n1)"
 done
 echo "target (issue 15): >= 10,000 req/s at 64 connections, p99 <= 20 ms, no errors"

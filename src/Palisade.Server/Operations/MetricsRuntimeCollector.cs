@@ -63,6 +63,10 @@ public sealed class MetricsRuntimeCollector
             writer.Sample("dotnet_gc_collections_total", GenerationLabel, [generation.ToString(CultureInfo.InvariantCulture)], null, GC.CollectionCount(generation));
         }
 
+        // Pauses, not collections, are what requests wait for: a node taking a stream of reports is paused tens of
+        // milliseconds a second (docs/performance.md "Session 15").
+        writer.Family("dotnet_gc_pause_seconds_total", "counter", "Time the process was paused by garbage collections, in seconds.");
+        writer.Sample("dotnet_gc_pause_seconds_total", GC.GetTotalPauseDuration().TotalSeconds);
         writer.Family("dotnet_gc_heap_size_bytes", "gauge", "Bytes currently thought to be allocated on the managed heap.");
         writer.Sample("dotnet_gc_heap_size_bytes", GC.GetTotalMemory(forceFullCollection: false));
         writer.Family("dotnet_gc_allocated_bytes_total", "counter", "Bytes allocated on the managed heap since the process started.");

@@ -36,6 +36,8 @@ public sealed partial class MetricsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/key/check/45.33.32.10")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/v1/key/check/45.33.32.10")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/key/blacklist?scoreMinimum=0")).StatusCode);
+        // The server runs in this process: a blocking collection here pauses it, and the pause counter must show it.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
 
         // A request is counted when its handler returns, which can be a moment after the client read the whole answer.
         var (afterText, after) = await ScrapeUntilAsync(host.Client,
@@ -79,6 +81,7 @@ public sealed partial class MetricsTests
         Assert.True(Sum(after, "dotnet_gc_heap_size_bytes") > 0);
         Assert.True(Sum(after, "dotnet_threadpool_threads") >= 1);
         Assert.Contains(after, s => s.Name == "dotnet_gc_collections_total" && s.Labels["generation"] == "2");
+        Assert.True(Delta("dotnet_gc_pause_seconds_total") > 0, "the forced collection paused the server");
         Assert.True(Sum(after, "palisade_uptime_seconds") > Sum(before, "palisade_uptime_seconds"));
         var build = Assert.Single(after, s => s.Name == "palisade_build_info");
         Assert.Equal(1, build.Value);
