@@ -21,10 +21,12 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
     // default): only when the background checkpoints fall behind, or in a process whose writers never call NoteWrite.
     private const string AutoCheckpoint = "PRAGMA wal_autocheckpoint=16384;";
 
-    // The WAL is brought back to its start (by the next writer) once it holds this many pages (16 MB). Each time costs
-    // one checkpoint under the write gate (~25 ms on this machine's disk, two fsyncs); at 1,000 pages (SQLite's mark)
-    // that was five times a second under the ingest benchmark's load.
-    private const int RestartPages = 4_096;
+    /// <summary>
+    /// The WAL is brought back to its start (by the next writer) once it holds this many pages (16 MB). Each time costs
+    /// one short checkpoint under the write gate (see <see cref="CheckpointAsync"/>); at 1,000 pages (SQLite's mark) that
+    /// was five times a second under the ingest benchmark's load, and at 16,384 each one held the gate longer.
+    /// </summary>
+    public const int RestartPages = 4_096;
 
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
@@ -135,13 +137,21 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
     }
 
     /// <summary>
-    /// One background checkpoint: first a passive one beside the writers (they keep committing while it copies), then,
-    /// once the WAL holds <see cref="RestartPages"/> pages, a second passive one under the write gate, which copies only
-    /// what was committed during the first. After that every page is in palisade.db, so the next writer starts the WAL
-    /// from its beginning again (unless a reader still reads an old snapshot; the next round tries again), and the WAL
-    /// file stays small under constant load. Committed transactions are in the WAL either way: durability is unchanged,
-    /// and the checkpoint syncs the WAL before copying and palisade.db after, as the automatic one did.
+    /// One background checkpoint: first a passive one beside the writers (they keep committing while it copies). Once the
+    /// WAL holds <see cref="RestartPages"/> pages it is brought back to its start: palisade.db is synced, a second passive
+    /// pass copies what was committed meanwhile, palisade.db is synced again, and a last passive pass runs under the write
+    /// gate, copying (and syncing) only the commits of those few milliseconds. After that every page is in
+    /// palisade.db, so the next writer starts the WAL from its beginning again (unless a reader still reads an old
+    /// snapshot; the next round tries again), and the WAL file stays small under constant load. Committed transactions
+    /// are in the WAL either way: durability is unchanged, and each pass syncs the WAL before copying, as the automatic
+    /// checkpoint did.
     /// </summary>
+    /// <remarks>
+    /// SQLite syncs palisade.db only after a pass that copied the whole WAL, which under constant load only the pass
+    /// under the gate does: it then synced the 16 MB of scattered pages every earlier pass had copied, and the gate was
+    /// held ~26 ms, 2.5 times a second — every connection's report waited behind it, the ingest benchmark's p99
+    /// (docs/performance.md "Session 16"). Synced beside the writers first, the gate is held ~5 ms.
+    /// </remarks>
     /// <returns>The WAL's pages and how many of them are in palisade.db after the checkpoint.</returns>
     public async Task<(long Pages, long Copied)> CheckpointAsync(CancellationToken cancellationToken)
     {
@@ -152,6 +162,9 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
             return (pages, copied);
         }
 
+        SyncDatabaseFile();
+        await PassiveCheckpointAsync(connection, cancellationToken);
+        SyncDatabaseFile();
         await WriteGate.WaitAsync(cancellationToken);
         try
         {
@@ -160,6 +173,39 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
         finally
         {
             WriteGate.Release();
+        }
+    }
+
+    // fsync through a descriptor of our own flushes palisade.db's pages whoever wrote them. The descriptor is opened once
+    // per file and never closed: closing any descriptor of a file drops every POSIX lock the process holds on it,
+    // SQLite's included (sqlite.org/howtocorrupt.html, 2.2). Best effort: the pass under the gate still syncs what it
+    // copied, so a file that cannot be opened here only makes that pass longer.
+    private static readonly Dictionary<string, FileStream> SyncHandles = [];
+
+    private void SyncDatabaseFile()
+    {
+        FileStream? file;
+        lock (SyncHandles)
+        {
+            if (!SyncHandles.TryGetValue(FilePath, out file))
+            {
+                try
+                {
+                    SyncHandles[FilePath] = file = new FileStream(FilePath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return;
+                }
+            }
+        }
+
+        try
+        {
+            file.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
         }
     }
 
