@@ -46,7 +46,14 @@ internal sealed class QuotaFlushService(IQuotaJournal counter, IQuotaStore store
             await store.SaveAsync(dirty, cancellationToken);
             counter.ForgetBefore(QuotaDay.Of(clock.UtcNow) - 1);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // A tick's save cut short by shutdown: put them back for the flush on shutdown (the store upserts absolute
+            // values, so one that committed after all is only written twice).
+            counter.MarkDirty(dirty);
+            throw;
+        }
+        catch (Exception ex)
         {
             // Put them back so the next tick retries.
             counter.MarkDirty(dirty);
