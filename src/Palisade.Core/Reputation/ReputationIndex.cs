@@ -667,7 +667,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     evidence[i] = ToEvidence(entry.Facts[i]);
                 }
 
-                var score = calculator.CalculateCompact(new ArraySegment<Evidence>(evidence, 0, count), now, MatchWhitelist(entry.Key, now));
+                var score = calculator.CalculateCompact(evidence.AsSpan(0, count), now, MatchWhitelist(entry.Key, now));
                 entry.CachedCompact = score;
                 entry.CachedCompactAtTicks = now.UtcTicks;
                 entry.CachedCompactWhitelistVersion = (int)version;
@@ -898,7 +898,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     }
 
     // Index keys are canonical already: a plain parse, no normalisation (this runs for every address of a full list build).
-    private WhitelistEntry? MatchWhitelist(AddressKey key, DateTimeOffset now) => whitelist.Current.Match(key.ToIPAddress(), now);
+    private WhitelistEntry? MatchWhitelist(AddressKey key, DateTimeOffset now) => whitelist.Current.Match(key, now);
 
     /// <summary>The answer of <see cref="Check"/> for an address nothing is known about (see <see cref="CheckKnown"/>).</summary>
     public static CheckResult NothingKnown(NormalizedAddress address) => Empty(address, null);

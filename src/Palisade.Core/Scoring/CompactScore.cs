@@ -1,7 +1,7 @@
 namespace Palisade.Core.Scoring;
 
 /// <summary>
-/// The two numbers of a score without its explanation (<see cref="ScoreCalculator.CalculateCompact"/>): what a blocklist
+/// The two numbers of a score without its explanation (<see cref="ScoreCalculator.CalculateCompact(IReadOnlyList{Evidence}, DateTimeOffset, Whitelisting.WhitelistEntry?)"/>): what a blocklist
 /// of a million addresses keeps per address, where a full <see cref="ScoreBreakdown"/> would cost a kilobyte each.
 /// </summary>
 /// <param name="Score">0–100 after the whitelist discount (<see cref="ScoreBreakdown.Score"/>).</param>

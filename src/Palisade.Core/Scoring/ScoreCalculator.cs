@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Palisade.Core.Categories;
 using Palisade.Core.Whitelisting;
 
@@ -53,9 +54,12 @@ public sealed class ScoreCalculator
     /// <param name="now">The time decay is measured to.</param>
     /// <param name="whitelist">The whitelist entry the address falls in, if any.</param>
     public ScoreBreakdown Calculate(IReadOnlyList<Evidence> evidence, DateTimeOffset now, WhitelistEntry? whitelist)
+        => Calculate(SpanOf(evidence), now, whitelist);
+
+    /// <inheritdoc cref="Calculate(IReadOnlyList{Evidence}, DateTimeOffset, WhitelistEntry?)"/>
+    public ScoreBreakdown Calculate(ReadOnlySpan<Evidence> evidence, DateTimeOffset now, WhitelistEntry? whitelist)
     {
-        ArgumentNullException.ThrowIfNull(evidence);
-        var n = evidence.Count;
+        var n = evidence.Length;
         // One pooled buffer for all items: sensors fill it from the front, community reports from the back.
         var items = ArrayPool<Item>.Shared.Rent(Math.Max(n, 1));
         try
@@ -78,9 +82,13 @@ public sealed class ScoreCalculator
     /// building the explanation (components and their text). For blocklists, which need two numbers for a million addresses.
     /// </summary>
     public CompactScore CalculateCompact(IReadOnlyList<Evidence> evidence, DateTimeOffset now, WhitelistEntry? whitelist)
+        => CalculateCompact(SpanOf(evidence), now, whitelist);
+
+    /// <inheritdoc cref="CalculateCompact(IReadOnlyList{Evidence}, DateTimeOffset, WhitelistEntry?)"/>
+    /// <remarks>Evidence as a span: a caller's pooled buffer is not boxed per call (a full blocklist build scores every address).</remarks>
+    public CompactScore CalculateCompact(ReadOnlySpan<Evidence> evidence, DateTimeOffset now, WhitelistEntry? whitelist)
     {
-        ArgumentNullException.ThrowIfNull(evidence);
-        var items = ArrayPool<Item>.Shared.Rent(Math.Max(evidence.Count, 1));
+        var items = ArrayPool<Item>.Shared.Rent(Math.Max(evidence.Length, 1));
         try
         {
             var r = Compute(evidence, items, now, whitelist, components: null);
@@ -92,11 +100,19 @@ public sealed class ScoreCalculator
         }
     }
 
+    private static ReadOnlySpan<Evidence> SpanOf(IReadOnlyList<Evidence> evidence) => evidence switch
+    {
+        null => throw new ArgumentNullException(nameof(evidence)),
+        Evidence[] array => array,
+        List<Evidence> list => CollectionsMarshal.AsSpan(list),
+        _ => evidence.ToArray(),
+    };
+
     /// <summary>The numbers of a score; <paramref name="components"/> (the explanation) is filled only when given.</summary>
-    private Result Compute(IReadOnlyList<Evidence> evidence, Item[] items, DateTimeOffset now, WhitelistEntry? whitelist, List<ScoreComponent>? components)
+    private Result Compute(ReadOnlySpan<Evidence> evidence, Item[] items, DateTimeOffset now, WhitelistEntry? whitelist, List<ScoreComponent>? components)
     {
         var o = Options;
-        var n = evidence.Count;
+        var n = evidence.Length;
         var sensorEnd = 0;
         var communityStart = items.Length;
         var feed = 0;
@@ -106,7 +122,8 @@ public sealed class ScoreCalculator
         // Community items carry their severity relative to "high", so one fresh high report of trust 1 is one report-equivalent.
         var highWeight = o.WeightHigh > 0 ? o.WeightHigh : 1;
         // Sensor behaviours are grouped by an integer key (category × protocol index) so sorting never compares strings.
-        var protocols = new List<string>();
+        // Made on the first protocol: most addresses have none (community reports only).
+        List<string>? protocols = null;
 
         for (var i = 0; i < n; i++)
         {
@@ -130,7 +147,7 @@ public sealed class ScoreCalculator
             {
                 if (category.Severity == Severity.VeryHigh && q > sensorCriticalQ)
                     (sensorCriticalQ, sensorCritical) = (q, category);
-                items[sensorEnd++] = new Item(e.ReporterId, ((long)e.CategoryId << 32) | (uint)ProtocolIndex(protocols, e.Protocol), q);
+                items[sensorEnd++] = new Item(e.ReporterId, ((long)e.CategoryId << 32) | (uint)ProtocolIndex(ref protocols, e.Protocol), q);
             }
             else
             {
@@ -228,7 +245,7 @@ public sealed class ScoreCalculator
     }
 
     /// <summary>Items are sorted by behaviour, then sensor, then weight descending.</summary>
-    private double SensorEvidence(ReadOnlySpan<Item> items, List<string> protocolNames, List<ScoreComponent>? components)
+    private double SensorEvidence(ReadOnlySpan<Item> items, List<string>? protocolNames, List<ScoreComponent>? components)
     {
         var o = Options;
         var cap = Math.Max(0, o.SensorCountCap);
@@ -260,7 +277,7 @@ public sealed class ScoreCalculator
             var cat = CategoryOf((int)(group >> 32));
             var protocolIndex = (int)(uint)group;
             var weight = o.WeightOf(cat.Severity);
-            behaviours.Add(new BehaviourTotal(cat, protocolIndex == 0 ? null : protocolNames[protocolIndex - 1], weight, scaled, weight * scaled, presence, observations, sensors));
+            behaviours.Add(new BehaviourTotal(cat, protocolIndex == 0 ? null : protocolNames![protocolIndex - 1], weight, scaled, weight * scaled, presence, observations, sensors));
         }
 
         // Strongest behaviour first, so the breakdown reads top-down.
@@ -331,13 +348,14 @@ public sealed class ScoreCalculator
         var groupCap = Math.Max(1, o.NetworkReporterCap);
         double established = 0, provisional = 0, strongest = 0;
         int reporters = 0, atCeiling = 0, grouped = 0, provisionalReporters = 0;
-        // Contributions of the reporters of the current network group, to keep its strongest groupCap.
-        var group = new List<(double Contribution, bool Provisional)>();
+        // Contributions of the reporters of the current network group, to keep its strongest groupCap. Pooled: a full
+        // blocklist build scores every address, and a list here was two allocations each.
+        var buffer = ArrayPool<(double Contribution, bool Provisional)>.Shared.Rent(items.Length);
         var i = 0;
         while (i < items.Length)
         {
             var network = items[i].Group;
-            group.Clear();
+            var count = 0;
             while (i < items.Length && items[i].Group == network)
             {
                 var reporter = items[i].Reporter;
@@ -360,15 +378,16 @@ public sealed class ScoreCalculator
                 if (contribution >= ceiling && ceiling > 0)
                     atCeiling++;
                 strongest = Math.Max(strongest, contribution);
-                group.Add((contribution, isProvisional));
+                buffer[count++] = (contribution, isProvisional);
             }
 
             // One network (a /24 or /48, or accounts created from it) counts as at most groupCap reporters: its strongest.
-            if (network != 0 && group.Count > groupCap)
+            var group = buffer.AsSpan(0, count);
+            if (network != 0 && count > groupCap)
             {
                 group.Sort(static (a, b) => b.Contribution.CompareTo(a.Contribution));
-                grouped += group.Count - groupCap;
-                group.RemoveRange(groupCap, group.Count - groupCap);
+                grouped += count - groupCap;
+                group = group[..groupCap];
             }
 
             foreach (var (contribution, isProvisional) in group)
@@ -385,6 +404,7 @@ public sealed class ScoreCalculator
             }
         }
 
+        ArrayPool<(double Contribution, bool Provisional)>.Shared.Return(buffer);
         var provisionalCap = Math.Max(0, o.ProvisionalCeiling);
         var total = established + Math.Min(provisional, provisionalCap);
         if (components is not null)
@@ -425,10 +445,11 @@ public sealed class ScoreCalculator
 
     /// <summary>1-based index of <paramref name="protocol"/> in <paramref name="protocols"/> (added if new); 0 for none.
     /// Linear: an address is seen on a handful of protocols.</summary>
-    private static int ProtocolIndex(List<string> protocols, string? protocol)
+    private static int ProtocolIndex(ref List<string>? protocols, string? protocol)
     {
         if (string.IsNullOrEmpty(protocol))
             return 0;
+        protocols ??= [];
         for (var i = 0; i < protocols.Count; i++)
         {
             if (string.Equals(protocols[i], protocol, StringComparison.OrdinalIgnoreCase))

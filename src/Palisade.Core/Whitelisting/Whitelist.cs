@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Palisade.Core.Addresses;
 
 namespace Palisade.Core.Whitelisting;
 
@@ -100,11 +101,16 @@ public sealed class Whitelist
 
         address.TryWriteBytes(bytes, out _);
         var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
-        if ((value >> 32) == 0xFFFF)
-        {
-            return MatchV4((uint)value, now);
-        }
+        return (value >> 32) == 0xFFFF ? MatchV4((uint)value, now) : MatchV6(value, now);
+    }
 
+    /// <summary>As <see cref="Match(IPAddress, DateTimeOffset)"/>, for an address the index holds (no <see cref="IPAddress"/>
+    /// to make: a full blocklist build matches every address).</summary>
+    public WhitelistEntry? Match(AddressKey key, DateTimeOffset now)
+        => key.IsIPv4 ? MatchV4((uint)key.Value, now) : MatchV6(key.Value, now);
+
+    private WhitelistEntry? MatchV6(UInt128 value, DateTimeOffset now)
+    {
         foreach (var prefix in _v6Lengths)
         {
             if (_v6[prefix]!.TryGetValue(MaskV6(value, prefix), out var candidates) && Pick(candidates, now) is { } hit)

@@ -121,6 +121,27 @@ public sealed class WhitelistTests
         Assert.Null(list.Match(IPAddress.Parse("::198.51.100.20"), Now));
     }
 
+    [Theory]
+    [InlineData("10.1.2.3")]
+    [InlineData("192.0.2.200")]
+    [InlineData("192.0.3.1")]
+    [InlineData("::ffff:198.51.100.20")]
+    [InlineData("203.0.113.4")]
+    [InlineData("::198.51.100.20")]
+    [InlineData("2001:db8:1::5")]
+    [InlineData("2001:db8:2::5")]
+    [InlineData("2a00::1")]
+    [InlineData("8.8.8.8")]
+    public void An_address_the_index_holds_matches_by_its_key_as_it_matches_by_its_IPAddress(string address)
+    {
+        var list = new Whitelist([Entry("10.0.0.0/8", "eight"), Entry("192.0.2.0/24", "doc"), Entry("198.51.100.0/24", "v4"),
+            new WhitelistEntry(new IPNetwork(IPAddress.Parse("::ffff:203.0.113.0"), 120), "mapped net", 0.1, "operator"),
+            Entry("2001:db8::/32", "v6 wide"), Entry("2001:db8:1::/48", "v6 narrow"), Entry("8.8.8.8/32", "expired", expires: Now.AddDays(-1))]);
+        var ip = IPAddress.Parse(address);
+
+        Assert.Same(list.Match(ip, Now), list.Match(AddressKey.From(ip), Now));
+    }
+
     [Fact]
     public void Zero_prefix_matches_everything_of_its_family_only()
     {
