@@ -343,7 +343,7 @@ public sealed class BlocklistEngine
         return BuildFull(previous, version, now);
     }
 
-    private BlocklistSnapshot BuildIncremental(BlocklistSnapshot previous, long version, DateTimeOffset now, IEnumerable<AddressReputation> dirty)
+    private BlocklistSnapshot BuildIncremental(BlocklistSnapshot previous, long version, DateTimeOffset now, Dictionary<AddressKey, AddressReputation>.ValueCollection dirty)
     {
         // Copy-on-write: the previous snapshot's pages stay as they are (someone may still be sending from them); only
         // the pages holding changed slots are copied, and the rankings move only the entries whose score changed.
@@ -351,7 +351,7 @@ public sealed class BlocklistEngine
         var retention = _index.Options.ReputationRetentionDays;
         var pages = new List<BlocklistEntry[]>(previous.Pages);
         var copied = new HashSet<int>();
-        var changes = new List<(int Slot, BlocklistEntry Before, BlocklistEntry After)>();
+        var changes = new List<(int Slot, BlocklistEntry Before, BlocklistEntry After)>(dirty.Count);
         foreach (var reputation in dirty)
         {
             // Only reports moved the version since the last build (no purge, no reload), so an entry without a slot is

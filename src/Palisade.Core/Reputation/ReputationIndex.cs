@@ -590,10 +590,17 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         => _addresses.TryGetValue(address, out var entry) ? ScoreValue(entry) : default;
 
     /// <summary>
-    /// The breakdown of an address without keeping it on the entry (a cached one is used when valid). For readers that go
-    /// over every address once (the STIX publisher): a million kept breakdowns would be about a gigabyte.
+    /// The breakdown of an address without keeping it on the entry (a cached one is used when valid): a reader that goes
+    /// over many addresses once must not leave a breakdown on each (a million kept would be about a gigabyte).
     /// </summary>
     public ScoreBreakdown ScoreOnce(AddressReputation entry) => Score(entry, keep: false);
+
+    /// <summary>The whitelist entry that covers an address now, if any: the one its score is multiplied by.</summary>
+    public WhitelistEntry? WhitelistOf(AddressReputation entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return MatchWhitelist(entry.Key, clock.UtcNow);
+    }
 
     private ScoreBreakdown Score(AddressReputation entry, bool keep)
     {

@@ -15,7 +15,10 @@ public sealed class IndicatorObserver(ReputationIndex index, StixOptions options
 
     public IndicatorObservation Observe(AddressReputation entry)
     {
-        var score = index.ScoreOnce(entry);
+        // The compact score (cached on the entry, shared with the blocklist build that scores the same changed addresses):
+        // the explained one built a breakdown's text per address only to read its number and whitelist.
+        var score = index.ScoreValue(entry);
+        var whitelisted = index.WhitelistOf(entry) is not null;
         var behaviours = new HashSet<(string? Protocol, int Category)>();
         DateTimeOffset lastSeen;
         lock (entry.Gate)
@@ -42,7 +45,7 @@ public sealed class IndicatorObserver(ReputationIndex index, StixOptions options
             .SelectMany(c => CategoryCatalog.Get(c).MitreTechniques)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
-        return new IndicatorObservation(entry.Address, score.Score, score.WhitelistName is not null, lastSeen,
+        return new IndicatorObservation(entry.Address, score.Score, whitelisted, lastSeen,
             Intern(string.Join('\n', labels)), Intern(string.Join('\n', techniques)));
     }
 

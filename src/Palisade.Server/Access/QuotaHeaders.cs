@@ -21,17 +21,18 @@ public static class QuotaHeaders
         headers["X-Daily-Limit"] = limit;
         headers["X-Daily-Used"] = Format(decision.Used);
         headers["X-Daily-Remaining"] = remaining;
-        var pair = decision.Family switch
+        // Literal names: concatenating them was two strings per response.
+        var (limitName, remainingName) = decision.Family switch
         {
-            QuotaFamily.Report => "X-Report",
-            QuotaFamily.Blacklist => "X-Blacklist",
-            QuotaFamily.Taxii => "X-TAXII",
-            _ => null,
+            QuotaFamily.Report => ("X-Report-Limit", "X-Report-Remaining"),
+            QuotaFamily.Blacklist => ("X-Blacklist-Limit", "X-Blacklist-Remaining"),
+            QuotaFamily.Taxii => ("X-TAXII-Limit", "X-TAXII-Remaining"),
+            _ => (null, null),
         };
-        if (pair is not null)
+        if (limitName is not null)
         {
-            headers[pair + "-Limit"] = limit;
-            headers[pair + "-Remaining"] = remaining;
+            headers[limitName] = limit;
+            headers[remainingName!] = remaining;
         }
 
         headers["X-RateLimit-Limit"] = limit;

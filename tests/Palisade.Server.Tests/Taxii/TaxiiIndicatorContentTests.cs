@@ -179,6 +179,20 @@ public sealed class TaxiiIndicatorContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_address_on_a_whitelist_entry_that_leaves_its_score_as_it_is_is_revoked_all_the_same()
+    {
+        await _data.ReportAsync("81.10.20.40");
+        var score = await ScoreAsync("81.10.20.40");
+        Assert.Single(IndicatorsOf(await AllVersionsAsync(), "81.10.20.40"));
+
+        _host.Service<WhitelistProvider>().SetOperatorEntries([new WhitelistEntry(System.Net.IPNetwork.Parse("81.10.20.40/32"), "watched", 1, "operator")]);
+        Assert.Equal(score, await ScoreAsync("81.10.20.40"));
+        var versions = IndicatorsOf(await AllVersionsAsync(), "81.10.20.40");
+        Assert.Equal(2, versions.Length);
+        Assert.True(versions[1].GetProperty("revoked").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_delisted_address_gets_a_revoked_version()
     {
         await _data.ReportAsync("81.10.20.50");
