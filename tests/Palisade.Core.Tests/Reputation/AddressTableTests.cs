@@ -64,6 +64,36 @@ public sealed class AddressTableTests
     }
 
     [Fact]
+    public void TryAdd_refuses_an_address_that_sits_past_removal_marks_and_reuses_a_mark_for_a_new_one()
+    {
+        // Thousands of addresses in a table that never grows (sized for them): probe runs are long, with removal marks
+        // in them, so an address is often found only past a mark.
+        const int Count = 6000;
+        var table = new AddressTable(Count);
+        var entries = Enumerable.Range(0, Count).Select(i => new AddressReputation(Address(i))).ToArray();
+        Assert.All(entries, e => Assert.True(table.TryAdd(e)));
+        for (var i = 0; i < Count; i += 2)
+        {
+            Assert.True(table.TryRemove(Address(i)));
+        }
+
+        for (var i = 1; i < Count; i += 2)
+        {
+            Assert.False(table.TryAdd(new AddressReputation(Address(i))));
+            Assert.Same(entries[i], table.GetValueOrDefault(Address(i)));
+        }
+
+        Assert.Equal(Count / 2, table.Count);
+        for (var i = 0; i < Count; i += 2)
+        {
+            Assert.True(table.TryAdd(new AddressReputation(Address(i))));
+        }
+
+        Assert.Equal(Count, table.Count);
+        Assert.Equal(Count, table.Values.Select(e => e.Address).Distinct().Count());
+    }
+
+    [Fact]
     public void Churn_of_adds_and_removals_keeps_the_count_and_every_survivor()
     {
         // Removal marks are swept when they fill the table: a steady add/remove stream must neither lose entries nor grow forever.
