@@ -13,7 +13,7 @@ namespace Palisade.Storage.Sqlite;
 /// Checkpoints (copying the WAL back into palisade.db) run in the background, not in a writer's commit: with SQLite's
 /// automatic checkpoint every 1,000 pages, the commit that crossed the mark copied the whole WAL and synced both files
 /// while holding the write gate, and every report waiting behind it waited 30–300 ms (the benchmark's p99). The writers that take the gate
-/// call <see cref="NoteWrite"/>; see <see cref="CheckpointAsync"/>.
+/// call <see cref="NoteWrite"/>; see <see cref="Checkpoint"/>.
 /// </remarks>
 public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
 {
@@ -23,7 +23,7 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
 
     /// <summary>
     /// The WAL is brought back to its start (by the next writer) once it holds this many pages (16 MB). Each time costs
-    /// one short checkpoint under the write gate (see <see cref="CheckpointAsync"/>); at 1,000 pages (SQLite's mark) that
+    /// one short checkpoint under the write gate (see <see cref="Checkpoint"/>); at 1,000 pages (SQLite's mark) that
     /// was five times a second under the ingest benchmark's load, and at 16,384 each one held the gate longer.
     /// </summary>
     public const int RestartPages = 4_096;
@@ -62,22 +62,42 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
 
     public string Description => FilePath;
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A connection with the pragmas every writer relies on. Microsoft.Data.Sqlite opens and runs them synchronously
+    /// (its async methods are the base class's synchronous fallbacks), so this is <see cref="Open"/>.</summary>
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<SqliteConnection>(cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(Open());
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<SqliteConnection>(ex);
+        }
+    }
+
+    /// <summary>A connection with the pragmas every writer relies on, opened on the calling thread.</summary>
+    public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            connection.Open();
             using var pragma = connection.CreateCommand();
             pragma.CommandText = _options.FullSync
                 ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; " + AutoCheckpoint
                 : "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; " + AutoCheckpoint;
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            pragma.ExecuteNonQuery();
             return connection;
         }
         catch (SqliteException ex)
         {
-            await connection.DisposeAsync();
+            connection.Dispose();
             throw new StoreUnavailableException($"The database at {FilePath} cannot be opened: {ex.Message}", ex);
         }
     }
@@ -99,15 +119,18 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
             _checkpointing = true;
         }
 
-        _ = Task.Run(CheckpointLoopAsync, CancellationToken.None);
+        // A thread of its own, not the thread pool's: each pass blocks in SQLite's copy and in fsync (10-60 ms under the
+        // ingest benchmark), and on one core the pool runs one to three threads, so a pass on one of them held up every
+        // request queued behind it (docs/performance.md "Session 18").
+        new Thread(CheckpointLoop) { IsBackground = true, Name = "SQLite checkpoints" }.Start();
     }
 
-    private async Task CheckpointLoopAsync()
+    private void CheckpointLoop()
     {
         var seen = -1L;
         while (true)
         {
-            await Task.Delay(CheckpointInterval);
+            Thread.Sleep(CheckpointInterval);
             var writes = Interlocked.Read(ref _writes);
             if (writes == seen)
             {
@@ -126,7 +149,7 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
             seen = writes;
             try
             {
-                await CheckpointAsync(CancellationToken.None);
+                Checkpoint();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -153,22 +176,22 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
     /// (docs/performance.md "Session 16"). Synced beside the writers first, the gate is held ~5 ms.
     /// </remarks>
     /// <returns>The WAL's pages and how many of them are in palisade.db after the checkpoint.</returns>
-    public async Task<(long Pages, long Copied)> CheckpointAsync(CancellationToken cancellationToken)
+    public (long Pages, long Copied) Checkpoint()
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        var (pages, copied) = await PassiveCheckpointAsync(connection, cancellationToken);
+        using var connection = Open();
+        var (pages, copied) = PassiveCheckpoint(connection);
         if (pages < RestartPages)
         {
             return (pages, copied);
         }
 
         SyncDatabaseFile();
-        await PassiveCheckpointAsync(connection, cancellationToken);
+        PassiveCheckpoint(connection);
         SyncDatabaseFile();
-        await WriteGate.WaitAsync(cancellationToken);
+        WriteGate.Wait();
         try
         {
-            return await PassiveCheckpointAsync(connection, cancellationToken);
+            return PassiveCheckpoint(connection);
         }
         finally
         {
@@ -209,12 +232,12 @@ public sealed class SqliteDatabase : IStoreLifecycle, IConnectionFactory
         }
     }
 
-    private static async Task<(long Pages, long Copied)> PassiveCheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static (long Pages, long Copied) PassiveCheckpoint(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(1), reader.GetInt64(2)) : (0, 0);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(1), reader.GetInt64(2)) : (0, 0);
     }
 
     /// <summary>Busy or locked past the busy timeout, an I/O error, a full disk, a file that cannot be opened or has

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using Palisade.Core.Addresses;
 using Palisade.Core.Categories;
+using Palisade.Core.Collections;
 using Palisade.Core.Geo;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
@@ -55,9 +56,15 @@ public sealed class BlocklistEngine
     private int _slotCount;
 
     // Addresses that received reports since the last build (ReputationIndex.Changed), so a rebuild after a few
-    // reports touches only those; anything else that moves the version (purge, whitelist) forces a full pass.
+    // reports touches only those; anything else that moves the version (purge, whitelist) forces a full pass. Appended
+    // to a list of chunks under the report's apply, deduplicated by the build: a dictionary of them was rehashed whole
+    // by the report that crossed its size (136 ms at 670,000 addresses, every report in flight waiting; docs/performance.md
+    // "Session 18"). Past one entry per indexed address the list is dropped and the next build goes over everything, so
+    // it never holds more than 8 bytes per address.
+    private const int DirtyMinimumLimit = 65_536;
     private readonly Lock _dirtyGate = new();
-    private Dictionary<AddressKey, AddressReputation> _dirty = [];
+    private ChunkedList<AddressReputation> _dirty = new();
+    private bool _dirtyOverflow;
     private long _dirtyEvents;
 
     // Journal of changes between generations: the state an address had before each generation that changed it.
@@ -315,27 +322,49 @@ public sealed class BlocklistEngine
 
         lock (_dirtyGate)
         {
-            _dirty[reputation.Key] = reputation;
             _dirtyEvents++;
+            if (_dirtyOverflow)
+            {
+                return;
+            }
+
+            if (_dirty.Count >= Math.Max(DirtyMinimumLimit, _index.Count))
+            {
+                _dirtyOverflow = true;
+                _dirty = new();
+                return;
+            }
+
+            _dirty.Add(reputation);
         }
     }
 
     private BlocklistSnapshot Build(BlocklistSnapshot? previous, DateTimeOffset now, bool sameScoreBucket)
     {
-        Dictionary<AddressKey, AddressReputation> dirty;
+        ChunkedList<AddressReputation> taken;
         long events;
+        bool overflow;
         lock (_dirtyGate)
         {
-            (dirty, _dirty) = (_dirty, []);
+            (taken, _dirty) = (_dirty, new());
             (events, _dirtyEvents) = (_dirtyEvents, 0);
+            (overflow, _dirtyOverflow) = (_dirtyOverflow, false);
         }
 
         // Read after taking the dirty set: if every version step since the last build was a report we saw, only
-        // those addresses changed. Otherwise (purge, whitelist change, a report still in flight) go over everything.
+        // those addresses changed. Otherwise (purge, whitelist change, a report still in flight, more reports than
+        // addresses since the last build) go over everything.
         var version = _index.Version;
-        if (previous is not null && sameScoreBucket && version - previous.DataVersion == events)
+        if (!overflow && previous is not null && sameScoreBucket && version - previous.DataVersion == events)
         {
             Interlocked.Increment(ref _incrementalBuilds);
+            // An address reported twice is in the list twice; its latest entry counts (a reload may have replaced it).
+            var dirty = new Dictionary<AddressKey, AddressReputation>(taken.Count);
+            foreach (var reputation in taken)
+            {
+                dirty[reputation.Key] = reputation;
+            }
+
             return BuildIncremental(previous, version, now, dirty.Values);
         }
 

@@ -18,28 +18,45 @@ namespace Palisade.Core.Reputation;
 /// whole new table, so a reader sees either table consistently (a read racing a write sees it or not, as with any
 /// concurrent map). Writes are serialised by one lock; they are the index's (reports applied, reloads, purges), never
 /// on the check path. Hashes are keyed by the table's random <see cref="Seed"/>.
+/// The table is <see cref="Segments"/> tables, chosen by the hash's top bits, each growing on its own: one table of a
+/// million addresses was copied whole by the report that crossed its mark, 40-55 ms at 0.7-1 M (200+ ms at 10 M)
+/// during which every report in flight waited (the ingest benchmark's p99, docs/performance.md "Session 18"); a
+/// segment's copy is 1/256 of that, and the segments cross their marks at different reports.
 /// </remarks>
 internal sealed class AddressTable
 {
     // Marks a removed entry: probes go past it, inserts reuse it.
     private static readonly AddressReputation Removed = new(default(AddressKey));
 
+    /// <summary>How many tables the addresses are spread over (by the top <see cref="SegmentBits"/> bits of the hash).</summary>
+    internal const int Segments = 1 << SegmentBits;
+    private const int SegmentBits = 8;
+
     private sealed class Table(int capacity)
     {
         public readonly AddressReputation?[] Entries = new AddressReputation?[capacity];
         public readonly int[] Hashes = new int[capacity];
         public int Used; // live entries plus removed marks
+        public int Live;
     }
 
     private readonly Lock _writer = new();
-    private volatile Table _table;
+    private readonly Table[] _segments = new Table[Segments];
     private volatile int _count;
 
     /// <param name="capacity">Addresses expected (a snapshot read at start-up sizes the table once).</param>
     /// <param name="seed">The key of its hash (<see cref="Seed"/>); null for a fresh random one.</param>
     public AddressTable(int capacity = 0, ulong? seed = null)
     {
-        _table = new Table(SizeFor(capacity));
+        // Each segment sized for its share and a margin of a few standard deviations (a million addresses put 3,906 ± 62
+        // in each), so a snapshot read grows none of them.
+        var share = capacity / Segments;
+        var perSegment = share + (4 * (long)Math.Sqrt(share)) + 1;
+        for (var s = 0; s < Segments; s++)
+        {
+            _segments[s] = new Table(SizeFor(capacity == 0 ? 0 : perSegment));
+        }
+
         Seed = seed ?? BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(ulong)));
     }
 
@@ -54,14 +71,20 @@ internal sealed class AddressTable
 
     public int Count => _count;
 
+    /// <summary>Slots of the largest segment: what the next growth copies at most.</summary>
+    internal int LargestSegment => _segments.Max(t => t.Entries.Length);
+
     public bool IsEmpty => _count == 0;
 
     // Holds the count at a load of 2/3, leaving room to grow by an eighth before the table is copied (not rounded to a
     // power of two: at a million addresses that rounding alone could cost 8 bytes per address).
     private static int SizeFor(long count) => (int)Math.Clamp(count + (count / 2) + 16, 16, Array.MaxLength);
 
-    // The first slot to probe: the hash scaled to the table's size (multiply-shift, no division).
-    private static int Start(int hash, int capacity) => (int)(((ulong)(uint)hash * (ulong)capacity) >> 32);
+    // The segment of a hash: its top bits. Slots in segment order, then slot order, are in ascending hash order.
+    private Table SegmentOf(int hash) => Volatile.Read(ref _segments[(uint)hash >> (32 - SegmentBits)]);
+
+    // The first slot to probe: the hash's bits below the segment's, scaled to the table's size (multiply-shift, no division).
+    private static int Start(int hash, int capacity) => (int)(((ulong)(uint)(hash << SegmentBits) * (ulong)capacity) >> 32);
 
     private int HashOf(AddressKey key)
     {
@@ -84,8 +107,8 @@ internal sealed class AddressTable
 
     public bool TryGetValue(AddressKey key, [MaybeNullWhen(false)] out AddressReputation entry)
     {
-        var table = _table;
         var hash = HashOf(key);
+        var table = SegmentOf(hash);
         var capacity = table.Entries.Length;
         for (var i = Start(hash, capacity); ; i = i + 1 == capacity ? 0 : i + 1)
         {
@@ -165,8 +188,9 @@ internal sealed class AddressTable
     {
         lock (_writer)
         {
-            var table = _table;
-            if (Find(table, entry.Key, HashOf(entry.Key)) is var at and >= 0)
+            var hash = HashOf(entry.Key);
+            var table = SegmentOf(hash);
+            if (Find(table, entry.Key, hash) is var at and >= 0)
             {
                 Volatile.Write(ref table.Entries[at], entry);
                 return;
@@ -184,13 +208,15 @@ internal sealed class AddressTable
     {
         lock (_writer)
         {
-            var table = _table;
-            if (Find(table, key, HashOf(key)) is not (var at and >= 0))
+            var hash = HashOf(key);
+            var table = SegmentOf(hash);
+            if (Find(table, key, hash) is not (var at and >= 0))
             {
                 return false;
             }
 
             Volatile.Write(ref table.Entries[at], Removed);
+            table.Live--;
             _count--;
             return true;
         }
@@ -201,12 +227,15 @@ internal sealed class AddressTable
     {
         get
         {
-            var entries = _table.Entries;
-            for (var i = 0; i < entries.Length; i++)
+            for (var s = 0; s < Segments; s++)
             {
-                if (Volatile.Read(ref entries[i]) is { } entry && !ReferenceEquals(entry, Removed))
+                var entries = Volatile.Read(ref _segments[s]).Entries;
+                for (var i = 0; i < entries.Length; i++)
                 {
-                    yield return entry;
+                    if (Volatile.Read(ref entries[i]) is { } entry && !ReferenceEquals(entry, Removed))
+                    {
+                        yield return entry;
+                    }
                 }
             }
         }
@@ -241,17 +270,18 @@ internal sealed class AddressTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryInsert(AddressReputation entry)
     {
-        var table = _table;
+        var key = entry.Key;
+        var hash = HashOf(key);
+        var segment = (int)((uint)hash >> (32 - SegmentBits));
+        var table = _segments[segment];
         if ((table.Used + 1) * 4L > table.Entries.Length * 3L)
         {
             // Grows by half (to a load of 1/2) when live entries fill more than half of it, else only sweeps the
             // removal marks out (a steady add-and-remove stream then never grows it).
-            var live = _count + 1L;
-            table = Rehash(table, live * 2 > table.Entries.Length ? (int)Math.Min(live * 2, Array.MaxLength) : table.Entries.Length);
+            var live = table.Live + 1L;
+            table = Rehash(segment, table, live * 2 > table.Entries.Length ? (int)Math.Min(live * 2, Array.MaxLength) : table.Entries.Length);
         }
 
-        var key = entry.Key;
-        var hash = HashOf(key);
         var capacity = table.Entries.Length;
         var free = -1; // the first removal mark on the way, reused if the address is not further on
         var i = Start(hash, capacity);
@@ -275,11 +305,12 @@ internal sealed class AddressTable
 
         table.Hashes[free] = hash;
         Volatile.Write(ref table.Entries[free], entry);
+        table.Live++;
         _count++;
         return true;
     }
 
-    private Table Rehash(Table old, int capacity)
+    private Table Rehash(int segment, Table old, int capacity)
     {
         var table = new Table(capacity);
         for (var j = 0; j < old.Entries.Length; j++)
@@ -300,7 +331,8 @@ internal sealed class AddressTable
             table.Used++;
         }
 
-        _table = table;
+        table.Live = table.Used;
+        Volatile.Write(ref _segments[segment], table);
         return table;
     }
 }

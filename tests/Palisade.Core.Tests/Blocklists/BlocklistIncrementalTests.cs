@@ -60,6 +60,58 @@ public sealed class BlocklistIncrementalTests : IDisposable
     }
 
     [Fact]
+    public void Addresses_reported_many_times_between_pulls_are_listed_once_by_an_incremental_build()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 2000; i++)
+        {
+            _f.RandomReport(random, 1500);
+        }
+
+        var all = new BlocklistQuery { ScoreMinimum = 0 };
+        _f.Engine.Select(all);
+        var incremental = _f.Engine.IncrementalBuilds;
+        // 3,000 reports over 1,600 addresses (new and known ones): most addresses are reported more than once.
+        for (var i = 0; i < 3000; i++)
+        {
+            _f.RandomReport(random, 1600);
+        }
+
+        AssertSameAsFreshBuild(all);
+        Assert.Equal(incremental + 1, _f.Engine.IncrementalBuilds);
+        var listed = _f.Engine.Select(all).Select(e => e.Address).ToList();
+        Assert.Equal(listed.Count, listed.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void More_reports_between_pulls_than_the_index_has_addresses_make_the_next_build_a_full_one_with_the_same_list()
+    {
+        var random = new Random(12);
+        for (var i = 0; i < 3000; i++)
+        {
+            _f.RandomReport(random, 2500);
+        }
+
+        var all = new BlocklistQuery { ScoreMinimum = 0 };
+        _f.Engine.Select(all);
+        var full = _f.Engine.FullBuilds;
+        // Past 65,536 changes (and one per address) the engine stops keeping the changed addresses.
+        for (var i = 0; i < 70_000; i++)
+        {
+            _f.RandomReport(random, 2600);
+        }
+
+        AssertSameAsFreshBuild(all);
+        Assert.Equal(full + 1, _f.Engine.FullBuilds);
+
+        // After it, builds are incremental again.
+        var incremental = _f.Engine.IncrementalBuilds;
+        _f.RandomReport(random, 2700);
+        AssertSameAsFreshBuild(all);
+        Assert.Equal(incremental + 1, _f.Engine.IncrementalBuilds);
+    }
+
+    [Fact]
     public void An_unchanged_list_keeps_its_tag_after_a_report_below_its_minimum()
     {
         var random = new Random(5);

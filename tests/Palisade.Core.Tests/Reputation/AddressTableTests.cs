@@ -30,6 +30,32 @@ public sealed class AddressTableTests
     }
 
     [Fact]
+    public void A_table_of_a_million_addresses_grows_a_segment_at_a_time_and_a_table_sized_for_them_never_grows()
+    {
+        // The report that crosses a growth mark copies only its segment: no array holds more than a few thousand slots.
+        var table = new AddressTable();
+        for (var i = 0; i < 1_000_000; i++)
+        {
+            table.GetOrAdd(Palisade.Core.Addresses.AddressKey.Parse($"198.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"));
+        }
+
+        Assert.Equal(1_000_000, table.Count);
+        Assert.InRange(table.LargestSegment, 1, 3 * 1_000_000 / AddressTable.Segments);
+
+        // A table sized for them (a snapshot read) takes them all without growing any segment.
+        var listed = table.Values.Select(e => e.Key).ToList();
+        var copy = new AddressTable(listed.Count, table.Seed);
+        var sized = copy.LargestSegment;
+        foreach (var key in listed)
+        {
+            Assert.True(copy.TryAdd(new AddressReputation(key)));
+        }
+
+        Assert.Equal(sized, copy.LargestSegment);
+        Assert.True(listed.ToHashSet().SetEquals(copy.Values.Select(e => e.Key)));
+    }
+
+    [Fact]
     public void A_removed_address_is_gone_and_can_come_back_as_a_new_entry()
     {
         var table = new AddressTable();

@@ -55,7 +55,7 @@ public sealed class SqliteCheckpointTests : IDisposable
             {
                 Assert.True(DateTime.UtcNow < deadline, "the WAL never reached the restart mark");
                 await Task.Delay(20);
-                checkpoint = await database.CheckpointAsync(CancellationToken.None);
+                checkpoint = database.Checkpoint();
             }
             while (checkpoint.Pages < SqliteDatabase.RestartPages);
 
