@@ -358,8 +358,9 @@ public sealed class BlocklistEngine
         if (!overflow && previous is not null && sameScoreBucket && version - previous.DataVersion == events)
         {
             Interlocked.Increment(ref _incrementalBuilds);
-            // An address reported twice is in the list twice; its latest entry counts (a reload may have replaced it).
-            var dirty = new Dictionary<AddressKey, AddressReputation>(taken.Count);
+            // An address reported twice is in the list twice; its latest entry counts (a reload may have replaced it). Not
+            // sized by the list: a few busy addresses can fill it with repeats.
+            var dirty = new Dictionary<AddressKey, AddressReputation>();
             foreach (var reputation in taken)
             {
                 dirty[reputation.Key] = reputation;
