@@ -4,7 +4,7 @@ using Palisade.Storage.Sqlite;
 
 namespace Palisade.Server.Tests.Storage;
 
-/// <summary>The embedded database's background checkpoint (<see cref="SqliteDatabase.CheckpointAsync"/>) while a writer
+/// <summary>The embedded database's background checkpoint (<see cref="SqliteDatabase.Checkpoint"/>) while a writer
 /// keeps committing under the write gate, as the report writer does under load.</summary>
 public sealed class SqliteCheckpointTests : IDisposable
 {
