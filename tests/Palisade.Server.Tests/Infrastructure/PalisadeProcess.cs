@@ -48,34 +48,65 @@ public sealed class PalisadeProcess : IDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    public static async Task<PalisadeProcess> ServeAsync(string dataDirectory, IEnumerable<string>? extraArguments = null,
+    /// <summary>
+    /// Starts <c>palisade serve</c> on a free loopback port and returns once it answers <c>/healthz</c>. The port is
+    /// free when chosen but not reserved: while this server starts (a second or more on a loaded machine), another
+    /// test's server may take it, and the health poll would then reach that one — every later request too (another
+    /// data folder: its keys unknown here, hence 401s). So the answering listener must be this process's own socket;
+    /// when the port was taken, this server fails to bind and is started again on another port.
+    /// </summary>
+    public static Task<PalisadeProcess> ServeAsync(string dataDirectory, IEnumerable<string>? extraArguments = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+        => ServeAsync(dataDirectory, FreePort, extraArguments, environment);
+
+    /// <summary>As above, on the ports <paramref name="ports"/> hands out (a test of the start-up itself).</summary>
+    internal static async Task<PalisadeProcess> ServeAsync(string dataDirectory, Func<int> ports, IEnumerable<string>? extraArguments = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        var info = StartInfo(["serve", "--urls", url, "--data", dataDirectory, .. extraArguments ?? []]);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        for (var attempt = 1; ; attempt++)
         {
-            info.Environment[name] = value;
-        }
+            var port = ports();
+            var url = $"http://127.0.0.1:{port}";
+            var info = StartInfo(["serve", "--urls", url, "--data", dataDirectory, .. extraArguments ?? []]);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                info.Environment[name] = value;
+            }
 
-        var process = Process.Start(info)!;
-        var server = new PalisadeProcess(process, new Uri(url));
-        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+            var server = new PalisadeProcess(Process.Start(info)!, new Uri(url));
+            if (await server.WaitUntilHealthyAsync(port))
+            {
+                return server;
+            }
+
+            // It exited: on a port someone else took meanwhile, try another; any other reason is the test's failure.
+            await server._process.WaitForExitAsync(); // lets the asynchronous readers deliver the last lines
+            var output = server.Output;
+            server.Dispose();
+            if (attempt == 3 || !output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException("palisade serve exited early:\n" + output);
+            }
+        }
+    }
+
+    /// <summary>True once this process listens on <paramref name="port"/> and answers its health check; false if it
+    /// exited first.</summary>
+    private async Task<bool> WaitUntilHealthyAsync(int port)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < 300; i++)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                // Waiting again lets the asynchronous readers deliver the last lines (the reason it stopped).
-                await process.WaitForExitAsync();
-                throw new InvalidOperationException("palisade serve exited early:\n" + server.Output);
+                return false;
             }
 
             try
             {
-                if ((await client.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
+                if (ListensOn(_process.Id, port) && (await client.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
                 {
-                    return server;
+                    return true;
                 }
             }
             catch (HttpRequestException)
@@ -88,8 +119,40 @@ public sealed class PalisadeProcess : IDisposable
             await Task.Delay(100);
         }
 
-        server.Kill();
-        throw new TimeoutException("palisade serve did not become healthy:\n" + server.Output);
+        Kill();
+        throw new TimeoutException("palisade serve did not become healthy:\n" + Output);
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> holds the IPv4 socket listening on <paramref name="port"/>
+    /// (Linux: the socket's inode in /proc/net/tcp among the process's file descriptors).</summary>
+    private static bool ListensOn(int pid, int port)
+    {
+        const string Listen = "0A";
+        var local = $":{port:X4}";
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 9 && fields[1].EndsWith(local, StringComparison.Ordinal) && fields[3] == Listen)
+            {
+                inodes.Add($"socket:[{fields[9]}]");
+            }
+        }
+
+        if (inodes.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return new DirectoryInfo($"/proc/{pid}/fd").EnumerateFileSystemInfos()
+                .Any(fd => fd.LinkTarget is { } target && inodes.Contains(target));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // the process is gone
+        }
     }
 
     /// <summary>SIGTERM, as systemd stops a service: the server shuts down in order. Waits until it has exited.</summary>
@@ -155,7 +218,7 @@ public sealed class PalisadeProcess : IDisposable
         return info;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
