@@ -43,8 +43,10 @@ public static class TaxiiApi
             .ProducesFaceErrors(dialect, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status406NotAcceptable);
         MapCollections(sikker, open, keyed, "SikkerTaxii", "TAXII (SikkerAPI's paths, no API root segment)");
 
-        // Anything else under /taxii2 is a TAXII 404, not an empty page or someone else's error shape.
-        app.MapFallback("/taxii2/{**rest}", UnknownPath).ExcludeFromDescription();
+        // Anything else under /taxii2 is a TAXII 404, not an empty page or someone else's error shape. Mapped as a
+        // RequestDelegate: the Request Delegate Generator's MapFallback(pattern, Delegate) drops the pattern (it maps
+        // "{*path:nonfile}", so every unmatched path of the server, and every wrong method, got this TAXII 404).
+        app.MapFallback("/taxii2/{**rest}", (RequestDelegate)UnknownPathAsync).ExcludeFromDescription();
         return app;
     }
 
@@ -284,6 +286,8 @@ public static class TaxiiApi
 
     public static IResult Status(string statusId)
         => TaxiiErrors.NotFound($"No status resource '{Shorten(statusId)}': this server accepts no writes, so it has no status resources.");
+
+    private static Task UnknownPathAsync(HttpContext http) => UnknownPath(http).ExecuteAsync(http);
 
     public static IResult UnknownPath(HttpContext http)
         => TaxiiErrors.NotFound($"No TAXII resource at {Shorten(http.Request.Path.Value ?? string.Empty)}. Discovery is at /taxii2/, the API root at {TaxiiRoot.ApiRootPath}.");

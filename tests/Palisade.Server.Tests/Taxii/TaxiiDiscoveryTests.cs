@@ -21,6 +21,25 @@ public sealed class TaxiiDiscoveryTests : IAsyncLifetime
         await _host.DisposeAsync();
     }
 
+    [Fact]
+    public async Task An_unknown_path_under_taxii2_is_a_TAXII_404_and_only_there()
+    {
+        var unknown = await TaxiiHttp.GetAsync(_anonymous, "/taxii2/no-such-root/", TaxiiHttp.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(TaxiiHttp.MediaType, TaxiiHttp.ContentType(unknown));
+        Assert.Equal("not_found", (await unknown.JsonAsync()).GetProperty("error_code").GetString());
+
+        // Elsewhere the TAXII fallback does not answer: a known path asked with another method is 405, an unknown one
+        // is not TAXII's (the build-time handler generator once mapped this fallback over every path).
+        using var wrongMethod = await _anonymous.GetAsync("/v1/key/report");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        using var postHealth = await _anonymous.PostAsync("/healthz", null);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, postHealth.StatusCode);
+        using var elsewhere = await _anonymous.GetAsync("/no-such-path");
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+        Assert.NotEqual(TaxiiHttp.MediaType, TaxiiHttp.ContentType(elsewhere));
+    }
+
     [Theory]
     [InlineData("/taxii2/")]
     [InlineData("/taxii2")]
