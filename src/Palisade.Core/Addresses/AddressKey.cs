@@ -52,6 +52,9 @@ public readonly struct AddressKey : IEquatable<AddressKey>
         return written == 4 ? FromIPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes)) : FromBytes(bytes);
     }
 
+    /// <summary>The key whose upper and lower 64 bits are these (the inverse of <see cref="High"/> and <see cref="Low"/>).</summary>
+    internal static AddressKey FromHalves(ulong high, ulong low) => new(high, low);
+
     /// <summary>The key of 16 bytes in network order (an IPv4-mapped value is that IPv4 address).</summary>
     public static AddressKey FromBytes(ReadOnlySpan<byte> bytes)
         => new(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..16]));

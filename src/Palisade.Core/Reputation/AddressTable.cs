@@ -131,6 +131,8 @@ internal sealed class AddressTable
 
     public bool ContainsKey(string address) => TryGetValue(address, out _);
 
+    public bool ContainsKey(AddressKey key) => TryGetValue(key, out _);
+
     /// <summary>The entry of <paramref name="address"/>, added by <paramref name="create"/> if there is none.</summary>
     public AddressReputation GetOrAdd(string address, Func<string, AddressReputation> create)
     {

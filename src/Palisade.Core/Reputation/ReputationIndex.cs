@@ -23,7 +23,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     private readonly ConcurrentDictionary<string, EmailCell> _emails = new(StringComparer.Ordinal);
 
     // IPv6 addresses by /64 (the roll-up): members are pruned lazily, when an address is gone from _addresses.
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _prefixes = new(StringComparer.Ordinal);
+    private readonly PrefixMembers _prefixes = new();
 
     /// <summary>Addresses of one /64 read for its roll-up at most (a /64 spraying millions stays answerable).</summary>
     public const int PrefixMembersRead = 1000;
@@ -37,11 +37,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     private sealed record PrefixRollup((long Changes, long Purges, long Inputs) Version, DateTimeOffset At, WhitelistEntry? Whitelist,
         PrefixReputation? Value);
 
-    private readonly ConcurrentDictionary<string, long> _prefixChanges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ulong, long> _prefixChanges = new();
     private long _purges;
     private long _prefixRollupsComputed;
 
-    private readonly ConcurrentDictionary<string, PrefixRollup> _prefixRollups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ulong, PrefixRollup> _prefixRollups = new();
 
     private sealed class UsernameCell
     {
@@ -124,12 +124,13 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             last = seen;
         }
 
-        var entry = _addresses.GetOrAdd(AddressKey.Parse(report.Address));
-        if (Prefix64Of(report.Address) is { } prefix)
+        var key = AddressKey.Parse(report.Address);
+        var entry = _addresses.GetOrAdd(key);
+        if (PrefixMembers.PrefixOf(key) is { } prefix)
         {
             if (entry.Facts.Count == 0)
             {
-                _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(report.Address, 0);
+                _prefixes.Add(key);
             }
 
             _prefixChanges.AddOrUpdate(prefix, 1, static (_, v) => v + 1);
@@ -221,10 +222,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// addresses. Before <see cref="Adopt"/> only (an adoption that fails is undone by <see cref="Reset"/>).</summary>
     internal void CountAdopted(AddressReputation entry)
     {
-        if (entry.Key.IsIPv6 && entry.Address is var address && Prefix64Of(address) is { } prefix)
-        {
-            _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
-        }
+        _prefixes.Add(entry.Key);
 
         // All facts of one report are adjacent and share everything but the category: count a report once.
         var previousReport = long.MinValue;
@@ -308,10 +306,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             }
 
             _addresses.Set(fresh);
-            if (Prefix64Of(address) is { } prefix)
-            {
-                _prefixes.GetOrAdd(prefix, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(address, 0);
-            }
+            _prefixes.Add(fresh.Key);
         }
 
         if (identitiesWithdrawn)
@@ -320,7 +315,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             RebuildIdentities();
         }
 
-        if (Prefix64Of(address) is { } changed)
+        if (AddressKey.TryParse(address, out var reloaded) && PrefixMembers.PrefixOf(reloaded) is { } changed)
         {
             _prefixChanges.AddOrUpdate(changed, 1, static (_, v) => v + 1);
         }
@@ -382,7 +377,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <see cref="PrefixRollupReuse"/> while nothing in that /64 (or a purge, or reporter trust) changes.</summary>
     public PrefixReputation? Prefix64(string address)
     {
-        if (Prefix64Of(address) is not { } prefix || !_prefixes.TryGetValue(prefix, out var members))
+        if (!AddressKey.TryParse(address, out var key) || PrefixMembers.PrefixOf(key) is not { } prefix || !_prefixes.Contains(prefix))
         {
             return null;
         }
@@ -396,7 +391,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return cached.Value;
         }
 
-        var rollup = ComputePrefix64(prefix, members, now, whitelisted);
+        var rollup = ComputePrefix64(prefix, now, whitelisted);
         Interlocked.Increment(ref _prefixRollupsComputed);
         if (_prefixRollups.Count > 100_000)
         {
@@ -407,17 +402,16 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         return rollup;
     }
 
-    private PrefixReputation? ComputePrefix64(string prefix, ConcurrentDictionary<string, byte> members, DateTimeOffset now, WhitelistEntry? whitelisted)
+    private PrefixReputation? ComputePrefix64(ulong prefix, DateTimeOffset now, WhitelistEntry? whitelisted)
     {
         var evidence = new List<Evidence>();
         int addresses = 0;
         long reports = 0;
         DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
-        foreach (var member in members.Keys)
+        foreach (var member in _prefixes.Read(prefix, PrefixMembersRead, _addresses.ContainsKey))
         {
             if (!_addresses.TryGetValue(member, out var entry))
             {
-                members.TryRemove(member, out _);
                 continue;
             }
 
@@ -450,7 +444,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var score = calculator.Calculate([.. evidence], now, whitelisted);
-        return new PrefixReputation(prefix, addresses, reports, score.Score, score.RawScore, first, last);
+        return new PrefixReputation(PrefixMembers.Text(prefix), addresses, reports, score.Score, score.RawScore, first, last);
     }
 
     /// <summary>
@@ -492,12 +486,10 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return found;
         }
 
-        IEnumerable<string> members = _prefixes.TryGetValue(AddressRange.FromInteger(range.First & ~((UInt128.One << 64) - 1), true) + "/64", out var prefix)
-            ? prefix.Keys
-            : [];
-        foreach (var address in members)
+        var members = _prefixes.Read((ulong)(range.First >> 64), int.MaxValue, _addresses.ContainsKey);
+        foreach (var member in members)
         {
-            if (range.Contains(address) && _addresses.TryGetValue(address, out var entry))
+            if (range.Contains(member) && _addresses.TryGetValue(member, out var entry))
             {
                 found.Add(entry);
                 if (found.Count >= max)
@@ -508,20 +500,6 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         return found;
-    }
-
-    /// <summary>"2001:db8:1:2::/64" for an IPv6 address in canonical text, null for IPv4.</summary>
-    private static string? Prefix64Of(string address)
-    {
-        if (!address.Contains(':', StringComparison.Ordinal) || !System.Net.IPAddress.TryParse(address, out var ip))
-        {
-            return null;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        ip.TryWriteBytes(bytes, out _);
-        bytes[8..].Clear();
-        return new System.Net.IPAddress(bytes) + "/64";
     }
 
     /// <summary>Distinct reporters (not keys: all keys of one reporter count once) that reported <paramref name="address"/> at
@@ -847,21 +825,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         RebuildIdentities();
-        foreach (var (prefix, members) in _prefixes)
+        foreach (var emptied in _prefixes.RemoveWhere(member => !_addresses.ContainsKey(member)))
         {
-            foreach (var member in members.Keys)
-            {
-                if (!_addresses.ContainsKey(member))
-                {
-                    members.TryRemove(member, out _);
-                }
-            }
-
-            if (members.IsEmpty)
-            {
-                _prefixes.TryRemove(prefix, out _);
-                _prefixChanges.TryRemove(prefix, out _);
-            }
+            _prefixChanges.TryRemove(emptied, out _);
         }
 
         if (droppedFacts > 0 || droppedAddresses > 0)
