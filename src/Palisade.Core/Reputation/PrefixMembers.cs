@@ -53,12 +53,13 @@ internal sealed class PrefixMembers
     }
 
     /// <summary>
-    /// Up to <paramref name="max"/> members of <paramref name="prefix"/> that <paramref name="keep"/> accepts (in no
-    /// particular order); members it refuses are removed (their address left the index). Empty if the /64 has none.
+    /// Up to <paramref name="max"/> members of <paramref name="prefix"/> that are still <paramref name="alive"/> and that
+    /// <paramref name="match"/> (when given) selects, in no particular order; members not alive are removed (their
+    /// address left the index). Empty if the /64 has none.
     /// </summary>
-    public List<AddressKey> Read(ulong prefix, int max, Func<AddressKey, bool> keep)
+    public List<AddressKey> Read(ulong prefix, int max, Func<AddressKey, bool> alive, Func<AddressKey, bool>? match = null)
     {
-        ArgumentNullException.ThrowIfNull(keep);
+        ArgumentNullException.ThrowIfNull(alive);
         var found = new List<AddressKey>();
         var shard = Shard(prefix);
         lock (shard)
@@ -72,7 +73,12 @@ internal sealed class PrefixMembers
             foreach (var low in members)
             {
                 var key = AddressKey.FromHalves(prefix, low);
-                if (!keep(key))
+                if (match is not null && !match(key))
+                {
+                    continue;
+                }
+
+                if (!alive(key))
                 {
                     (gone ??= []).Add(low);
                 }

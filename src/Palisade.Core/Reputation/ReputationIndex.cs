@@ -486,10 +486,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return found;
         }
 
-        var members = _prefixes.Read((ulong)(range.First >> 64), int.MaxValue, _addresses.ContainsKey);
-        foreach (var member in members)
+        foreach (var member in _prefixes.Read((ulong)(range.First >> 64), max, _addresses.ContainsKey, range.Contains))
         {
-            if (range.Contains(member) && _addresses.TryGetValue(member, out var entry))
+            if (_addresses.TryGetValue(member, out var entry))
             {
                 found.Add(entry);
                 if (found.Count >= max)

@@ -47,6 +47,21 @@ public sealed class PrefixMembersTests
     }
 
     [Fact]
+    public void Members_a_range_does_not_select_are_neither_read_nor_dropped()
+    {
+        var members = new PrefixMembers();
+        members.Add(Key("2a00:10:0:7::1"));
+        members.Add(Key("2a00:10:0:7::1:1"));
+        var prefix = PrefixOf("2a00:10:0:7::1");
+        var range = AddressRange.Of(System.Net.IPNetwork.Parse("2a00:10:0:7::/112"));
+
+        // Only the members the range selects are read; the other stays a member, even when not alive (it is not met).
+        Assert.Equal([Key("2a00:10:0:7::1")], members.Read(prefix, int.MaxValue, _ => true, range.Contains));
+        Assert.Equal([Key("2a00:10:0:7::1")], members.Read(prefix, int.MaxValue, key => key != Key("2a00:10:0:7::1:1"), range.Contains));
+        Assert.Equal(2, members.Read(prefix, int.MaxValue, _ => true).Count);
+    }
+
+    [Fact]
     public void At_most_the_number_asked_is_read_from_a_crowded_64()
     {
         var members = new PrefixMembers();
