@@ -30,10 +30,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private readonly IndicatorObserver _observer = new(index, options);
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    // One head per address ever published (a million at community scale), so kept small: a struct in a plain
-    // dictionary keyed by the address's 128-bit value (no string per address), the object id derived when needed. Only the
-    // writer (holding _writer) changes it, under _headsLock; readers other than the writer take _headsLock too.
-    private readonly Dictionary<AddressKey, Head> _heads = [];
+    // One head per address ever published (a million at community scale), so kept small: a struct in a dictionary
+    // keyed by the address's 128-bit value (no string per address), the object id derived when needed; sharded, so a
+    // growing feed never copies all heads at once. Only the writer (holding _writer) changes it, under _headsLock;
+    // readers other than the writer take _headsLock too.
+    private readonly ShardedDictionary<AddressKey, Head> _heads = new();
     private readonly Lock _headsLock = new();
     // Addresses changed since they were last published, added from the report's apply: sharded, so that a publisher
     // that fell behind (it runs at a lower priority) does not make the apply that crosses the set's size rehash it whole

@@ -57,7 +57,7 @@ public sealed class IndexSnapshotTests
     {
         var contents = IndexSnapshot.Read(stream, reportsFrom ?? _clock.UtcNow.AddDays(-30), _clock.UtcNow - ReportLimits.DuplicateWindow);
         var restored = NewIndex();
-        restored.Adopt(contents.Addresses, contents.Protocols, null);
+        restored.Adopt(contents.Addresses, contents.Protocols, contents.Receipts, null);
         return restored;
     }
 

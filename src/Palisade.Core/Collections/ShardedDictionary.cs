@@ -1,0 +1,60 @@
+namespace Palisade.Core.Collections;
+
+/// <summary>
+/// A dictionary spread over shards by hash, each growing on its own, for a map that holds an entry per address: one
+/// dictionary of a million entries is copied whole (a 100 MB array allocated at once on the large-object heap, which
+/// brings a full collection forward) by the insert that crosses its size; a shard's copy is 1/<see cref="Shards"/> of
+/// that. Not thread-safe: the owner locks, as it would a <see cref="Dictionary{TKey, TValue}"/>.
+/// </summary>
+internal sealed class ShardedDictionary<TKey, TValue>
+    where TKey : IEquatable<TKey>
+{
+    private const int Shards = 256;
+
+    private readonly Dictionary<TKey, TValue>[] _shards = new Dictionary<TKey, TValue>[Shards];
+
+    public ShardedDictionary()
+    {
+        for (var i = 0; i < Shards; i++)
+        {
+            _shards[i] = [];
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            foreach (var shard in _shards)
+            {
+                count += shard.Count;
+            }
+
+            return count;
+        }
+    }
+
+    public TValue this[TKey key]
+    {
+        set => ShardOf(key)[key] = value;
+    }
+
+    public bool TryGetValue(TKey key, out TValue value) => ShardOf(key).TryGetValue(key, out value!);
+
+    /// <summary>Every key, shard by shard.</summary>
+    public IEnumerable<TKey> Keys => _shards.SelectMany(shard => shard.Keys);
+
+    /// <summary>Makes room for <paramref name="count"/> entries in all, spread evenly, plus a margin for the shards that
+    /// get more than their share.</summary>
+    public void EnsureCapacity(int count)
+    {
+        var share = count / Shards;
+        foreach (var shard in _shards)
+        {
+            shard.EnsureCapacity(share + (share >> 3) + 16);
+        }
+    }
+
+    private Dictionary<TKey, TValue> ShardOf(TKey key) => _shards[(uint)key.GetHashCode() % Shards];
+}

@@ -1,0 +1,34 @@
+using Palisade.Core.Addresses;
+using Palisade.Core.Collections;
+
+namespace Palisade.Core.Tests.Collections;
+
+/// <summary>The map the TAXII publisher keeps one head per published address in: a dictionary, spread over shards.</summary>
+public sealed class ShardedDictionaryTests
+{
+    [Fact]
+    public void Every_entry_reads_back_as_last_set_and_is_counted_and_listed_once()
+    {
+        var map = new ShardedDictionary<AddressKey, int>();
+        map.EnsureCapacity(20_000);
+        for (var i = 0; i < 20_000; i++)
+        {
+            map[AddressKey.Parse($"10.{i >> 16}.{(i >> 8) & 255}.{i & 255}")] = i;
+        }
+
+        for (var i = 0; i < 20_000; i += 2)
+        {
+            map[AddressKey.Parse($"10.{i >> 16}.{(i >> 8) & 255}.{i & 255}")] = -i;
+        }
+
+        Assert.Equal(20_000, map.Count);
+        Assert.Equal(20_000, map.Keys.Distinct().Count());
+        for (var i = 0; i < 20_000; i++)
+        {
+            Assert.True(map.TryGetValue(AddressKey.Parse($"10.{i >> 16}.{(i >> 8) & 255}.{i & 255}"), out var value));
+            Assert.Equal(i % 2 == 0 ? -i : i, value);
+        }
+
+        Assert.False(map.TryGetValue(AddressKey.Parse("10.9.9.9"), out _));
+    }
+}
