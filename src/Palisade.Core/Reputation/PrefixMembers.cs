@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Palisade.Core.Addresses;
 
 namespace Palisade.Core.Reputation;
@@ -7,13 +8,20 @@ namespace Palisade.Core.Reputation;
 /// of its addresses, the lower halves of its members. No text and no object per address (each member was a string and a
 /// dictionary node, and each /64 a concurrent dictionary); the /64s are spread over shards, each locked and grown on its
 /// own, so no report copies the whole map while it is applied. Members are dropped lazily: a reader skips and removes
-/// those no longer in the index, and a purge sweeps them all (<see cref="RemoveWhere"/>).
+/// those no longer in the index, and a purge sweeps them all (<see cref="RemoveWhere"/>). A /64 with one member (a host
+/// that rotates through /64s makes many) holds it inline: a set per /64 cost ~170 bytes and three objects per address.
 /// </summary>
 internal sealed class PrefixMembers
 {
     private const int ShardBits = 6;
 
-    private readonly Dictionary<ulong, HashSet<ulong>>[] _shards = CreateShards();
+    private readonly Dictionary<ulong, Members>[] _shards = CreateShards();
+
+    private struct Members
+    {
+        public ulong One;           // the only member, while All is null
+        public HashSet<ulong>? All; // every member, once the /64 has had a second
+    }
 
     /// <summary>The /64 of an IPv6 address (its upper 64 bits); null for IPv4.</summary>
     public static ulong? PrefixOf(AddressKey key) => key.IsIPv6 ? key.High : null;
@@ -32,13 +40,25 @@ internal sealed class PrefixMembers
         var shard = Shard(prefix);
         lock (shard)
         {
-            if (!shard.TryGetValue(prefix, out var members))
+            ref var members = ref CollectionsMarshal.GetValueRefOrAddDefault(shard, prefix, out var existed);
+            if (!existed)
             {
-                members = [];
-                shard[prefix] = members;
+                members.One = key.Low;
+                return true;
             }
 
-            return members.Add(key.Low);
+            if (members.All is { } all)
+            {
+                return all.Add(key.Low);
+            }
+
+            if (members.One == key.Low)
+            {
+                return false;
+            }
+
+            members.All = [members.One, key.Low];
+            return true;
         }
     }
 
@@ -64,8 +84,26 @@ internal sealed class PrefixMembers
         var shard = Shard(prefix);
         lock (shard)
         {
-            if (!shard.TryGetValue(prefix, out var members))
+            if (!shard.TryGetValue(prefix, out var entry))
             {
+                return found;
+            }
+
+            if (entry.All is not { } members)
+            {
+                var key = AddressKey.FromHalves(prefix, entry.One);
+                if (match is null || match(key))
+                {
+                    if (!alive(key))
+                    {
+                        shard.Remove(prefix);
+                    }
+                    else if (max > 0)
+                    {
+                        found.Add(key);
+                    }
+                }
+
                 return found;
             }
 
@@ -118,8 +156,18 @@ internal sealed class PrefixMembers
                 List<ulong>? empty = null;
                 foreach (var (prefix, members) in shard)
                 {
-                    members.RemoveWhere(low => remove(AddressKey.FromHalves(prefix, low)));
-                    if (members.Count == 0)
+                    bool none;
+                    if (members.All is { } all)
+                    {
+                        all.RemoveWhere(low => remove(AddressKey.FromHalves(prefix, low)));
+                        none = all.Count == 0;
+                    }
+                    else
+                    {
+                        none = remove(AddressKey.FromHalves(prefix, members.One));
+                    }
+
+                    if (none)
                     {
                         (empty ??= []).Add(prefix);
                     }
@@ -148,12 +196,12 @@ internal sealed class PrefixMembers
     }
 
     // The /64's upper bits vary most in its last 16 bits (the site's subnets); the shard mixes them all.
-    private Dictionary<ulong, HashSet<ulong>> Shard(ulong prefix)
+    private Dictionary<ulong, Members> Shard(ulong prefix)
         => _shards[(int)((prefix * 0x9E37_79B9_7F4A_7C15UL) >> (64 - ShardBits))];
 
-    private static Dictionary<ulong, HashSet<ulong>>[] CreateShards()
+    private static Dictionary<ulong, Members>[] CreateShards()
     {
-        var shards = new Dictionary<ulong, HashSet<ulong>>[1 << ShardBits];
+        var shards = new Dictionary<ulong, Members>[1 << ShardBits];
         for (var i = 0; i < shards.Length; i++)
         {
             shards[i] = [];

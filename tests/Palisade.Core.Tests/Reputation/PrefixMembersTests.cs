@@ -47,6 +47,33 @@ public sealed class PrefixMembersTests
     }
 
     [Fact]
+    public void A_64_with_a_single_member_is_read_selected_dropped_and_swept_as_one_with_many()
+    {
+        var members = new PrefixMembers();
+        Assert.True(members.Add(Key("2a00:10:0:a::1")));
+        Assert.False(members.Add(Key("2a00:10:0:a::1")));
+        Assert.True(members.Add(Key("2a00:10:0:b::1")));
+        Assert.True(members.Add(Key("2a00:10:0:c::1")));
+        var (a, b, c) = (PrefixOf("2a00:10:0:a::1"), PrefixOf("2a00:10:0:b::1"), PrefixOf("2a00:10:0:c::1"));
+
+        Assert.Equal([Key("2a00:10:0:a::1")], members.Read(a, int.MaxValue, _ => true));
+        Assert.Empty(members.Read(a, 0, _ => true));
+        Assert.Empty(members.Read(a, int.MaxValue, _ => true, key => key != Key("2a00:10:0:a::1")));
+
+        // Not alive: dropped when met, and the /64 is gone.
+        Assert.Empty(members.Read(b, int.MaxValue, _ => false));
+        Assert.False(members.Contains(b));
+
+        // A second member makes it a /64 with many, read whole.
+        Assert.True(members.Add(Key("2a00:10:0:a::2")));
+        Assert.Equal(2, members.Read(a, int.MaxValue, _ => true).Count);
+
+        Assert.Equal([c], members.RemoveWhere(key => key == Key("2a00:10:0:c::1")));
+        Assert.False(members.Contains(c));
+        Assert.True(members.Contains(a));
+    }
+
+    [Fact]
     public void Members_a_range_does_not_select_are_neither_read_nor_dropped()
     {
         var members = new PrefixMembers();
