@@ -92,7 +92,7 @@ public sealed class AlertDeliveryTests
     [Fact]
     public async Task A_failed_webhook_is_retried_with_backoff_and_delivered_when_the_receiver_comes_back()
     {
-        var port = FreePort.Next();
+        var port = FreePort.Lasting();
         await using var host = await PalisadeHost.StartAsync();
         AlertTesting.ConfigureDelivery(host);
         using var client = host.ClientWithKey(await host.CreateKeyAsync());
@@ -167,7 +167,7 @@ public sealed class AlertDeliveryTests
     [Fact]
     public async Task Waiting_deliveries_survive_a_restart()
     {
-        var port = FreePort.Next();
+        var port = FreePort.Lasting();
         var dataDirectory = TempDirectory.Create();
         long id;
         string secret;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Palisade.Server.Tests.Alerts;
 using Palisade.Server.Tests.Infrastructure;
@@ -97,7 +96,7 @@ public sealed class AlertCommandTests : IAsyncLifetime
     public async Task Bad_input_is_refused_locally_and_server_refusals_get_their_exit_codes()
     {
         // Refused locally: the server named is unreachable, so exit 2 (not 5) proves no request was attempted.
-        var unreachable = $"http://127.0.0.1:{FreePort()}";
+        var unreachable = $"http://127.0.0.1:{Alerts.FreePort.Lasting()}";
         foreach (var arguments in new[]
                  {
                      new[] { "ip-alert", "add", "10.0.0.7" },
@@ -136,12 +135,5 @@ public sealed class AlertCommandTests : IAsyncLifetime
         Assert.Equal(3, badKey.ExitCode);
         Assert.DoesNotContain("sk_free_not_a_key", badKey.Stderr, StringComparison.Ordinal);
         Assert.Empty(await ApiListAsync("/v1/key/alerts"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

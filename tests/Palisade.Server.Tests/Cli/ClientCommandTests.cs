@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -94,7 +93,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
         Assert.Equal("30 failed logins", report.GetProperty("comment").GetString());
 
         // Refused locally: the server named is unreachable, so exit 2 (not 5) proves no request was attempted.
-        var unreachable = $"http://127.0.0.1:{FreePort()}";
+        var unreachable = $"http://127.0.0.1:{Alerts.FreePort.Lasting()}";
         foreach (var arguments in new[]
                  {
                      new[] { "report", "999.1.1.1", "--category", "brute_force" },
@@ -294,18 +293,11 @@ public sealed class ClientCommandTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_server_exits_5_with_a_clear_message()
     {
-        var server = $"http://127.0.0.1:{FreePort()}";
+        var server = $"http://127.0.0.1:{Alerts.FreePort.Lasting()}";
         var (code, stdout, stderr) = await PalisadeProcess.RunAsync("status", "--server", server, "--key", _key);
         Assert.Equal(5, code);
         Assert.Equal(string.Empty, stdout);
         Assert.Contains($"Cannot reach the Palisade server at {server}", stderr);
         Assert.DoesNotContain(_key, stderr);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

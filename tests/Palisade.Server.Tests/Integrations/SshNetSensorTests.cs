@@ -20,7 +20,8 @@ public sealed class SshNetSensorTests
         var scratch = TempDirectory.Create();
         try
         {
-            var port = FreePort();
+            // The sensor is started twice on this port: one the system hands to no other socket meanwhile.
+            var port = Alerts.FreePort.Lasting();
             var output = new StringBuilder();
             var first = await ConnectAsync(scratch, port, output, "netadmin");
             var second = await ConnectAsync(scratch, port, output, "backup");
@@ -110,12 +111,6 @@ public sealed class SshNetSensorTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary><c>palisade sensor</c> refuses bad options with a clear message and exit code 2, before opening anything.</summary>
