@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Palisade.Core.Categories;
+using Palisade.Core.IO;
 
 namespace Palisade.Cli.Client;
 
@@ -141,27 +142,19 @@ internal static class BlacklistClientCommand
             throw ClientFailureException.Usage($"--output: the folder {folder} does not exist.");
         }
 
-        var partial = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.partial");
         try
         {
-            long written;
-            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 81_920, useAsync: true))
+            long written = 0;
+            await AtomicFile.WriteAsync(full, async (file, ct) =>
             {
-                await body.CopyToAsync(file, cancellationToken);
-                await file.FlushAsync(cancellationToken);
-                written = file.Length;
-            }
-
-            File.Move(partial, full, overwrite: true);
+                await body.CopyToAsync(file, ct);
+                written = file.Position;
+            }, cancellationToken);
             return written;
         }
         catch (UnauthorizedAccessException ex)
         {
             throw ClientFailureException.Usage($"--output: cannot write {full}: {ex.Message}");
-        }
-        finally
-        {
-            File.Delete(partial);
         }
     }
 

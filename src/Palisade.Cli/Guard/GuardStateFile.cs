@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Palisade.Core.IO;
 
 namespace Palisade.Cli.Guard;
 
@@ -30,14 +31,7 @@ internal static class GuardStateFile
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            await JsonSerializer.SerializeAsync(stream, state, GuardJsonContext.Default.GuardState, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, full, overwrite: true);
+        await AtomicFile.WriteAsync(full, (stream, ct) => JsonSerializer.SerializeAsync(stream, state, GuardJsonContext.Default.GuardState, ct),
+            cancellationToken);
     }
 }

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text;
+using Palisade.Core.IO;
 
 namespace Palisade.Cli.Sensor;
 
@@ -37,14 +39,9 @@ internal sealed class SshHostKey
         }
 
         key.GenerateKey(ECCurve.NamedCurves.nistP256);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        // Owner-only from its creation (written and then restricted, the key was readable under the umask for a moment).
+        var pem = Encoding.UTF8.GetBytes(key.ExportPkcs8PrivateKeyPem());
+        AtomicFile.Write(path, file => file.Write(pem), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return new SshHostKey(key);
     }
 

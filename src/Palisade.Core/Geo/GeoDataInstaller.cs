@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Palisade.Core.IO;
 
 namespace Palisade.Core.Geo;
 
@@ -227,14 +228,8 @@ public static class GeoDataInstaller
             if (entry.DataStream is not null && wanted.TryGetValue(entry.Name, out var target))
             {
                 // Written beside the target and renamed, so a running reader never sees half a file.
-                var final = Path.Combine(folder, target);
-                var temporary = final + ".part";
-                await using (var output = File.Create(temporary))
-                {
-                    await entry.DataStream.CopyToAsync(output, cancellationToken);
-                }
-
-                File.Move(temporary, final, overwrite: true);
+                var data = entry.DataStream;
+                await AtomicFile.WriteAsync(Path.Combine(folder, target), (output, ct) => data.CopyToAsync(output, ct), cancellationToken);
                 found++;
             }
         }

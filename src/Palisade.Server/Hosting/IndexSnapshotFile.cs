@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Blocklists;
+using Palisade.Core.IO;
 using Palisade.Core.Reputation;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
@@ -55,23 +56,10 @@ internal sealed class IndexSnapshotFile(PalisadeOptions options, ReputationIndex
             }
 
             var started = Stopwatch.StartNew();
-            var temporary = $"{Path}.{Environment.ProcessId}.tmp";
-            IndexSnapshot.Header header;
-            try
-            {
-                await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
-                {
-                    header = await Task.Run(() => IndexSnapshot.Write(index, file, clock.UtcNow), cancellationToken);
-                    file.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, Path, overwrite: true);
-            }
-            catch
-            {
-                File.Delete(temporary);
-                throw;
-            }
+            IndexSnapshot.Header header = default!;
+            // The snapshot buffers its own writes: the file stream does not (buffer size 1).
+            await AtomicFile.WriteAsync(Path, async (file, ct) => header = await Task.Run(() => IndexSnapshot.Write(index, file, clock.UtcNow), ct),
+                cancellationToken, bufferSize: 1);
 
             Matches(version, header);
             logger.LogInformation("Index snapshot written: {Addresses} addresses, {Reports} reports, {Bytes} bytes in {Elapsed} ms",

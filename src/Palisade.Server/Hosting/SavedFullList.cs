@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Blocklists;
+using Palisade.Core.IO;
 using Palisade.Core.Reputation;
 using Palisade.Core.Time;
 using Palisade.Core.Whitelisting;
@@ -55,39 +56,27 @@ public sealed class SavedFullList(PalisadeOptions options, ReputationIndex index
     public async Task SaveAsync(RenderedBlocklist list, string cursor, long total, IndexSnapshot.Header snapshot, IReadOnlyList<WhitelistEntry> operatorWhitelist,
         CancellationToken cancellationToken)
     {
-        var temporary = $"{Path}.{Environment.ProcessId}.tmp";
-        try
+        await AtomicFile.WriteAsync(Path, async (file, ct) =>
         {
-            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            using (var header = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
             {
-                using (var header = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
-                {
-                    header.Write(Magic);
-                    header.Write(snapshot.WrittenAt.UtcTicks);
-                    header.Write(snapshot.LastReportId);
-                    header.Write(Fingerprint(operatorWhitelist));
-                    header.Write(clock.UtcNow.UtcTicks);
-                    header.Write(index.Count);
-                    header.Write(list.Count);
-                    header.Write(total);
-                    header.Write(cursor);
-                    header.Write(list.ETag);
-                    header.Write(list.ContentType);
-                    header.Write(list.Length ?? throw new InvalidOperationException("the full list is not cached whole"));
-                }
-
-                await list.WriteToAsync(file, cancellationToken);
-                await file.WriteAsync(End.ToArray(), cancellationToken);
-                file.Flush(flushToDisk: true);
+                header.Write(Magic);
+                header.Write(snapshot.WrittenAt.UtcTicks);
+                header.Write(snapshot.LastReportId);
+                header.Write(Fingerprint(operatorWhitelist));
+                header.Write(clock.UtcNow.UtcTicks);
+                header.Write(index.Count);
+                header.Write(list.Count);
+                header.Write(total);
+                header.Write(cursor);
+                header.Write(list.ETag);
+                header.Write(list.ContentType);
+                header.Write(list.Length ?? throw new InvalidOperationException("the full list is not cached whole"));
             }
 
-            File.Move(temporary, Path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+            await list.WriteToAsync(file, ct);
+            await file.WriteAsync(End.ToArray(), ct);
+        }, cancellationToken, bufferSize: 1 << 16);
     }
 
     /// <summary>Reads the saved list if it belongs to <paramref name="snapshot"/> (the snapshot the start read, null when the
