@@ -23,6 +23,11 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
 
     internal FactList Facts = new(Math.Max(factCapacity, 1));
 
+    // Receipts of this address's reports received within the duplicate window (ReportLimits.DuplicateWindow), oldest
+    // first: all that duplicate detection compares with (32 bytes each). Null when none is that recent: an exact-size
+    // array (most addresses hold one or none), dropped by the next report or purge once the window has passed.
+    internal Receipt[]? Recent;
+
     // The explained score and the described check answer, for addresses that were checked (ReputationIndex.Score, Check).
     internal ExplainedCache? Explained;
 
@@ -39,7 +44,7 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
 
     // When the compact score was computed, in whole seconds since 1970 rounded down (so it is refreshed no later than
     // ScoreRefreshInterval after it was computed): 4 bytes instead of 8, which with the report count kept in FactList's
-    // padding takes the entry from 152 to 144 bytes (136 since the duplicate-window receipts moved to RecentReceipts).
+    // padding takes the entry from 152 to 144 bytes.
     private uint _cachedCompactAtSeconds;
 
     internal long CachedCompactAtTicks
@@ -79,8 +84,9 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
         internal set => Volatile.Write(ref Facts.Reports, (int)Math.Min(value, int.MaxValue));
     }
 
-    /// <summary>Adds a report's facts (its duplicate-window receipt is kept by the index: <see cref="RecentReceipts"/>).</summary>
-    internal void Add(StoredReport report, string? protocol)
+    /// <summary>Adds a report's facts. <paramref name="recentFrom"/>: reports received before it are past the duplicate
+    /// window and are not kept whole.</summary>
+    internal void Add(StoredReport report, string? protocol, DateTimeOffset recentFrom)
     {
         foreach (var category in report.Categories)
         {
@@ -92,7 +98,42 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
         var at = report.ReportedAt.UtcTicks;
         _firstSeenTicks = Math.Min(_firstSeenTicks, at);
         _lastSeenTicks = Math.Max(_lastSeenTicks, at);
+
+        var from = recentFrom.UtcTicks;
+        PruneReceipts(from);
+        if (report.ReceivedAt.UtcTicks >= from)
+        {
+            AddReceipt(new Receipt(report.Id, report.KeyId, report.ReceivedAt.UtcTicks, Receipt.Bits(report.Categories)));
+        }
+
         Invalidate();
+    }
+
+    /// <summary>Appends a receipt (the array is replaced: receipts are few and short-lived).</summary>
+    internal void AddReceipt(Receipt receipt)
+    {
+        var recent = Recent ?? [];
+        var grown = new Receipt[recent.Length + 1];
+        recent.CopyTo(grown, 0);
+        grown[^1] = receipt;
+        Recent = grown;
+    }
+
+    /// <summary>Drops the receipts received before <paramref name="fromTicks"/> (past the duplicate window).</summary>
+    internal void PruneReceipts(long fromTicks)
+    {
+        if (Recent is not { } recent)
+        {
+            return;
+        }
+
+        var kept = 0;
+        foreach (var receipt in recent)
+        {
+            kept += receipt.ReceivedAtTicks >= fromTicks ? 1 : 0;
+        }
+
+        Recent = kept == recent.Length ? recent : kept == 0 ? null : Array.FindAll(recent, r => r.ReceivedAtTicks >= fromTicks);
     }
 
     /// <summary>Sets what <see cref="Add"/> would have accumulated (an index snapshot being read back).</summary>
@@ -128,6 +169,22 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
         }
 
         TotalReports = ids.Count;
+    }
+
+    /// <summary>A report as duplicate detection sees it: who, when it arrived, which categories (as bits).</summary>
+    internal readonly record struct Receipt(long ReportId, long KeyId, long ReceivedAtTicks, ulong Categories)
+    {
+        // Category ids are small (1–16); any id folds into one of 64 bits, so two reports never share a category unseen.
+        public static ulong Bits(IReadOnlyList<int> categories)
+        {
+            ulong bits = 0;
+            foreach (var id in categories)
+            {
+                bits |= 1UL << (id & 63);
+            }
+
+            return bits;
+        }
     }
 
     /// <summary>The explained score and described answer of a checked address, valid for the versions they carry.</summary>

@@ -132,7 +132,7 @@ public sealed class IndexRestore(IReportStore store, ReputationIndex index, IClo
             }
         }
 
-        index.Adopt(contents.Addresses, contents.Protocols, contents.Receipts, last, counted: true);
+        index.Adopt(contents.Addresses, contents.Protocols, last, counted: true);
         return null;
     }
 

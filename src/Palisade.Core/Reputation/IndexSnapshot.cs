@@ -52,13 +52,12 @@ public static class IndexSnapshot
     /// <summary>A snapshot read back, not yet adopted by an index.</summary>
     public sealed class Contents
     {
-        internal Contents(Header header, IReadOnlyDictionary<long, ReporterRecord> records, AddressTable addresses, RecentReceipts receipts,
+        internal Contents(Header header, IReadOnlyDictionary<long, ReporterRecord> records, AddressTable addresses,
             IReadOnlyList<string> protocols, long reportsKept)
         {
             Header = header;
             Records = records;
             Addresses = addresses;
-            Receipts = receipts;
             Protocols = protocols;
             ReportsKept = reportsKept;
         }
@@ -72,9 +71,6 @@ public static class IndexSnapshot
         public int AddressCount => Addresses.Count;
 
         internal AddressTable Addresses { get; }
-
-        /// <summary>The receipts of reports still within the duplicate window when read.</summary>
-        internal RecentReceipts Receipts { get; }
 
         /// <summary>Reports held by the addresses kept (those within the retention), as the store should count them.</summary>
         internal long ReportsKept { get; }
@@ -119,7 +115,6 @@ public static class IndexSnapshot
 
             var protocols = new Dictionary<string, int>(StringComparer.Ordinal);
             var names = new Dictionary<string, int>(StringComparer.Ordinal);
-            var recent = new List<Receipt>();
             foreach (var entry in index.Addresses)
             {
                 lock (entry.Gate)
@@ -150,10 +145,9 @@ public static class IndexSnapshot
                         WriteText(writer, names, fact.Email);
                     }
 
-                    recent.Clear();
-                    index.Receipts.CopyTo(entry.Key, recent);
-                    writer.Write7BitEncodedInt(recent.Count);
-                    foreach (var receipt in recent)
+                    var recent = entry.Recent;
+                    writer.Write7BitEncodedInt(recent?.Length ?? 0);
+                    foreach (var receipt in recent ?? [])
                     {
                         writer.Write7BitEncodedInt64(receipt.ReportId);
                         writer.Write7BitEncodedInt64(receipt.KeyId);
@@ -224,8 +218,6 @@ public static class IndexSnapshot
             }
 
             var addresses = new AddressTable(capacity, seed);
-            var receipts = new RecentReceipts();
-            var pending = new List<Receipt>();
             var protocols = new List<string>();
             var names = new List<string>();
             var fromTicks = reportsFrom.UtcTicks;
@@ -269,14 +261,13 @@ public static class IndexSnapshot
                         new DateTimeOffset(at, TimeSpan.Zero), reportSource, email));
                 }
 
-                var receiptCount = reader.Count(1 << 24);
-                pending.Clear();
-                for (var i = 0; i < receiptCount; i++)
+                var receipts = reader.Count(1 << 24);
+                for (var i = 0; i < receipts; i++)
                 {
-                    var receipt = new Receipt(reader.Varint(), reader.Varint(), reader.Int64(), (ulong)reader.Int64());
+                    var receipt = new AddressReputation.Receipt(reader.Varint(), reader.Varint(), reader.Int64(), (ulong)reader.Int64());
                     if (receipt.ReceivedAtTicks >= recentTicks)
                     {
-                        pending.Add(receipt);
+                        entry.AddReceipt(receipt);
                     }
                 }
 
@@ -299,11 +290,6 @@ public static class IndexSnapshot
                 if (!addresses.TryAdd(entry))
                 {
                     throw new InvalidDataException($"The index snapshot holds {address} twice.");
-                }
-
-                foreach (var receipt in pending)
-                {
-                    receipts.Add(address, receipt, recentTicks);
                 }
 
                 reportsKept += entry.TotalReports;
@@ -330,8 +316,8 @@ public static class IndexSnapshot
                     $"The index snapshot says it holds {addressesWritten} addresses and {reportsWritten} reports, but {addressesRead} and {reportsRead} were read.");
             }
 
-            return new Contents(new Header(writtenAt, lastId, lastAddress, lastReceivedMs, addressesRead, reportsWritten), records, addresses, receipts,
-                protocols, reportsKept);
+            return new Contents(new Header(writtenAt, lastId, lastAddress, lastReceivedMs, addressesRead, reportsWritten), records, addresses, protocols,
+                reportsKept);
         }
         catch (EndOfStreamException ex)
         {

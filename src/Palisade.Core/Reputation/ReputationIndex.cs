@@ -19,11 +19,6 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     // Replaced once at most, at start-up, by the addresses read back from a snapshot (Adopt).
     private AddressTable _addresses = new();
-
-    // Receipts of the reports within the duplicate window (FindDuplicate); replaced with the addresses on Adopt and Reset.
-    private RecentReceipts _receipts = new();
-
-    internal RecentReceipts Receipts => _receipts;
     private readonly ConcurrentDictionary<string, UsernameCell> _usernames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EmailCell> _emails = new(StringComparer.Ordinal);
 
@@ -143,10 +138,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         lock (entry.Gate)
         {
-            entry.Add(report, InternProtocol(report.Protocol));
+            entry.Add(report, InternProtocol(report.Protocol), clock.UtcNow - ReportLimits.DuplicateWindow);
         }
-
-        KeepReceipt(key, report, (clock.UtcNow - ReportLimits.DuplicateWindow).UtcTicks);
 
         Interlocked.Increment(ref _version);
         Changed?.Invoke(entry);
@@ -159,16 +152,6 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         if (report.Email is { Length: > 0 } email)
         {
             CountEmail(email, report.ReportedAt);
-        }
-    }
-
-    // A report received within the duplicate window is kept as a receipt for FindDuplicate.
-    private void KeepReceipt(AddressKey key, StoredReport report, long recentFromTicks)
-    {
-        var received = report.ReceivedAt.UtcTicks;
-        if (received >= recentFromTicks)
-        {
-            _receipts.Add(key, new Receipt(report.Id, report.KeyId, received, Receipt.Bits(report.Categories)), recentFromTicks);
         }
     }
 
@@ -210,7 +193,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// username and e-mail views are rebuilt from their facts (in one pass here, unless <paramref name="counted"/>: each
     /// address went through <see cref="CountAdopted"/> while it was read) and the protocol names interned.
     /// </summary>
-    internal void Adopt(AddressTable addresses, IEnumerable<string> protocols, RecentReceipts receipts, StoredReport? lastApplied, bool counted = false)
+    internal void Adopt(AddressTable addresses, IEnumerable<string> protocols, StoredReport? lastApplied, bool counted = false)
     {
         if (!_addresses.IsEmpty)
         {
@@ -231,7 +214,6 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         _addresses = addresses;
-        _receipts = receipts;
         _lastApplied = lastApplied;
         Interlocked.Increment(ref _version);
     }
@@ -268,7 +250,6 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     internal void Reset()
     {
         _addresses = new AddressTable();
-        _receipts = new RecentReceipts();
         _usernames.Clear();
         _emails.Clear();
         _prefixes.Clear();
@@ -311,21 +292,17 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var identitiesWithdrawn = WithdrawsIdentities(address, reports);
-        // A withdrawn report is no longer anyone's duplicate: the receipts are made again from what remains.
-        var reloadedKey = AddressKey.Parse(address);
-        _receipts.Remove(reloadedKey);
         if (reports.Count == 0)
         {
             _addresses.TryRemove(address);
         }
         else
         {
-            var fresh = new AddressReputation(reloadedKey);
-            var recentFromTicks = (clock.UtcNow - ReportLimits.DuplicateWindow).UtcTicks;
+            var fresh = new AddressReputation(address);
+            var recentFrom = clock.UtcNow - ReportLimits.DuplicateWindow;
             foreach (var report in reports)
             {
-                fresh.Add(report, InternProtocol(report.Protocol));
-                KeepReceipt(reloadedKey, report, recentFromTicks);
+                fresh.Add(report, InternProtocol(report.Protocol), recentFrom);
             }
 
             _addresses.Set(fresh);
@@ -552,21 +529,29 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// category within the window. The report itself is in the store (the index keeps 32 bytes of it for this).</summary>
     public long? FindDuplicate(long keyId, string address, IReadOnlyList<int> categories, DateTimeOffset receivedAt)
     {
-        if (!AddressKey.TryParse(address, out var key))
+        if (!_addresses.TryGetValue(address, out var entry))
         {
             return null;
         }
 
-        var match = new SameReporterAndCategory(_reporters, _reporters.ReporterOf(keyId), Receipt.Bits(categories),
-            receivedAt.UtcTicks - ReportLimits.DuplicateWindow.Ticks);
-        return _receipts.TryFindNewest(key, match, out var previous) ? previous.ReportId : null;
-    }
+        var reporter = _reporters.ReporterOf(keyId);
+        var bits = AddressReputation.Receipt.Bits(categories);
+        var window = ReportLimits.DuplicateWindow.Ticks;
+        lock (entry.Gate)
+        {
+            var recent = entry.Recent;
+            for (var i = (recent?.Length ?? 0) - 1; i >= 0; i--)
+            {
+                var previous = recent![i];
+                if ((previous.Categories & bits) != 0 && receivedAt.UtcTicks - previous.ReceivedAtTicks < window &&
+                    _reporters.ReporterOf(previous.KeyId) == reporter)
+                {
+                    return previous.ReportId;
+                }
+            }
+        }
 
-    // A receipt from the same reporter (any of its keys), sharing a category, received within the window before the report.
-    private readonly struct SameReporterAndCategory(ReporterBook reporters, long reporter, ulong categories, long windowStartTicks) : IReceiptMatch
-    {
-        public bool Matches(in Receipt receipt)
-            => (receipt.Categories & categories) != 0 && receipt.ReceivedAtTicks > windowStartTicks && reporters.ReporterOf(receipt.KeyId) == reporter;
+        return null;
     }
 
     /// <summary>The current score of an address (0 when unknown), from cache when still valid.</summary>
@@ -809,17 +794,18 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     {
         int droppedFacts = 0, droppedAddresses = 0;
         var touched = Purged is null ? null : new List<AddressReputation>();
-        // Duplicate-window receipts are otherwise swept only by reports to the same shard of them.
-        _receipts.Sweep((clock.UtcNow - ReportLimits.DuplicateWindow).UtcTicks);
+        // Duplicate-window receipts otherwise stay until the address's next report: most addresses get none.
+        var receiptsFrom = (clock.UtcNow - ReportLimits.DuplicateWindow).UtcTicks;
         foreach (var entry in _addresses.Values)
         {
             lock (entry.Gate)
             {
+                entry.PruneReceipts(receiptsFrom);
                 if (entry.LastSeen < addressesInactiveBefore)
                 {
                     droppedFacts += entry.Facts.Count;
                     entry.Facts.Clear();
-                    _receipts.Remove(entry.Key);
+                    entry.Recent = null;
                     _addresses.TryRemove(entry.Key);
                     droppedAddresses++;
                     touched?.Add(entry);

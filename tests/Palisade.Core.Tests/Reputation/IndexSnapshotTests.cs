@@ -57,7 +57,7 @@ public sealed class IndexSnapshotTests
     {
         var contents = IndexSnapshot.Read(stream, reportsFrom ?? _clock.UtcNow.AddDays(-30), _clock.UtcNow - ReportLimits.DuplicateWindow);
         var restored = NewIndex();
-        restored.Adopt(contents.Addresses, contents.Protocols, contents.Receipts, null);
+        restored.Adopt(contents.Addresses, contents.Protocols, null);
         return restored;
     }
 
@@ -70,6 +70,34 @@ public sealed class IndexSnapshotTests
             check.Address.Text, check.Found, check.Score, check.Breakdown, check.FirstSeen, check.LastSeen, check.TotalSessions, check.TotalEvents,
             check.Protocols, check.Behaviours, check.Primitives, check.Categories, check.Timeline, prefix = index.Prefix64(address),
         });
+    }
+
+    [Fact]
+    public void Receipts_within_the_duplicate_window_are_read_back_including_several_of_one_address()
+    {
+        var index = NewIndex();
+        var receipts = new List<long>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var report = Report($"45.12.{i / 250}.{i % 250}", TimeSpan.FromMinutes(2), 1, [CategoryCatalog.BruteForce]);
+            index.Apply(report);
+            receipts.Add(report.Id);
+        }
+
+        var scan = Report(Addresses[0], TimeSpan.FromMinutes(4), 1, [CategoryCatalog.PortScan]);
+        var brute = Report(Addresses[0], TimeSpan.FromMinutes(3), 1, [CategoryCatalog.BruteForce]);
+        var again = Report(Addresses[0], TimeSpan.FromMinutes(1), 2, [CategoryCatalog.BruteForce]);
+        foreach (var report in new[] { scan, brute, again })
+        {
+            index.Apply(report);
+        }
+
+        var restored = ReadBack(Written(index, _clock.UtcNow));
+
+        Assert.Equal(receipts[2_999], restored.FindDuplicate(1, "45.12.11.249", [CategoryCatalog.BruteForce], _clock.UtcNow));
+        Assert.Equal(scan.Id, restored.FindDuplicate(1, Addresses[0], [CategoryCatalog.PortScan], _clock.UtcNow));
+        Assert.Equal(brute.Id, restored.FindDuplicate(1, Addresses[0], [CategoryCatalog.BruteForce], _clock.UtcNow));
+        Assert.Equal(again.Id, restored.FindDuplicate(2, Addresses[0], [CategoryCatalog.BruteForce], _clock.UtcNow));
     }
 
     [Fact]
