@@ -3,8 +3,9 @@ namespace Palisade.Core.IO;
 /// <summary>
 /// Writes a file whole or not at all: into a hidden temporary file beside it (named by the process, so two processes
 /// never write the same one), flushed to disk, then renamed over the target. A reader, a restart or a crash sees the old
-/// file or the new one, never half of one; a failed write leaves no temporary file behind. Every file Palisade rewrites
-/// in place goes through here (index snapshot, saved full list, guard state, SSH host key, geo data, client downloads).
+/// file or the new one, never half of one; a failed write leaves no temporary file behind. The files Palisade writes from
+/// a stream go through here (index snapshot, saved full list, guard state, SSH host key, geo data, client downloads);
+/// <c>palisade backup</c> renames its own partial file the same way, as SQLite's backup writes to a path, not a stream.
 /// </summary>
 public static class AtomicFile
 {

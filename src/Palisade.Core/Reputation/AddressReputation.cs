@@ -23,10 +23,11 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
 
     internal FactList Facts = new(Math.Max(factCapacity, 1));
 
-    // Receipts of this address's reports received within the duplicate window (ReportLimits.DuplicateWindow), oldest
-    // first: all that duplicate detection compares with (32 bytes each). Null when none is that recent: an exact-size
-    // array (most addresses hold one or none), dropped by the next report or purge once the window has passed.
-    internal Receipt[]? Recent;
+    // The newest of this address's receipts in its table's ReceiptSlab (ReceiptSlab.None when none): its reports received
+    // within the duplicate window (ReportLimits.DuplicateWindow), all that duplicate detection compares with (32 bytes
+    // each, in the slab, not in an array of its own per address). Dropped by the next report or purge once the window
+    // has passed.
+    internal int Receipts;
 
     // The explained score and the described check answer, for addresses that were checked (ReputationIndex.Score, Check).
     internal ExplainedCache? Explained;
@@ -84,9 +85,9 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
         internal set => Volatile.Write(ref Facts.Reports, (int)Math.Min(value, int.MaxValue));
     }
 
-    /// <summary>Adds a report's facts. <paramref name="recentFrom"/>: reports received before it are past the duplicate
-    /// window and are not kept whole.</summary>
-    internal void Add(StoredReport report, string? protocol, DateTimeOffset recentFrom)
+    /// <summary>Adds a report's facts and its receipt to <paramref name="receipts"/> when it arrived within the duplicate
+    /// window. <paramref name="recentFrom"/>: reports received before it are past the duplicate window.</summary>
+    internal void Add(StoredReport report, string? protocol, DateTimeOffset recentFrom, ReceiptSlab receipts)
     {
         foreach (var category in report.Categories)
         {
@@ -100,40 +101,13 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
         _lastSeenTicks = Math.Max(_lastSeenTicks, at);
 
         var from = recentFrom.UtcTicks;
-        PruneReceipts(from);
+        receipts.Prune(ref Receipts, from);
         if (report.ReceivedAt.UtcTicks >= from)
         {
-            AddReceipt(new Receipt(report.Id, report.KeyId, report.ReceivedAt.UtcTicks, Receipt.Bits(report.Categories)));
+            receipts.Push(ref Receipts, new Receipt(report.Id, report.KeyId, report.ReceivedAt.UtcTicks, Receipt.Bits(report.Categories)));
         }
 
         Invalidate();
-    }
-
-    /// <summary>Appends a receipt (the array is replaced: receipts are few and short-lived).</summary>
-    internal void AddReceipt(Receipt receipt)
-    {
-        var recent = Recent ?? [];
-        var grown = new Receipt[recent.Length + 1];
-        recent.CopyTo(grown, 0);
-        grown[^1] = receipt;
-        Recent = grown;
-    }
-
-    /// <summary>Drops the receipts received before <paramref name="fromTicks"/> (past the duplicate window).</summary>
-    internal void PruneReceipts(long fromTicks)
-    {
-        if (Recent is not { } recent)
-        {
-            return;
-        }
-
-        var kept = 0;
-        foreach (var receipt in recent)
-        {
-            kept += receipt.ReceivedAtTicks >= fromTicks ? 1 : 0;
-        }
-
-        Recent = kept == recent.Length ? recent : kept == 0 ? null : Array.FindAll(recent, r => r.ReceivedAtTicks >= fromTicks);
     }
 
     /// <summary>Sets what <see cref="Add"/> would have accumulated (an index snapshot being read back).</summary>

@@ -71,6 +71,9 @@ internal sealed class AddressTable
 
     public int Count => _count;
 
+    /// <summary>The duplicate-window receipts of this table's entries (<see cref="AddressReputation.Receipts"/>).</summary>
+    public ReceiptSlab Receipts { get; } = new();
+
     /// <summary>Slots of the largest segment: what the next growth copies at most.</summary>
     internal int LargestSegment => _segments.Max(t => t.Entries.Length);
 

@@ -115,6 +115,8 @@ public static class IndexSnapshot
 
             var protocols = new Dictionary<string, int>(StringComparer.Ordinal);
             var names = new Dictionary<string, int>(StringComparer.Ordinal);
+            var slab = index.Receipts;
+            var recent = new List<AddressReputation.Receipt>();
             foreach (var entry in index.Addresses)
             {
                 lock (entry.Gate)
@@ -145,9 +147,9 @@ public static class IndexSnapshot
                         WriteText(writer, names, fact.Email);
                     }
 
-                    var recent = entry.Recent;
-                    writer.Write7BitEncodedInt(recent?.Length ?? 0);
-                    foreach (var receipt in recent ?? [])
+                    slab.CopyOldestFirst(entry.Receipts, recent);
+                    writer.Write7BitEncodedInt(recent.Count);
+                    foreach (var receipt in recent)
                     {
                         writer.Write7BitEncodedInt64(receipt.ReportId);
                         writer.Write7BitEncodedInt64(receipt.KeyId);
@@ -261,13 +263,14 @@ public static class IndexSnapshot
                         new DateTimeOffset(at, TimeSpan.Zero), reportSource, email));
                 }
 
+                // Oldest first in the file; each goes in front of its chain, so the newest ends up first.
                 var receipts = reader.Count(1 << 24);
                 for (var i = 0; i < receipts; i++)
                 {
                     var receipt = new AddressReputation.Receipt(reader.Varint(), reader.Varint(), reader.Int64(), (ulong)reader.Int64());
                     if (receipt.ReceivedAtTicks >= recentTicks)
                     {
-                        entry.AddReceipt(receipt);
+                        addresses.Receipts.Push(ref entry.Receipts, receipt);
                     }
                 }
 
@@ -277,6 +280,7 @@ public static class IndexSnapshot
                 {
                     if (entry.Facts.Count == 0)
                     {
+                        addresses.Receipts.Clear(ref entry.Receipts);
                         continue;
                     }
 

@@ -103,6 +103,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     // The key of the address table's hash, kept by the index snapshot (AddressTable.Seed).
     internal ulong AddressSeed => _addresses.Seed;
 
+    /// <summary>The duplicate-window receipts of the addresses (each entry's chain in it).</summary>
+    internal ReceiptSlab Receipts => _addresses.Receipts;
+
     // The applied report with the highest id: a snapshot records it, so a restart knows where to replay from and can tell
     // whether the snapshot belongs to the store it starts on (that report must be there, at that address).
     private StoredReport? _lastApplied;
@@ -125,7 +128,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var key = AddressKey.Parse(report.Address);
-        var entry = _addresses.GetOrAdd(key);
+        var addresses = _addresses;
+        var entry = addresses.GetOrAdd(key);
         if (PrefixMembers.PrefixOf(key) is { } prefix)
         {
             if (entry.Facts.Count == 0)
@@ -138,7 +142,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         lock (entry.Gate)
         {
-            entry.Add(report, InternProtocol(report.Protocol), clock.UtcNow - ReportLimits.DuplicateWindow);
+            entry.Add(report, InternProtocol(report.Protocol), clock.UtcNow - ReportLimits.DuplicateWindow, addresses.Receipts);
         }
 
         Interlocked.Increment(ref _version);
@@ -292,9 +296,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
 
         var identitiesWithdrawn = WithdrawsIdentities(address, reports);
+        var addresses = _addresses;
+        addresses.TryGetValue(address, out var replaced);
         if (reports.Count == 0)
         {
-            _addresses.TryRemove(address);
+            addresses.TryRemove(address);
         }
         else
         {
@@ -302,11 +308,20 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             var recentFrom = clock.UtcNow - ReportLimits.DuplicateWindow;
             foreach (var report in reports)
             {
-                fresh.Add(report, InternProtocol(report.Protocol), recentFrom);
+                fresh.Add(report, InternProtocol(report.Protocol), recentFrom, addresses.Receipts);
             }
 
-            _addresses.Set(fresh);
+            addresses.Set(fresh);
             _prefixes.Add(fresh.Key);
+        }
+
+        if (replaced is not null)
+        {
+            // The replaced entry's receipts go back to the slab (a reader still holding it finds none).
+            lock (replaced.Gate)
+            {
+                addresses.Receipts.Clear(ref replaced.Receipts);
+            }
         }
 
         if (identitiesWithdrawn)
@@ -529,7 +544,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// category within the window. The report itself is in the store (the index keeps 32 bytes of it for this).</summary>
     public long? FindDuplicate(long keyId, string address, IReadOnlyList<int> categories, DateTimeOffset receivedAt)
     {
-        if (!_addresses.TryGetValue(address, out var entry))
+        var addresses = _addresses;
+        if (!addresses.TryGetValue(address, out var entry))
         {
             return null;
         }
@@ -539,10 +555,8 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var window = ReportLimits.DuplicateWindow.Ticks;
         lock (entry.Gate)
         {
-            var recent = entry.Recent;
-            for (var i = (recent?.Length ?? 0) - 1; i >= 0; i--)
+            foreach (var previous in addresses.Receipts.Read(entry.Receipts))
             {
-                var previous = recent![i];
                 if ((previous.Categories & bits) != 0 && receivedAt.UtcTicks - previous.ReceivedAtTicks < window &&
                     _reporters.ReporterOf(previous.KeyId) == reporter)
                 {
@@ -796,16 +810,17 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var touched = Purged is null ? null : new List<AddressReputation>();
         // Duplicate-window receipts otherwise stay until the address's next report: most addresses get none.
         var receiptsFrom = (clock.UtcNow - ReportLimits.DuplicateWindow).UtcTicks;
+        var receipts = _addresses.Receipts;
         foreach (var entry in _addresses.Values)
         {
             lock (entry.Gate)
             {
-                entry.PruneReceipts(receiptsFrom);
+                receipts.Prune(ref entry.Receipts, receiptsFrom);
                 if (entry.LastSeen < addressesInactiveBefore)
                 {
                     droppedFacts += entry.Facts.Count;
                     entry.Facts.Clear();
-                    entry.Recent = null;
+                    receipts.Clear(ref entry.Receipts);
                     _addresses.TryRemove(entry.Key);
                     droppedAddresses++;
                     touched?.Add(entry);

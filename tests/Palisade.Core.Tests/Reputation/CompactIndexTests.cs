@@ -18,6 +18,13 @@ public sealed class CompactIndexTests
     public CompactIndexTests()
         => _index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(), _clock);
 
+    private List<AddressReputation.Receipt> ReceiptsOf(AddressReputation entry)
+    {
+        var receipts = new List<AddressReputation.Receipt>();
+        _index.Receipts.CopyOldestFirst(entry.Receipts, receipts);
+        return receipts;
+    }
+
     private StoredReport Report(string address, TimeSpan ago, long key = 1, int category = CategoryCatalog.BruteForce, string? comment = "failed logins",
         DateTimeOffset? reportedAt = null)
     {
@@ -35,7 +42,7 @@ public sealed class CompactIndexTests
         Report("45.9.0.1", TimeSpan.FromHours(1), category: CategoryCatalog.PortScan);
 
         var entry = _index.Find("45.9.0.1")!;
-        Assert.Null(entry.Recent);
+        Assert.Empty(ReceiptsOf(entry));
         Assert.Equal(2, entry.Facts.Count);
         Assert.Equal(2, entry.TotalReports);
         Assert.True(_index.Score("45.9.0.1").Score > 0);
@@ -46,7 +53,7 @@ public sealed class CompactIndexTests
     {
         var first = Report("45.9.0.2", TimeSpan.FromMinutes(5));
         var entry = _index.Find("45.9.0.2")!;
-        Assert.Single(entry.Recent!);
+        Assert.Single(ReceiptsOf(entry));
 
         Assert.Equal(first.Id, _index.FindDuplicate(1, "45.9.0.2", [CategoryCatalog.BruteForce], _clock.UtcNow));
         Assert.Null(_index.FindDuplicate(1, "45.9.0.2", [CategoryCatalog.PortScan], _clock.UtcNow));
@@ -55,7 +62,7 @@ public sealed class CompactIndexTests
         _clock.UtcNow += ReportLimits.DuplicateWindow;
         Assert.Null(_index.FindDuplicate(1, "45.9.0.2", [CategoryCatalog.BruteForce], _clock.UtcNow));
         Report("45.9.0.2", TimeSpan.Zero, category: CategoryCatalog.PortScan);
-        Assert.Equal([_nextReport], entry.Recent!.Select(r => r.ReportId));
+        Assert.Equal([_nextReport], ReceiptsOf(entry).Select(r => r.ReportId));
     }
 
     [Fact]
@@ -99,8 +106,9 @@ public sealed class CompactIndexTests
         _clock.UtcNow += ReportLimits.DuplicateWindow;
         _index.Purge(_clock.UtcNow.AddDays(-90), _clock.UtcNow.AddDays(-365));
 
-        Assert.Null(_index.Find("45.9.0.6")!.Recent);
-        Assert.Null(_index.Find("45.9.0.7")!.Recent);
+        Assert.Empty(ReceiptsOf(_index.Find("45.9.0.6")!));
+        Assert.Empty(ReceiptsOf(_index.Find("45.9.0.7")!));
+        Assert.Equal(0, _index.Receipts.Count);
         Assert.Single(_index.Find("45.9.0.6")!.Facts);
         Assert.True(_index.Score("45.9.0.6").Score > 0);
     }
