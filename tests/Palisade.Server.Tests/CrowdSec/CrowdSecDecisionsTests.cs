@@ -46,6 +46,19 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
         return await response.JsonAsync();
     }
 
+    // A decision's id: FNV-1a of the address text, 31 bits. Bouncers keep decisions by id, so it is the same in every
+    // answer and across versions.
+    private static long Fnv1a(string address)
+    {
+        var hash = 2166136261u;
+        foreach (var c in address)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash & 0x7FFFFFFF;
+    }
+
     private static List<string> Values(JsonElement list)
         => list.ValueKind == JsonValueKind.Null ? [] : [.. list.EnumerateArray().Select(d => d.GetProperty("value").GetString()!)];
 
@@ -67,7 +80,7 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
         Assert.Equal("ban", decision.GetProperty("type").GetString());
         Assert.Equal("palisade", decision.GetProperty("origin").GetString());
         Assert.Matches(@"^\d+h\d+m\d+s$", decision.GetProperty("duration").GetString());
-        Assert.True(decision.GetProperty("id").GetInt64() > 0);
+        Assert.Equal(Fnv1a("45.33.90.1"), decision.GetProperty("id").GetInt64());
 
         var quiet = await StreamAsync(startup: false);
         Assert.Equal(JsonValueKind.Null, quiet.GetProperty("new").ValueKind);
@@ -80,6 +93,7 @@ public sealed class CrowdSecDecisionsTests : IAsyncLifetime
         _host.Service<WhitelistProvider>().SetOperatorEntries([new WhitelistEntry(IPNetwork.Parse("45.33.90.1/32"), "ours", 0, "operator")]);
         var after = await StreamAsync(startup: false);
         Assert.Equal(["45.33.90.1"], Values(after.GetProperty("deleted")));
+        Assert.Equal(Fnv1a("45.33.90.1"), after.GetProperty("deleted")[0].GetProperty("id").GetInt64()); // the id it was sent with
         Assert.Equal(["45.33.90.2"], Values((await StreamAsync(startup: true)).GetProperty("new")));
     }
 
