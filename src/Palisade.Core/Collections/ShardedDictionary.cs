@@ -42,8 +42,12 @@ internal sealed class ShardedDictionary<TKey, TValue>
 
     public bool TryGetValue(TKey key, out TValue value) => ShardOf(key).TryGetValue(key, out value!);
 
-    /// <summary>Every key, shard by shard.</summary>
-    public IEnumerable<TKey> Keys => _shards.SelectMany(shard => shard.Keys);
+    /// <summary>How many shards <see cref="CopyKeys"/> takes.</summary>
+    public const int ShardCount = Shards;
+
+    /// <summary>Adds the keys of one shard to <paramref name="keys"/>: a walk over every key a shard at a time, without a
+    /// copy of all of them (or an enumerator that the owner's next write would break).</summary>
+    public void CopyKeys(int shard, List<TKey> keys) => keys.AddRange(_shards[shard].Keys);
 
     /// <summary>Makes room for <paramref name="count"/> entries in all, spread evenly, plus a margin for the shards that
     /// get more than their share.</summary>

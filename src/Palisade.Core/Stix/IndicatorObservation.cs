@@ -4,4 +4,4 @@ namespace Palisade.Core.Stix;
 /// What the engine currently knows about an address, reduced to what an indicator shows: score, whether a whitelist
 /// matches, when it was last active, its behaviour labels and ATT&amp;CK techniques (newline-joined, stable order).
 /// </summary>
-public sealed record IndicatorObservation(string Address, int Score, bool Whitelisted, DateTimeOffset LastSeen, string Labels, string Techniques);
+public readonly record struct IndicatorObservation(int Score, bool Whitelisted, DateTimeOffset LastSeen, string Labels, string Techniques);

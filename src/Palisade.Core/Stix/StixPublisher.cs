@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Palisade.Core.Addresses;
@@ -44,6 +45,8 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private long _lastDateAdded;
     private int _drainsInFlight; // CatchUpAsync passes that took pending addresses and have not committed them yet
     private long _indicatorVersionsPublished;
+    private long _rescans;
+    private long _lastRescanTicks;
     private long _scannedWhitelistVersion = -1;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
     private bool _started;
@@ -104,6 +107,13 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
     /// <summary>Indicator versions (new, updated or revoked) this node committed since the process started (for /metrics).</summary>
     public long IndicatorVersionsPublished => Interlocked.Read(ref _indicatorVersionsPublished);
+
+    /// <summary>Rescans of every address (periodic or after a whitelist change) this node completed since it started.</summary>
+    public long Rescans => Interlocked.Read(ref _rescans);
+
+    /// <summary>How long the last completed rescan took (wall time, batches and the waits between them included): an
+    /// operator compares it with <see cref="StixOptions.RescanInterval"/>, which it must stay well below.</summary>
+    public TimeSpan LastRescanDuration => TimeSpan.FromTicks(Interlocked.Read(ref _lastRescanTicks));
 
     /// <summary>Indicators ever published (current and revoked), as loaded or written by this node.</summary>
     public int IndicatorCount
@@ -253,31 +263,25 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         if (_publishing && RescanDue && !WhitelistChanged)
         {
             var now = clock.UtcNow;
-            List<AddressKey> addresses;
-            await _writer.WaitAsync(cancellationToken);
-            try
+            var started = Stopwatch.GetTimestamp();
+            var batch = new List<AddressKey>(BatchSize);
+            foreach (var address in AllAddresses())
             {
-                addresses = [.. AllAddressesLocked()];
-            }
-            finally
-            {
-                _writer.Release();
-            }
-
-            for (var i = 0; i < addresses.Count && _publishing; i += BatchSize)
-            {
-                await _writer.WaitAsync(cancellationToken);
-                try
+                if (!_publishing)
                 {
-                    await PublishLockedAsync(addresses.GetRange(i, Math.Min(BatchSize, addresses.Count - i)), cancellationToken);
+                    break;
                 }
-                finally
+
+                batch.Add(address);
+                if (batch.Count == BatchSize)
                 {
-                    _writer.Release();
+                    await PublishBatchAsync(batch, cancellationToken);
                 }
             }
 
+            await PublishBatchAsync(batch, cancellationToken);
             _lastScan = now;
+            Rescanned(started);
         }
 
         await CatchUpAsync(cancellationToken);
@@ -304,22 +308,68 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     {
         var whitelistVersion = whitelist.Version;
         var now = clock.UtcNow;
+        var started = Stopwatch.GetTimestamp();
         _pending.Clear();
-        await PublishLockedAsync(AllAddressesLocked(), cancellationToken);
+        await PublishLockedAsync(AllAddresses(), cancellationToken);
         Volatile.Write(ref _scannedWhitelistVersion, whitelistVersion);
         _lastScan = now;
+        Rescanned(started);
     }
 
-    // Every address published or known to the index (under the writer lock: the writer's own reads of the heads need no other).
-    private HashSet<AddressKey> AllAddressesLocked()
+    private void Rescanned(long started)
     {
-        var addresses = new HashSet<AddressKey>(_heads.Keys);
-        foreach (var entry in index.Addresses)
+        Interlocked.Exchange(ref _lastRescanTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        Interlocked.Increment(ref _rescans);
+    }
+
+    private async Task PublishBatchAsync(List<AddressKey> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0 || !_publishing)
         {
-            addresses.Add(entry.Key);
+            batch.Clear();
+            return;
         }
 
-        return addresses;
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await PublishLockedAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            _writer.Release();
+            batch.Clear();
+        }
+    }
+
+    // Every address the index holds, then every published one it no longer holds (to be revoked), read as the walk goes:
+    // a rescan never lists every address at once (a million keys in a set and a list were 40 MB on the large-object heap
+    // every RescanInterval; ten times that at ten million). The index is read without a lock (it tolerates writes during
+    // a walk); the heads a shard at a time under their lock.
+    private IEnumerable<AddressKey> AllAddresses()
+    {
+        foreach (var entry in index.Addresses)
+        {
+            yield return entry.Key;
+        }
+
+        var keys = new List<AddressKey>();
+        for (var shard = 0; shard < ShardedDictionary<AddressKey, Head>.ShardCount; shard++)
+        {
+            keys.Clear();
+            lock (_headsLock)
+            {
+                _heads.CopyKeys(shard, keys);
+            }
+
+            foreach (var key in keys)
+            {
+                if (index.Find(key) is null)
+                {
+                    yield return key;
+                }
+            }
+        }
     }
 
     private async Task PublishLockedAsync(IEnumerable<AddressKey> keys, CancellationToken cancellationToken)
@@ -332,11 +382,13 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             foreach (var key in keys)
             {
                 Head? previous = _heads.TryGetValue(key, out var found) ? found : null;
-                var address = key.ToString();
-                if (Decide(address, previous) is not { } next)
+                if (Decide(key, previous) is not { } next)
                 {
                     continue;
                 }
+
+                // The text only for a version written: a rescan decides about every address and writes for few.
+                var address = key.ToString();
 
                 var dateAdded = lastDateAdded = Math.Max(StixTimestamp.ToMicroseconds(clock.UtcNow), lastDateAdded + 1);
                 var sameObject = previous is { } p && p.Generation == next.Generation;
@@ -393,13 +445,14 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     /// <summary>The next head of an address, or null when consumers need no new version.</summary>
-    private Head? Decide(string address, Head? current)
+    private Head? Decide(AddressKey address, Head? current)
     {
         var now = clock.UtcNow;
         var nowMs = StixTimestamp.ToMilliseconds(now);
-        var observation = _observer.Observe(address);
-        var eligible = observation is not null && !observation.Whitelisted && observation.Score >= options.MinimumScore;
-        var validUntil = observation is null ? 0 : StixTimestamp.ToMilliseconds(observation.LastSeen + options.Validity);
+        var observed = _observer.Observe(address);
+        var observation = observed.GetValueOrDefault();
+        var eligible = observed.HasValue && !observation.Whitelisted && observation.Score >= options.MinimumScore;
+        var validUntil = observed.HasValue ? StixTimestamp.ToMilliseconds(observation.LastSeen + options.Validity) : 0;
 
         if (current is not { Revoked: false } head)
         {
@@ -410,7 +463,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             }
 
             var generation = current is { } revoked ? revoked.Generation + 1 : 0;
-            return new Head(generation, nowMs, nowMs, nowMs, validUntil, observation!.Score, Intern(observation.Labels, observation.Techniques), false,
+            return new Head(generation, nowMs, nowMs, nowMs, validUntil, observation.Score, Intern(observation.Labels, observation.Techniques), false,
                 observation.Score >= ScoreBand.HighConfidenceThreshold);
         }
 
@@ -420,7 +473,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             return head with { Modified = modified, Revoked = true };
         }
 
-        var band = ScoreBand.Of(observation!.Score);
+        var band = ScoreBand.Of(observation.Score);
         var extended = validUntil >= head.ValidUntil + (long)options.ExtensionStep.TotalMilliseconds;
         var changed = band != head.Band || observation.Labels != head.Texts.Labels || observation.Techniques != head.Texts.Techniques || extended;
         if (!changed || Math.Max(validUntil, head.ValidUntil) <= nowMs)

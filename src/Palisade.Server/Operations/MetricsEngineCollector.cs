@@ -72,6 +72,12 @@ public sealed class MetricsEngineCollector(ReputationIndex index, ReportService 
         writer.Sample("palisade_taxii_indicator_versions_published_total", taxii.IndicatorVersionsPublished);
         writer.Family("palisade_taxii_indicators", "gauge", "STIX indicators ever published (current and revoked).");
         writer.Sample("palisade_taxii_indicators", taxii.IndicatorCount);
+        writer.Family("palisade_taxii_rescans_total", "counter",
+            "Rescans of every address for the TAXII feed (score decay, expiry, whitelist changes) this node completed.");
+        writer.Sample("palisade_taxii_rescans_total", taxii.Rescans);
+        writer.Family("palisade_taxii_last_rescan_seconds", "gauge",
+            "Wall time of the last completed rescan; it must stay well below Palisade:Taxii:RescanInterval.");
+        writer.Sample("palisade_taxii_last_rescan_seconds", taxii.LastRescanDuration.TotalSeconds);
         writer.Family("palisade_taxii_publishing", "gauge", "1 while this node writes the TAXII version log, 0 while it follows another node.");
         writer.Sample("palisade_taxii_publishing", taxii.IsPublishing ? 1 : 0);
     }

@@ -75,6 +75,11 @@ public sealed partial class MetricsTests
         Assert.Equal(Sum(after, "palisade_blocklist_builds_total"), Sum(after, "palisade_blocklist_snapshot_generation"));
         Assert.Equal(1, Sum(after, "palisade_blocklist_snapshot_entries"));
 
+        // The TAXII feed's start-up rescan of every address is counted, with how long it took (an operator compares that
+        // with the rescan interval).
+        var (_, rescanned) = await ScrapeUntilAsync(host.Client, samples => Sum(samples, "palisade_taxii_rescans_total") >= 1);
+        Assert.InRange(Sum(rescanned, "palisade_taxii_last_rescan_seconds"), 0, 20);
+
         Assert.Equal(1, Sum(after, "palisade_store_up"));
         Assert.True(Sum(after, "process_resident_memory_bytes") > 1_000_000);
         Assert.True(Sum(after, "process_cpu_seconds_total") > 0);
