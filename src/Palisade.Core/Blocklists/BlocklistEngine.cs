@@ -37,6 +37,8 @@ public sealed class BlocklistEngine
     /// dropped; a list estimated larger than this is rendered while it is sent, never held.</summary>
     public const long RenderCacheBytes = 48L * 1024 * 1024;
 
+    // ~88 bytes a record: the journal's list stays below ~23 MB. A build that changes more addresses than this (the full
+    // build after a score refresh turn changes most of them) drops the history instead of growing past it.
     private const int JournalMaxRecords = 200_000;
     private const int JournalMaxGenerations = 4096;
 
@@ -71,6 +73,8 @@ public sealed class BlocklistEngine
     private readonly List<JournalRecord> _journal = [];
     private readonly List<(long Generation, DateTimeOffset At)> _generations = [];
     private long _journalHorizon = 1;
+    private readonly int _journalMaxRecords;
+    private long _journalDropped; // the generation whose changes did not fit: none of them is recorded
 
     private volatile BlocklistSnapshot? _snapshot;
     private long _snapshotBucket = -1;
@@ -87,9 +91,11 @@ public sealed class BlocklistEngine
     }
 
     /// <param name="renderCacheBytes">Bytes of rendered lists kept (tests use a small budget to see lists streamed).</param>
-    internal BlocklistEngine(ReputationIndex index, IGeoLookup geo, IClock clock, long renderCacheBytes)
+    /// <param name="journalMaxRecords">Changes kept for <see cref="Changes"/> (tests use a few).</param>
+    internal BlocklistEngine(ReputationIndex index, IGeoLookup geo, IClock clock, long renderCacheBytes, int journalMaxRecords = JournalMaxRecords)
     {
         _renders = new BlocklistRenderCache(renderCacheBytes);
+        _journalMaxRecords = journalMaxRecords;
         _index = index;
         _slotOf = index.ClaimBlocklistSlots() ? null : [];
         _geo = geo;
@@ -669,16 +675,32 @@ public sealed class BlocklistEngine
     private void Record(long generation, AddressKey address, BlocklistEntry before, bool existed)
     {
         // The first snapshot has no predecessor a client could hold a cursor for.
-        if (generation > 1)
+        if (generation <= 1 || generation == _journalDropped)
         {
-            _journal.Add(new JournalRecord(generation, address, before, existed));
+            return;
         }
+
+        if (_journal.Count >= _journalMaxRecords)
+        {
+            // This build changes more than the journal holds: trimming afterwards would drop this generation's records
+            // anyway, after the list had grown to one record per changed address (a million at community scale, ~180 MB
+            // kept by the list's capacity from then on). A cursor older than this generation gets a reset (the whole list).
+            _journal.Clear();
+            _journalDropped = generation;
+            _journalHorizon = generation;
+            return;
+        }
+
+        _journal.Add(new JournalRecord(generation, address, before, existed));
     }
+
+    /// <summary>Records the journal's list has room for: the most it ever held (tests check its bound).</summary>
+    internal int JournalCapacity => _journal.Capacity;
 
     private void TrimJournal()
     {
         // Drop the oldest generations until within bounds; a cursor older than the horizon is answered with a reset.
-        while (_journal.Count > JournalMaxRecords || _generations.Count > JournalMaxGenerations)
+        while (_journal.Count > _journalMaxRecords || _generations.Count > JournalMaxGenerations)
         {
             if (_generations.Count <= 1)
             {

@@ -167,6 +167,38 @@ public sealed class BlocklistEngineTests : IDisposable
     }
 
     [Fact]
+    public void A_build_that_changes_more_addresses_than_the_journal_holds_drops_the_history_and_older_cursors_get_a_reset()
+    {
+        var engine = new BlocklistEngine(_f.Index, _f.Geo, _f.Clock, BlocklistEngine.RenderCacheBytes, journalMaxRecords: 3);
+        _f.Report("45.9.1.1", CategoryCatalog.BruteForce, "ssh");
+        Assert.True(BlocklistCursor.TryParse(engine.Select(All).Cursor, out var first, out _));
+        _f.Report("45.9.1.2", CategoryCatalog.BruteForce, "ssh");
+        var small = engine.Changes(All, first);
+        Assert.False(small.Reset);
+        Assert.Equal(["45.9.1.2"], small.Added.Select(e => e.Address));
+        Assert.True(BlocklistCursor.TryParse(small.NextCursor, out var second, out _));
+
+        // Twenty new addresses in one build: more than the three records the journal may hold.
+        for (var i = 3; i <= 22; i++)
+        {
+            _f.Report($"45.9.1.{i}", CategoryCatalog.BruteForce, "ssh");
+        }
+
+        var big = engine.Changes(All, second);
+        Assert.True(big.Reset);
+        Assert.Equal(22, big.Added.Count);
+        // It never held more than its bound, not even while the build ran (its list is as large as it ever was).
+        Assert.InRange(engine.JournalCapacity, 0, 6);
+
+        // From that build on, changes are followed again.
+        Assert.True(BlocklistCursor.TryParse(big.NextCursor, out var third, out _));
+        _f.Report("45.9.1.23", CategoryCatalog.BruteForce, "ssh");
+        var after = engine.Changes(All, third);
+        Assert.False(after.Reset);
+        Assert.Equal(["45.9.1.23"], after.Added.Select(e => e.Address));
+    }
+
+    [Fact]
     public void A_cursor_from_another_process_gets_a_reset_with_the_whole_list()
     {
         _f.Report("45.9.0.1", CategoryCatalog.BruteForce, "ssh");
