@@ -154,16 +154,17 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
         }
     }
 
-    private async Task<long> TextIdAsync(ITaxiiLogWriter writer, string text, Dictionary<string, long> made, CancellationToken cancellationToken)
+    // Known texts (nearly every row's) answer without a task allocated per call: a ValueTask, awaited only for a new text.
+    private ValueTask<long> TextIdAsync(ITaxiiLogWriter writer, string text, Dictionary<string, long> made, CancellationToken cancellationToken)
     {
-        if (_textIds.TryGetValue(text, out var id) || made.TryGetValue(text, out id))
-        {
-            return id;
-        }
+        return _textIds.TryGetValue(text, out var id) || made.TryGetValue(text, out id) ? ValueTask.FromResult(id) : Insert();
 
-        id = await writer.TextIdAsync(text, cancellationToken);
-        made[text] = id;
-        return id;
+        async ValueTask<long> Insert()
+        {
+            var inserted = await writer.TextIdAsync(text, cancellationToken);
+            made[text] = inserted;
+            return inserted;
+        }
     }
 
     /// <summary>The appends through ADO.NET (PostgreSQL): one command per statement for the whole batch, its parameters set per row.</summary>
@@ -382,7 +383,7 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
                 continue;
             }
 
-            if (!TryParseId(version.ObjectId, out _, out var uuid))
+            if (!TryParseId(version.ObjectId, out var uuid))
             {
                 throw new ArgumentException($"'{version.ObjectId}' is not a STIX id.", nameof(versions));
             }
@@ -436,17 +437,24 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
     /// <summary>A STIX id (<c>type--uuid</c>) as its type and its UUID's 16 bytes in RFC order (the order the text spells).</summary>
     private static bool TryParseId(string id, out string type, out byte[] uuid)
     {
-        type = string.Empty;
+        var separator = id.IndexOf("--", StringComparison.Ordinal);
+        type = TryParseId(id, out uuid) ? id[..separator] : string.Empty;
+        return type.Length > 0;
+    }
+
+    // The uuid of an id (every version appended parses one: no text is made for it).
+    private static bool TryParseId(string id, out byte[] uuid)
+    {
         uuid = [];
         var separator = id.IndexOf("--", StringComparison.Ordinal);
+        Span<char> canonical = stackalloc char[36];
         // Only the lower-case spelling is an id this log ever wrote (ids compare as text).
         if (separator <= 0 || !Guid.TryParseExact(id.AsSpan(separator + 2), "D", out var guid)
-            || !id.AsSpan(separator + 2).SequenceEqual(guid.ToString("D")))
+            || !guid.TryFormat(canonical, out _, "D") || !id.AsSpan(separator + 2).SequenceEqual(canonical))
         {
             return false;
         }
 
-        type = id[..separator];
         uuid = guid.ToByteArray(bigEndian: true);
         return true;
     }

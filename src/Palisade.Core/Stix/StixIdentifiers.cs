@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
 namespace Palisade.Core.Stix;
 
 /// <summary>
@@ -19,10 +23,35 @@ public static class StixIdentifiers
     /// <param name="generation">0 for the first listing; bumped each time the address is listed again after a revocation.</param>
     public static string Indicator(string canonicalAddress, int generation)
     {
-        var family = canonicalAddress.Contains(':', StringComparison.Ordinal) ? "ipv6" : "ipv4";
-        var name = generation == 0 ? $"{family}:{canonicalAddress}" : $"{family}:{canonicalAddress}:g{generation}";
-        return "indicator--" + StixUuid.Version5(PalisadeNamespace, name).ToString("D");
+        // The name ("ipv4:<address>", then ":g<generation>" after a relisting) is built on the stack: an id is derived for
+        // every version written and every indicator looked up.
+        Span<byte> name = stackalloc byte[5 + 45 + 12];
+        var family = canonicalAddress.Contains(':', StringComparison.Ordinal) ? "ipv6:"u8 : "ipv4:"u8;
+        family.CopyTo(name);
+        var written = family.Length;
+        if (canonicalAddress.Length > 45 || Ascii.FromUtf16(canonicalAddress, name[written..], out var address) != OperationStatus.Done)
+        {
+            throw new ArgumentException($"'{canonicalAddress}' is not a canonical address.", nameof(canonicalAddress));
+        }
+
+        written += address;
+        if (generation != 0)
+        {
+            ":g"u8.CopyTo(name[written..]);
+            written += 2;
+            generation.TryFormat(name[written..], out var digits, default, CultureInfo.InvariantCulture);
+            written += digits;
+        }
+
+        var uuid = StixUuid.Version5(PalisadeNamespace, name[..written]);
+        return string.Create(IndicatorPrefix.Length + 36, uuid, static (chars, id) =>
+        {
+            IndicatorPrefix.CopyTo(chars);
+            id.TryFormat(chars[IndicatorPrefix.Length..], out _, "D");
+        });
     }
+
+    private const string IndicatorPrefix = "indicator--";
 
     /// <summary>A TAXII collection id: stable across servers and restarts.</summary>
     public static string Collection(string alias) => StixUuid.Version5(PalisadeNamespace, "collection:" + alias).ToString("D");

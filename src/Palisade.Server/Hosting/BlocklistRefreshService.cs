@@ -58,7 +58,15 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
                 var turn = new DateTimeOffset((now.UtcTicks / interval.Ticks + 1) * interval.Ticks, TimeSpan.Zero);
                 var wait = turn - now + TimeSpan.FromSeconds(1);
                 await Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > interval * 2 ? interval : wait, stoppingToken);
-                Refresh(first: false);
+                // On a thread of its own: the build takes seconds at a million addresses, and on a thread-pool thread of a
+                // one-core server it held the pool's only worker until the pool added another (~0.5 s in which no request
+                // was answered: the ingest benchmark's p99 went from 12 to 587 ms in the round holding a turn,
+                // docs/performance.md "Session 22"). At normal priority: a list asked for meanwhile waits for this build.
+                await BackgroundThread.Run("Blocklist refresh", () =>
+                {
+                    Refresh(first: false);
+                    return Task.CompletedTask;
+                });
             }
         }
         catch (OperationCanceledException)

@@ -16,8 +16,10 @@ internal sealed class RetentionService(RetentionJob job, PalisadeOptions options
             {
                 try
                 {
-                    var result = await job.RunAsync(stoppingToken);
-                    logger.LogInformation("Retention: {Reports} reports deleted, {Addresses} addresses dropped", result.ReportsDeleted, result.AddressesDropped);
+                    // The purge goes over every address: on a thread of its own, not the pool's (BlocklistRefreshService).
+                    RetentionResult? result = null;
+                    await BackgroundThread.Run("Retention purge", async () => result = await job.RunAsync(stoppingToken));
+                    logger.LogInformation("Retention: {Reports} reports deleted, {Addresses} addresses dropped", result!.ReportsDeleted, result.AddressesDropped);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -5,6 +5,8 @@ using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Core.Whitelisting;
 
+using Palisade.Server.Hosting;
+
 namespace Palisade.Server.Trust;
 
 /// <summary>
@@ -51,7 +53,13 @@ internal sealed class ReporterStandingService(ReporterBook book, ReputationIndex
                     {
                         lastRecompute = clock.UtcNow;
                         book.LoadNetworks(await keys.LoadReporterNetworksAsync(stoppingToken));
-                        book.Recompute(index, whitelist, clock.UtcNow);
+                        // A pass over every address (about a second at a million): on a thread of its own, not the pool's
+                        // (on one core it would hold the only worker, BlocklistRefreshService).
+                        await BackgroundThread.Run("Reporter standings", () =>
+                        {
+                            book.Recompute(index, whitelist, clock.UtcNow);
+                            return Task.CompletedTask;
+                        });
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

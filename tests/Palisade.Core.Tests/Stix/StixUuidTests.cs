@@ -24,6 +24,8 @@ public sealed class StixUuidTests
     [InlineData("45.33.32.156", 1, "indicator--2480b5b3-f812-51f2-bbfd-72b96b8952a4")]
     [InlineData("2a05:d014:1:2::5", 0, "indicator--6fe0ec4c-0737-5764-907c-24cbe66e8391")]
     [InlineData("2001:4860:4860::8888", 0, "indicator--e8963aec-2388-589f-8a56-24b2128c4da4")]
+    [InlineData("81.10.20.30", 12, "indicator--70e73428-fdb1-557b-a6d9-4c5b49728dcc")]
+    [InlineData("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", int.MaxValue, "indicator--330d79aa-df66-57c7-8489-d09679183bfc")]
     public void Indicator_ids_are_uuid5_in_palisades_namespace_over_the_canonical_address(string address, int generation, string expected)
         => Assert.Equal(expected, StixIdentifiers.Indicator(address, generation));
 
