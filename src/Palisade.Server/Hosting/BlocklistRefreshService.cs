@@ -58,19 +58,48 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
                 var turn = new DateTimeOffset((now.UtcTicks / interval.Ticks + 1) * interval.Ticks, TimeSpan.Zero);
                 var wait = turn - now + TimeSpan.FromSeconds(1);
                 await Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > interval * 2 ? interval : wait, stoppingToken);
-                // On a thread of its own: the build takes seconds at a million addresses, and on a thread-pool thread of a
-                // one-core server it held the pool's only worker until the pool added another (~0.5 s in which no request
-                // was answered: the ingest benchmark's p99 went from 12 to 587 ms in the round holding a turn,
-                // docs/performance.md "Session 22"). At normal priority: a list asked for meanwhile waits for this build.
-                await BackgroundThread.Run("Blocklist refresh", () =>
-                {
-                    Refresh(first: false);
-                    return Task.CompletedTask;
-                });
+                await RefreshAfterTurnAsync();
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    // On threads of their own: the build takes seconds at a million addresses, and on a thread-pool thread of a one-core
+    // server it held the pool's only worker until the pool added another (~0.5 s in which no request was answered: the
+    // ingest benchmark's p99 went from 12 to 587 ms in the round holding a turn, docs/performance.md "Session 22"). Every
+    // address is scored again first, at a lower priority (requests take the core first); the build then reads cached
+    // scores at normal priority, as a list asked for meanwhile waits for it.
+    private async Task RefreshAfterTurnAsync()
+    {
+        if (!engine.HasSnapshot)
+        {
+            return;
+        }
+
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var scored = 0;
+            await BackgroundThread.Run("Score refresh", () =>
+            {
+                BackgroundThread.Yield();
+                scored = index.RefreshScores();
+                return Task.CompletedTask;
+            });
+            var scoring = Stopwatch.GetElapsedTime(started);
+            await BackgroundThread.Run("Blocklist refresh", () =>
+            {
+                Refresh(first: false);
+                return Task.CompletedTask;
+            });
+            logger.LogInformation("Scores refreshed ({Addresses} addresses) in {Scoring} ms, blocklist snapshot rebuilt in {Building} ms",
+                scored, (long)scoring.TotalMilliseconds, (long)(Stopwatch.GetElapsedTime(started) - scoring).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Refreshing the scores failed; the next request scores what it needs");
         }
     }
 
