@@ -4,7 +4,6 @@ using Palisade.Core.Reputation;
 using Palisade.Core.Storage;
 using Palisade.Core.Time;
 using Palisade.Core.Whitelisting;
-
 using Palisade.Server.Hosting;
 
 namespace Palisade.Server.Trust;
