@@ -30,6 +30,9 @@ namespace Palisade.Core.Blocklists;
 /// passed, because decaying scores move without new data). Each address keeps a stable slot, so a rebuild reuses the
 /// geo data and derived fields of unchanged addresses and records what changed in a bounded journal for
 /// <see cref="Changes"/>.</para>
+/// <para>A score turn (<see cref="AnnounceTurn"/>, <see cref="ScoreTurn"/>, <see cref="CompleteTurn"/>) rescores every
+/// address in the background while reads keep the previous turn's scores, and then applies only the entries whose
+/// score moved: no read waits for a million addresses to be scored.</para>
 /// </remarks>
 public sealed class BlocklistEngine
 {
@@ -68,6 +71,11 @@ public sealed class BlocklistEngine
     private ChunkedList<AddressReputation> _dirty = new();
     private bool _dirtyOverflow;
     private long _dirtyEvents;
+
+    // The score turn being scored in the background (AnnounceTurn): until CompleteTurn, reads in that turn keep the
+    // previous turn's scores and build only what reports changed. -1: none.
+    private long _turnBucket = -1;
+    private long _turnScored = -1;
 
     // Journal of changes between generations: the state an address had before each generation that changed it.
     private readonly List<JournalRecord> _journal = [];
@@ -125,9 +133,9 @@ public sealed class BlocklistEngine
     {
         var now = _clock.UtcNow;
         var version = _index.Version;
-        var bucket = now.UtcTicks / Math.Max(1, _index.Options.ScoreRefreshInterval.Ticks);
+        var bucket = BucketOf(now);
         var snapshot = _snapshot;
-        if (snapshot is not null && snapshot.DataVersion == version && Volatile.Read(ref _snapshotBucket) == bucket)
+        if (snapshot is not null && snapshot.DataVersion == version && ScoresCurrent(bucket))
         {
             return snapshot;
         }
@@ -135,17 +143,120 @@ public sealed class BlocklistEngine
         lock (_buildGate)
         {
             snapshot = _snapshot;
-            if (snapshot is not null && snapshot.DataVersion == version && _snapshotBucket == bucket)
+            var scoresCurrent = ScoresCurrent(bucket);
+            if (snapshot is not null && snapshot.DataVersion == version && scoresCurrent)
             {
                 return snapshot;
             }
 
-            var incremental = snapshot is not null && _snapshotBucket == bucket;
-            snapshot = Build(snapshot, now, incremental);
+            snapshot = Build(snapshot, now, sameScoreBucket: snapshot is not null && scoresCurrent, out var full);
             _snapshot = snapshot;
-            Volatile.Write(ref _snapshotBucket, bucket);
+            if (full)
+            {
+                // Every address was scored now. (An incremental build keeps the snapshot's turn: during an announced turn,
+                // the previous one's.)
+                Volatile.Write(ref _snapshotBucket, bucket);
+            }
+
             return snapshot;
         }
+    }
+
+    private long BucketOf(DateTimeOffset at) => at.UtcTicks / Math.Max(1, _index.Options.ScoreRefreshInterval.Ticks);
+
+    /// <summary>Whether the snapshot's scores serve in <paramref name="bucket"/>: its own turn, or the one before while the
+    /// announced turn is scored in the background.</summary>
+    private bool ScoresCurrent(long bucket)
+    {
+        var built = Volatile.Read(ref _snapshotBucket);
+        return built == bucket || (built == bucket - 1 && Volatile.Read(ref _turnBucket) == bucket);
+    }
+
+    /// <summary>
+    /// Announces the score turn that starts at <paramref name="turn"/> (a boundary of the score refresh interval): from
+    /// then until <see cref="CompleteTurn"/> or <see cref="CancelTurn"/>, reads keep the previous turn's scores (reports still show at once) instead
+    /// of one of them scoring every address again. The caller runs <see cref="ScoreTurn"/> once the turn has come, then
+    /// <see cref="CompleteTurn"/>; <see cref="CancelTurn"/> when anything failed.
+    /// </summary>
+    public void AnnounceTurn(DateTimeOffset turn) => Volatile.Write(ref _turnBucket, BucketOf(turn));
+
+    /// <summary>Ends an announced turn without building (nothing if none is announced): the next read builds what it needs.</summary>
+    public void CancelTurn() => Volatile.Write(ref _turnBucket, -1);
+
+    /// <summary>
+    /// Scores every address of the index now (at the announced turn; its caller may run it at a low priority: no read
+    /// waits for it) and queues those whose score moved on a list for the next build, as reports do. Returns the addresses
+    /// scored and how many of them moved. Without a turn announced and come, or a snapshot to compare with, it scores
+    /// nothing (<see cref="CompleteTurn"/> then builds in full).
+    /// </summary>
+    public (int Scored, int Moved) ScoreTurn()
+    {
+        var bucket = Volatile.Read(ref _turnBucket);
+        var snapshot = _snapshot;
+        if (bucket < 0 || BucketOf(_clock.UtcNow) != bucket || snapshot is null || _slotOf is not null)
+        {
+            return (0, 0);
+        }
+
+        // Read lock-free, as a full build does. An address the snapshot does not hold at its slot is new since, and on the
+        // list of reported addresses already.
+        var scored = 0;
+        var moved = new ChunkedList<AddressReputation>();
+        foreach (var reputation in _index.Addresses)
+        {
+            var score = _index.ScoreValue(reputation);
+            scored++;
+            var slot = Volatile.Read(ref reputation.BlocklistSlot);
+            if (Holds(snapshot, slot, reputation.Key) && snapshot.At(slot) is var entry &&
+                (entry.Score != score.Score || entry.RawScore != score.RawScore))
+            {
+                moved.Add(reputation);
+            }
+        }
+
+        lock (_dirtyGate)
+        {
+            foreach (var reputation in moved)
+            {
+                if (!QueueLocked(reputation))
+                {
+                    break;
+                }
+            }
+        }
+
+        Volatile.Write(ref _turnScored, bucket);
+        return (scored, moved.Count);
+    }
+
+    /// <summary>
+    /// Builds the snapshot of the announced turn: the addresses <see cref="ScoreTurn"/> found moved, with the reports since
+    /// (an incremental build), or every address when the turn was not scored (or its list overflowed). Ends the
+    /// announcement.
+    /// </summary>
+    public void CompleteTurn()
+    {
+        var bucket = Volatile.Read(ref _turnBucket);
+        try
+        {
+            lock (_buildGate)
+            {
+                var now = _clock.UtcNow;
+                if (bucket >= 0 && Volatile.Read(ref _turnScored) == bucket && BucketOf(now) == bucket && _snapshot is { } snapshot &&
+                    _snapshotBucket == bucket - 1)
+                {
+                    _snapshot = Build(snapshot, now, sameScoreBucket: true, out _);
+                    Volatile.Write(ref _snapshotBucket, bucket);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _turnBucket, -1);
+        }
+
+        Current(); // not scored for this turn (or already built by a read): whatever the turn still needs, in full
     }
 
     /// <summary>The entries matching <paramref name="query"/>, best first, cut at its limit.</summary>
@@ -329,24 +440,33 @@ public sealed class BlocklistEngine
         lock (_dirtyGate)
         {
             _dirtyEvents++;
-            if (_dirtyOverflow)
-            {
-                return;
-            }
-
-            if (_dirty.Count >= Math.Max(DirtyMinimumLimit, _index.Count))
-            {
-                _dirtyOverflow = true;
-                _dirty = new();
-                return;
-            }
-
-            _dirty.Add(reputation);
+            QueueLocked(reputation);
         }
     }
 
-    private BlocklistSnapshot Build(BlocklistSnapshot? previous, DateTimeOffset now, bool sameScoreBucket)
+    /// <summary>Queues <paramref name="reputation"/> for the next build; false once the list overflowed (the next build is a
+    /// full one).</summary>
+    private bool QueueLocked(AddressReputation reputation)
     {
+        if (_dirtyOverflow)
+        {
+            return false;
+        }
+
+        if (_dirty.Count >= Math.Max(DirtyMinimumLimit, _index.Count))
+        {
+            _dirtyOverflow = true;
+            _dirty = new();
+            return false;
+        }
+
+        _dirty.Add(reputation);
+        return true;
+    }
+
+    private BlocklistSnapshot Build(BlocklistSnapshot? previous, DateTimeOffset now, bool sameScoreBucket, out bool full)
+    {
+        full = false;
         ChunkedList<AddressReputation> taken;
         long events;
         bool overflow;
@@ -376,6 +496,7 @@ public sealed class BlocklistEngine
         }
 
         Interlocked.Increment(ref _fullBuilds);
+        full = true;
         return BuildFull(previous, version, now);
     }
 

@@ -633,23 +633,6 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     }
 
     /// <summary>
-    /// Scores every address again into its cache (<see cref="ScoreValue(AddressReputation)"/>), so that the blocklist build
-    /// that follows a score refresh turn reads cached scores: the scoring can then run at a lower priority than the build,
-    /// which a list request waits for. Returns the addresses scored.
-    /// </summary>
-    public int RefreshScores()
-    {
-        var scored = 0;
-        foreach (var entry in _addresses.Values)
-        {
-            ScoreValue(entry);
-            scored++;
-        }
-
-        return scored;
-    }
-
-    /// <summary>
     /// The score of an address as two numbers, equal to <see cref="Score(AddressReputation)"/>'s <c>Score</c> and
     /// <c>RawScore</c>, cached on the entry without the breakdown (blocklists score every address; a million cached
     /// explanations would be about a gigabyte). A valid cached breakdown answers too.

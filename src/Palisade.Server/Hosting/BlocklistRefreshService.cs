@@ -9,8 +9,9 @@ using Palisade.Server.Native;
 namespace Palisade.Server.Hosting;
 
 /// <summary>
-/// Rebuilds the blocklist snapshot just after each score refresh interval turns (decaying scores move without new data),
-/// so the first firewall to pull after the turn does not wait while every address is scored again; and builds the first
+/// Rescores every address at each turn of the score refresh interval (decaying scores move without new data) while
+/// reads keep the previous turn's scores, then updates the blocklist snapshot with the addresses whose score moved, so no
+/// firewall or bouncer waits while every address is scored again; and builds the first
 /// one as soon as the engine is loaded, beside the rest of the start, and renders the full plaintext list from it
 /// (<see cref="BlacklistApi.RenderFullPlaintext"/>), so the first pull after a restart is only sent (≈ 90 MB of
 /// snapshot and 13 MB of text at a million listed addresses, docs/performance.md "Blocklists").
@@ -43,7 +44,7 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
                 await BackgroundThread.Run("First blocklist build", () =>
                 {
                     BackgroundThread.Yield();
-                    Refresh(first: true);
+                    BuildFirst();
                     return Task.CompletedTask;
                 });
             }
@@ -56,9 +57,18 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
             {
                 var now = clock.UtcNow;
                 var turn = new DateTimeOffset((now.UtcTicks / interval.Ticks + 1) * interval.Ticks, TimeSpan.Zero);
-                var wait = turn - now + TimeSpan.FromSeconds(1);
-                await Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > interval * 2 ? interval : wait, stoppingToken);
-                await RefreshAfterTurnAsync();
+                var wait = turn - now - AnnounceLead;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait > interval * 2 ? interval : wait, stoppingToken);
+                }
+
+                if (clock.UtcNow < turn - AnnounceLead - TimeSpan.FromSeconds(1) || clock.UtcNow >= turn + interval)
+                {
+                    continue; // the clock moved (a suspended machine, a test's clock): plan the next turn again
+                }
+
+                await RefreshAfterTurnAsync(turn, stoppingToken);
             }
         }
         catch (OperationCanceledException)
@@ -66,65 +76,77 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
         }
     }
 
-    // On threads of their own: the build takes seconds at a million addresses, and on a thread-pool thread of a one-core
-    // server it held the pool's only worker until the pool added another (~0.5 s in which no request was answered: the
-    // ingest benchmark's p99 went from 12 to 587 ms in the round holding a turn, docs/performance.md "Session 22"). Every
-    // address is scored again first, at a lower priority (requests take the core first); the build then reads cached
-    // scores at normal priority, as a list asked for meanwhile waits for it.
-    private async Task RefreshAfterTurnAsync()
+    /// <summary>How long before a turn the engine is told of it: a read in the turn's first moments, before this service's
+    /// thread is scheduled, would otherwise score every address itself.</summary>
+    private static readonly TimeSpan AnnounceLead = TimeSpan.FromMilliseconds(250);
+
+    // On threads of their own: on a thread-pool thread of a one-core server the work held the pool's only worker until
+    // the pool added another (~0.5 s in which no request was answered: the ingest benchmark's p99 went from 12 to 587 ms
+    // in the round holding a turn, docs/performance.md "Session 22"). Every address is scored at a lower priority while
+    // reads keep the previous turn's scores (the engine was told of the turn before it came); the build of the addresses
+    // whose score moved then runs at normal priority, as a read asked for meanwhile waits for it.
+    private async Task RefreshAfterTurnAsync(DateTimeOffset turn, CancellationToken stoppingToken)
     {
         if (!engine.HasSnapshot)
         {
             return;
         }
 
+        engine.AnnounceTurn(turn);
         try
         {
+            // At most a second past the lead (the clock is not a test's frozen one): the turn has come.
+            for (var tries = 0; clock.UtcNow < turn; tries++)
+            {
+                if (tries > 20)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+            }
+
             var started = Stopwatch.GetTimestamp();
-            var scored = 0;
-            await BackgroundThread.Run("Score refresh", () =>
+            var (scored, moved) = (0, 0);
+            await BackgroundThread.Run("Score turn", () =>
             {
                 BackgroundThread.Yield();
-                scored = index.RefreshScores();
+                (scored, moved) = engine.ScoreTurn();
                 return Task.CompletedTask;
             });
             var scoring = Stopwatch.GetElapsedTime(started);
             await BackgroundThread.Run("Blocklist refresh", () =>
             {
-                Refresh(first: false);
+                engine.CompleteTurn();
                 return Task.CompletedTask;
             });
-            logger.LogInformation("Scores refreshed ({Addresses} addresses) in {Scoring} ms, blocklist snapshot rebuilt in {Building} ms",
-                scored, (long)scoring.TotalMilliseconds, (long)(Stopwatch.GetElapsedTime(started) - scoring).TotalMilliseconds);
+            logger.LogInformation("Score turn: {Addresses} addresses scored in {Scoring} ms ({Moved} moved), blocklist snapshot built in {Building} ms",
+                scored, (long)scoring.TotalMilliseconds, moved, (long)(Stopwatch.GetElapsedTime(started) - scoring).TotalMilliseconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Refreshing the scores failed; the next request scores what it needs");
         }
+        finally
+        {
+            engine.CancelTurn();
+        }
     }
 
-    private void Refresh(bool first)
+    private void BuildFirst()
     {
-        if (!first && !engine.HasSnapshot)
-        {
-            return;
-        }
-
         try
         {
             var started = Stopwatch.StartNew();
             engine.Current();
-            if (first)
-            {
-                var list = BlacklistApi.RenderFullPlaintext(engine).Rendered;
-                savedList.Release();
-                logger.LogInformation("First blocklist snapshot built and its full plaintext list ({Addresses} addresses) rendered in {Elapsed} ms",
-                    list.Count, started.ElapsedMilliseconds);
-            }
+            var list = BlacklistApi.RenderFullPlaintext(engine).Rendered;
+            savedList.Release();
+            logger.LogInformation("First blocklist snapshot built and its full plaintext list ({Addresses} addresses) rendered in {Elapsed} ms",
+                list.Count, started.ElapsedMilliseconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Refreshing the blocklist snapshot failed; the next request rebuilds it");
+            logger.LogWarning(ex, "Building the first blocklist snapshot failed; the next request builds it");
         }
     }
 }

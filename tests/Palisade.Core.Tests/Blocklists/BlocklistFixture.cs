@@ -13,7 +13,7 @@ internal sealed class BlocklistFixture : IDisposable
 {
     private long _nextId;
 
-    public BlocklistFixture()
+    public BlocklistFixture(ReputationOptions? options = null)
     {
         GeoFolder = Directory.CreateTempSubdirectory("palisade-blocklist-test-").FullName;
         File.WriteAllText(Path.Combine(GeoFolder, "country-ipv4.csv"), "45.0.0.0,45.255.255.255,US\n80.0.0.0,80.255.255.255,DE\n");
@@ -21,7 +21,7 @@ internal sealed class BlocklistFixture : IDisposable
         File.WriteAllText(Path.Combine(GeoFolder, "asn-ipv4.csv"), "45.0.0.0,45.255.255.255,64500,\"Example, Inc.\"\n80.0.0.0,80.255.255.255,64501,Beispiel GmbH\n");
         Geo = GeoDatabase.Open(GeoFolder);
         Whitelist = new WhitelistProvider(BuiltInWhitelist.Load());
-        Index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), Whitelist, new ReputationOptions(), Clock);
+        Index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), Whitelist, options ?? new ReputationOptions(), Clock);
         Engine = new BlocklistEngine(Index, Geo, Clock);
     }
 

@@ -238,27 +238,4 @@ public sealed class CompactIndexTests
         _index.Score(entry);
         Assert.NotNull(entry.Explained?.Score);
     }
-
-    [Fact]
-    public void Refreshing_the_scores_after_a_turn_leaves_every_address_scored_now_and_equal_to_its_explained_score()
-    {
-        Report("45.9.0.20", TimeSpan.FromHours(3));
-        Report("45.9.0.21", TimeSpan.FromHours(2), key: 2);
-        Report("45.9.0.21", TimeSpan.FromHours(1), key: 3, category: CategoryCatalog.PortScan);
-        foreach (var address in new[] { "45.9.0.20", "45.9.0.21" })
-        {
-            _index.ScoreValue(_index.Find(address)!);
-        }
-
-        // A day later every cached score is stale; the refresh scores each address again, as of now.
-        _clock.UtcNow += TimeSpan.FromDays(1);
-        Assert.Equal(2, _index.RefreshScores());
-        foreach (var address in new[] { "45.9.0.20", "45.9.0.21" })
-        {
-            var entry = _index.Find(address)!;
-            Assert.Equal(_clock.UtcNow.UtcTicks, entry.CachedCompactAtTicks);
-            var explained = _index.ScoreOnce(entry);
-            Assert.Equal((explained.Score, explained.RawScore), (entry.CachedCompact.Score, entry.CachedCompact.RawScore));
-        }
-    }
 }
