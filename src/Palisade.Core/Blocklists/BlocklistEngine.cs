@@ -57,7 +57,9 @@ public sealed class BlocklistEngine
     // (tests compare with a fresh build) keeps that map (_slotOf), the entries' field being the first engine's.
     private readonly Dictionary<AddressKey, int>? _slotOf;
     private readonly Stack<int> _freeSlots = new();
-    private readonly Dictionary<string, string[]> _protocolSets = new(StringComparer.Ordinal);
+
+    // Shared by builds and by lookups before the first snapshot (TryFind).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> _protocolSets = new(StringComparer.Ordinal);
     private int _slotCount;
 
     // Addresses that received reports since the last build (ReputationIndex.Changed), so a rebuild after a few
@@ -294,11 +296,26 @@ public sealed class BlocklistEngine
 
     /// <summary>
     /// The current snapshot's entry of <paramref name="address"/> (canonical text), read at the address's slot: no
-    /// selection, scan or map per lookup (CrowdSec's live path). False when the address has no entry.
+    /// selection, scan or map per lookup (CrowdSec's live path). False when the address has no entry. Before the first
+    /// snapshot, the entry that build will make.
     /// </summary>
     public bool TryFind(string address, out BlocklistEntry entry)
     {
         ArgumentNullException.ThrowIfNull(address);
+        if (_snapshot is null)
+        {
+            // Before the first snapshot (its build scores every address: seconds at a million, after a start) the one
+            // address is described from the index as that build will describe it, so a bouncer's lookup does not wait.
+            if (AddressKey.TryParse(address, out var known) && _index.Find(known) is { } found)
+            {
+                entry = Describe(found, _index.ScoreValue(found), null, _index.Options.ReputationRetentionDays);
+                return true;
+            }
+
+            entry = default;
+            return false;
+        }
+
         var snapshot = Current();
         if (AddressKey.TryParse(address, out var key) && _index.Find(key) is { } reputation)
         {
@@ -784,13 +801,7 @@ public sealed class BlocklistEngine
             key = string.Join(',', several);
         }
 
-        if (!_protocolSets.TryGetValue(key, out var set))
-        {
-            set = several is null ? [single] : [.. several];
-            _protocolSets[key] = set;
-        }
-
-        return set;
+        return _protocolSets.TryGetValue(key, out var set) ? set : _protocolSets.GetOrAdd(key, several is null ? [single] : [.. several]);
     }
 
     private void Record(long generation, AddressKey address, BlocklistEntry before, bool existed)

@@ -11,6 +11,31 @@ public sealed class BlocklistEngineTests : IDisposable
 
     private static BlocklistQuery All => new() { ScoreMinimum = 0 };
 
+    private static object Shown(BlocklistEntry e)
+        => (e.Address, e.Score, e.RawScore, e.FirstSeen, e.LastSeen, e.ExpiresAt, e.Sessions, string.Join(',', e.Protocols),
+            string.Join(',', e.Categories), e.MaxSeverity, e.CountryCode, e.Asn);
+
+    [Fact]
+    public void Before_the_first_snapshot_a_lookup_answers_what_the_first_build_will_list_without_building_it()
+    {
+        _f.Report("45.1.9.1", CategoryCatalog.BruteForce, "ssh", reporters: 4);
+        _f.Report("45.1.9.1", CategoryCatalog.PortScan, "tcp");
+        _f.Report("80.1.9.2", CategoryCatalog.WebExploit, "http", reporters: 2);
+        _f.Report("2a00::9", CategoryCatalog.PortScan);
+        string[] known = ["45.1.9.1", "80.1.9.2", "2a00::9"];
+
+        var early = known.Select(a => _f.Engine.TryFind(a, out var e) ? Shown(e) : null).ToList();
+        Assert.False(_f.Engine.TryFind("45.1.9.3", out _));
+        Assert.Equal(0, _f.Engine.FullBuilds);
+        Assert.False(_f.Engine.HasSnapshot);
+
+        _f.Engine.Current();
+        var late = known.Select(a => _f.Engine.TryFind(a, out var e) ? Shown(e) : null).ToList();
+        Assert.All(early, Assert.NotNull);
+        Assert.Equal(late, early);
+        Assert.False(_f.Engine.TryFind("45.1.9.3", out _));
+    }
+
     [Fact]
     public void List_is_sorted_by_score_highest_first_and_scoreMinimum_cuts_it()
     {
