@@ -1,3 +1,4 @@
+using Palisade.Core.Blocklists;
 using Palisade.Core.Reputation;
 using Palisade.Core.Scoring;
 
@@ -41,6 +42,13 @@ public sealed class PalisadeOptions
 
     /// <summary>Largest request body accepted anywhere (bulk uploads); single-report bodies have a smaller limit.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Memory for rendered blocklists kept between pulls (pieces of every format asked for). A list larger than this is
+    /// rendered while it is sent; at ~14 bytes per plaintext line the default keeps the full list whole up to ~3 million
+    /// addresses.
+    /// </summary>
+    public long BlocklistRenderCacheBytes { get; set; } = BlocklistEngine.RenderCacheBytes;
 
     /// <summary>Overrides of the default tiers, by tier id.</summary>
     public Dictionary<string, TierSettings> Tiers { get; set; } = new(StringComparer.OrdinalIgnoreCase);

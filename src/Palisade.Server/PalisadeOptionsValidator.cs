@@ -18,6 +18,11 @@ public sealed class PalisadeOptionsValidator : IValidateOptions<PalisadeOptions>
             failures.Add("Palisade:DataDirectory must name a folder.");
         }
 
+        if (options.BlocklistRenderCacheBytes is < 0 or > 1L << 40)
+        {
+            failures.Add($"Palisade:BlocklistRenderCacheBytes must be 0 to {1L << 40} bytes (got {options.BlocklistRenderCacheBytes}).");
+        }
+
         if (options.MaxRequestBodyBytes is < 1024 or > 1L << 30)
         {
             failures.Add($"Palisade:MaxRequestBodyBytes must be 1024 to {1L << 30} bytes (got {options.MaxRequestBodyBytes}).");

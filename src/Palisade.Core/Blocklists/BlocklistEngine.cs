@@ -100,9 +100,18 @@ public sealed class BlocklistEngine
     {
     }
 
-    /// <param name="renderCacheBytes">Bytes of rendered lists kept (tests use a small budget to see lists streamed).</param>
+    /// <param name="index">The index the lists are built from.</param>
+    /// <param name="geo">Country and AS of each listed address.</param>
+    /// <param name="clock">The time lists are built at.</param>
+    /// <param name="renderCacheBytes">Bytes of rendered lists kept between pulls; a list larger than this is rendered while
+    /// it is sent.</param>
+    public BlocklistEngine(ReputationIndex index, IGeoLookup geo, IClock clock, long renderCacheBytes)
+        : this(index, geo, clock, renderCacheBytes, JournalMaxRecords)
+    {
+    }
+
     /// <param name="journalMaxRecords">Changes kept for <see cref="Changes"/> (tests use a few).</param>
-    internal BlocklistEngine(ReputationIndex index, IGeoLookup geo, IClock clock, long renderCacheBytes, int journalMaxRecords = JournalMaxRecords)
+    internal BlocklistEngine(ReputationIndex index, IGeoLookup geo, IClock clock, long renderCacheBytes, int journalMaxRecords)
     {
         _renders = new BlocklistRenderCache(renderCacheBytes);
         _journalMaxRecords = journalMaxRecords;

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Palisade.Core.Blocklists;
 using Palisade.Core.Geo;
+using Palisade.Core.Reputation;
+using Palisade.Core.Time;
 
 namespace Palisade.Server.Hosting;
 
@@ -38,7 +40,8 @@ internal static class GeoAndBlocklistServices
                 return new EmptyGeoLookup(folder);
             }
         });
-        services.AddSingleton<BlocklistEngine>();
+        services.AddSingleton(provider => new BlocklistEngine(provider.GetRequiredService<ReputationIndex>(), provider.GetRequiredService<IGeoLookup>(),
+            provider.GetRequiredService<IClock>(), provider.GetRequiredService<PalisadeOptions>().BlocklistRenderCacheBytes));
         return services;
     }
 }

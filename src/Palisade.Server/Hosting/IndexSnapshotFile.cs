@@ -149,7 +149,7 @@ internal sealed class IndexSnapshotService(IndexSnapshotFile snapshot, PalisadeO
         {
             var started = Stopwatch.StartNew();
             var (selection, list) = BlacklistApi.RenderFullPlaintext(engine);
-            if (index.Version != version || list.Length is null)
+            if (index.Version != version)
             {
                 return;
             }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -71,10 +72,26 @@ public sealed class SavedFullList(PalisadeOptions options, ReputationIndex index
                 header.Write(cursor);
                 header.Write(list.ETag);
                 header.Write(list.ContentType);
-                header.Write(list.Length ?? throw new InvalidOperationException("the full list is not cached whole"));
+                header.Write(list.Length ?? 0L); // a list too long for the render cache (millions of addresses) is streamed: its length is written after it
             }
 
+            var lengthAt = file.Position - sizeof(long);
+            var bodyAt = file.Position;
             await list.WriteToAsync(file, ct);
+            var length = file.Position - bodyAt;
+            if (list.Length is null)
+            {
+                var bytes = new byte[sizeof(long)];
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, length);
+                file.Position = lengthAt;
+                await file.WriteAsync(bytes, ct);
+                file.Position = bodyAt + length;
+            }
+            else if (list.Length != length)
+            {
+                throw new IOException($"the full list wrote {length} bytes, not the {list.Length} it holds");
+            }
+
             await file.WriteAsync(End.ToArray(), ct);
         }, cancellationToken, bufferSize: 1 << 16);
     }
@@ -112,7 +129,7 @@ public sealed class SavedFullList(PalisadeOptions options, ReputationIndex index
             var etag = reader.ReadString();
             var contentType = reader.ReadString();
             var length = reader.ReadInt64();
-            if (!Fresh(savedAt) || addresses != index.Count || length < 0 || length > file.Length - file.Position - End.Length)
+            if (!Fresh(savedAt) || addresses != index.Count || length < 0 || length > Array.MaxLength || length > file.Length - file.Position - End.Length)
             {
                 return;
             }

@@ -178,4 +178,36 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
             Assert.Equal(list.Remaining - addresses, listAfter.Remaining);
         }
     }
+
+    [Fact]
+    public async Task A_full_list_too_large_for_the_render_cache_is_saved_at_shutdown_and_served_whole_after_the_restart()
+    {
+        // No rendered list kept between pulls: each is rendered while it is sent, as the full list is at millions of
+        // addresses with the default cache. It is saved at shutdown all the same, its length written after it.
+        var environment = new Dictionary<string, string> { ["Palisade__BlocklistRenderCacheBytes"] = "0" };
+        var (code, stdout, stderr) = await PalisadeProcess.RunAsync("keys", "create", "--data", _data, "--tier", "enterprise", "--name", "streamed");
+        Assert.True(code == 0, stderr);
+        var key = stdout.Trim();
+        const int addresses = 6_000;
+        string before;
+        using (var server = await PalisadeProcess.ServeAsync(_data, environment: environment))
+        {
+            using var client = Client(server, key);
+            var reports = Enumerable.Range(0, addresses).Select(i => new { ip = $"45.64.{i / 250}.{i % 250}", category = Categories[i % 5] }).ToArray();
+            Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync("/v1/key/bulk-report", new { reports })).StatusCode);
+            before = await ReadAsync(client, "/v1/key/blacklist?scoreMinimum=0&plaintext=true");
+            Assert.Equal(addresses, Lines(before).Length);
+            await server.StopAsync();
+            Assert.Contains($"Full list saved for the next start: {addresses} addresses", server.Output, StringComparison.Ordinal);
+        }
+
+        using (var server = await PalisadeProcess.ServeAsync(_data, environment: environment))
+        {
+            Assert.Contains($"The full list saved at shutdown ({addresses} addresses) is served", server.Output, StringComparison.Ordinal);
+            using var client = Client(server, key);
+            var after = await ReadAsync(client, "/v1/key/blacklist?scoreMinimum=0&plaintext=true");
+            Assert.Equal(Lines(before).Order(StringComparer.Ordinal), Lines(after).Order(StringComparer.Ordinal));
+            Assert.EndsWith("\n", after, StringComparison.Ordinal);
+        }
+    }
 }
