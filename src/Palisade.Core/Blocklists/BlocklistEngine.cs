@@ -185,9 +185,9 @@ public sealed class BlocklistEngine
 
     /// <summary>
     /// Announces the score turn that starts at <paramref name="turn"/> (a boundary of the score refresh interval): from
-    /// then until <see cref="CompleteTurn"/> or <see cref="CancelTurn"/>, reads keep the previous turn's scores (reports still show at once) instead
-    /// of one of them scoring every address again. The caller runs <see cref="ScoreTurn"/> once the turn has come, then
-    /// <see cref="CompleteTurn"/>; <see cref="CancelTurn"/> when anything failed.
+    /// then until <see cref="CompleteTurn"/> or <see cref="CancelTurn"/>, reads keep the previous turn's scores (reports
+    /// still show at once) instead of one of them scoring every address again. The caller runs <see cref="ScoreTurn"/>
+    /// once the turn has come, then <see cref="CompleteTurn"/>; <see cref="CancelTurn"/> when anything failed.
     /// </summary>
     public void AnnounceTurn(DateTimeOffset turn) => Volatile.Write(ref _turnBucket, BucketOf(turn));
 

@@ -72,7 +72,9 @@ public sealed class SavedFullList(PalisadeOptions options, ReputationIndex index
                 header.Write(cursor);
                 header.Write(list.ETag);
                 header.Write(list.ContentType);
-                header.Write(list.Length ?? 0L); // a list too long for the render cache (millions of addresses) is streamed: its length is written after it
+                // A list too long for the render cache (millions of addresses) is rendered while written: its length
+                // is known, and written here, after it.
+                header.Write(list.Length ?? 0L);
             }
 
             var lengthAt = file.Position - sizeof(long);
