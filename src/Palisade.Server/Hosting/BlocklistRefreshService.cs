@@ -87,15 +87,11 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
     // whose score moved then runs at normal priority, as a read asked for meanwhile waits for it.
     private async Task RefreshAfterTurnAsync(DateTimeOffset turn, CancellationToken stoppingToken)
     {
-        if (!engine.HasSnapshot)
-        {
-            return;
-        }
-
         engine.AnnounceTurn(turn);
         try
         {
-            // At most a second past the lead (the clock is not a test's frozen one): the turn has come.
+            // Until the turn has come (waiting a second at most: a test's clock may stand still), so that the loop plans
+            // the next turn, not this one again.
             for (var tries = 0; clock.UtcNow < turn; tries++)
             {
                 if (tries > 20)
@@ -104,6 +100,11 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+            }
+
+            if (!engine.HasSnapshot)
+            {
+                return; // nothing built yet (the first build failed): the next read builds in full
             }
 
             var started = Stopwatch.GetTimestamp();
