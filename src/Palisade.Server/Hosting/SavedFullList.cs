@@ -72,28 +72,20 @@ public sealed class SavedFullList(PalisadeOptions options, ReputationIndex index
                 header.Write(cursor);
                 header.Write(list.ETag);
                 header.Write(list.ContentType);
-                // A list too long for the render cache (millions of addresses) is rendered while written: its length
-                // is known, and written here, after it.
-                header.Write(list.Length ?? 0L);
+                // The body's length, written once the body is: a list too long for the render cache (millions of
+                // addresses) is rendered while written, so its length is known only then.
+                header.Write(0L);
             }
 
             var lengthAt = file.Position - sizeof(long);
             var bodyAt = file.Position;
             await list.WriteToAsync(file, ct);
             var length = file.Position - bodyAt;
-            if (list.Length is null)
-            {
-                var bytes = new byte[sizeof(long)];
-                BinaryPrimitives.WriteInt64LittleEndian(bytes, length);
-                file.Position = lengthAt;
-                await file.WriteAsync(bytes, ct);
-                file.Position = bodyAt + length;
-            }
-            else if (list.Length != length)
-            {
-                throw new IOException($"the full list wrote {length} bytes, not the {list.Length} it holds");
-            }
-
+            var bytes = new byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, length);
+            file.Position = lengthAt;
+            await file.WriteAsync(bytes, ct);
+            file.Position = bodyAt + length;
             await file.WriteAsync(End.ToArray(), ct);
         }, cancellationToken, bufferSize: 1 << 16);
     }
