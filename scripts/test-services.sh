@@ -20,7 +20,16 @@ start_postgres() {
   fi
   if ! as_postgres "$PGBIN/pg_ctl -D $ROOT/pg status >/dev/null 2>&1"; then
     as_postgres "$PGBIN/pg_ctl -D $ROOT/pg -l $ROOT/pg/server.log -w -t 30 start -o \"-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=on -c max_connections=400\" >/dev/null"
+    STARTED_POSTGRES=1
   fi
+}
+
+# Test databases an earlier run left behind (p_ per data folder, c_ per cluster test; ~8 MB each). Only when the
+# suite itself starts the server (not on the fault tests' restarts, whose own database is in use).
+drop_leftover_databases() {
+  for db in $(as_postgres "$PGBIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -Atc \"SELECT datname FROM pg_database WHERE datname ~ '^[pc]_[0-9a-f]{16}\$'\""); do
+    as_postgres "$PGBIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -qc 'DROP DATABASE IF EXISTS \"$db\"'" >/dev/null
+  done
 }
 
 stop_postgres() {
@@ -46,7 +55,7 @@ running() {
 }
 
 case "${1:-start}" in
-  start) start_postgres; start_redis ;;
+  start) STARTED_POSTGRES=0; start_postgres; [ "$STARTED_POSTGRES" = 1 ] && drop_leftover_databases; start_redis ;;
   stop) stop_postgres; stop_redis ;;
   start-postgres) start_postgres ;;
   stop-postgres) stop_postgres ;;

@@ -51,6 +51,28 @@ public static class TestBackend
         return new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name, Timeout = 30 }.ToString();
     }
 
+    /// <summary>Drops the database of a data folder, if this run made one (closing what still holds it).</summary>
+    public static void DropDatabase(string dataDirectory)
+    {
+        if (!IsPostgres)
+        {
+            return;
+        }
+
+        try
+        {
+            using var admin = new NpgsqlConnection(PostgresAdmin);
+            admin.Open();
+            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName(dataDirectory)}\" WITH (FORCE)", admin);
+            drop.ExecuteNonQuery();
+        }
+        catch (NpgsqlException e)
+        {
+            // Clean-up only: a database left behind costs disk, not correctness.
+            Console.Error.WriteLine($"Could not drop the test database of {dataDirectory}: {e.Message}");
+        }
+    }
+
     /// <summary>A connection of the test's own to the store behind a data folder (SQLite without pooling, so no file stays open).</summary>
     public static async Task<DbConnection> OpenDatabaseAsync(string dataDirectory)
     {
