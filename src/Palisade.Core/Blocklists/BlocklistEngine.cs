@@ -87,6 +87,7 @@ public sealed class BlocklistEngine
     private long _journalDropped; // the generation whose changes did not fit: none of them is recorded
 
     private volatile BlocklistSnapshot? _snapshot;
+    private TaskCompletionSource? _building; // while a build holds _buildGate: what requests await instead of blocking
     private long _snapshotBucket = -1;
     private long _fullBuilds;
     private long _incrementalBuilds;
@@ -160,17 +161,66 @@ public sealed class BlocklistEngine
                 return snapshot;
             }
 
-            snapshot = Build(snapshot, now, sameScoreBucket: snapshot is not null && scoresCurrent, out var full);
-            _snapshot = snapshot;
-            if (full)
+            var building = Building();
+            try
             {
-                // Every address was scored now. (An incremental build keeps the snapshot's turn: during an announced turn,
-                // the previous one's.)
-                Volatile.Write(ref _snapshotBucket, bucket);
+                snapshot = Build(snapshot, now, sameScoreBucket: snapshot is not null && scoresCurrent, out var full);
+                _snapshot = snapshot;
+                if (full)
+                {
+                    // Every address was scored now. (An incremental build keeps the snapshot's turn: during an announced
+                    // turn, the previous one's.)
+                    Volatile.Write(ref _snapshotBucket, bucket);
+                }
+            }
+            finally
+            {
+                Built(building);
             }
 
             return snapshot;
         }
+    }
+
+    /// <summary><see cref="Current"/> for a request: while a build runs (the first one after a start scores every address:
+    /// seconds at a million, tens of seconds at ten million) it waits without holding a thread. A request blocked on the
+    /// build holds a thread-pool thread, and on a small server a few list pulls then leave no thread for anything else —
+    /// reports and health checks waited as long as the build.</summary>
+    public async ValueTask<BlocklistSnapshot> CurrentAsync(CancellationToken cancellationToken)
+    {
+        await WhenBuiltAsync(cancellationToken);
+        return Current();
+    }
+
+    /// <summary><see cref="Select"/> for a request (see <see cref="CurrentAsync"/>).</summary>
+    public async ValueTask<BlocklistSelection> SelectAsync(BlocklistQuery query, CancellationToken cancellationToken)
+    {
+        await WhenBuiltAsync(cancellationToken);
+        return Select(query);
+    }
+
+    /// <summary><see cref="Changes"/> for a request (see <see cref="CurrentAsync"/>).</summary>
+    public async ValueTask<BlocklistChanges> ChangesAsync(BlocklistQuery query, BlocklistCursor since, CancellationToken cancellationToken)
+    {
+        await WhenBuiltAsync(cancellationToken);
+        return Changes(query, since);
+    }
+
+    /// <summary>Completes when no build runs (a build starting just after is waited for the old way, holding the thread).</summary>
+    private Task WhenBuiltAsync(CancellationToken cancellationToken)
+        => Volatile.Read(ref _building) is { } building ? building.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+
+    private TaskCompletionSource Building()
+    {
+        var building = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _building, building);
+        return building;
+    }
+
+    private void Built(TaskCompletionSource building)
+    {
+        Volatile.Write(ref _building, null);
+        building.TrySetResult();
     }
 
     private long BucketOf(DateTimeOffset at) => at.UtcTicks / Math.Max(1, _index.Options.ScoreRefreshInterval.Ticks);
@@ -256,8 +306,17 @@ public sealed class BlocklistEngine
                 if (bucket >= 0 && Volatile.Read(ref _turnScored) == bucket && BucketOf(now) == bucket && _snapshot is { } snapshot &&
                     _snapshotBucket == bucket - 1)
                 {
-                    _snapshot = Build(snapshot, now, sameScoreBucket: true, out _);
-                    Volatile.Write(ref _snapshotBucket, bucket);
+                    var building = Building();
+                    try
+                    {
+                        _snapshot = Build(snapshot, now, sameScoreBucket: true, out _);
+                        Volatile.Write(ref _snapshotBucket, bucket);
+                    }
+                    finally
+                    {
+                        Built(building);
+                    }
+
                     return;
                 }
             }

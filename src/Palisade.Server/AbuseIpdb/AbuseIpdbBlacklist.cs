@@ -89,7 +89,7 @@ internal static class AbuseIpdbBlacklist
 
         var plaintext = q.ContainsKey("plaintext") && q["plaintext"].ToString().ToLowerInvariant() is not ("false" or "0")
             || http.Request.Headers.Accept.ToString().Contains("text/plain", StringComparison.OrdinalIgnoreCase);
-        var selection = engine.Select(query);
+        var selection = await engine.SelectAsync(query, http.RequestAborted);
         var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {

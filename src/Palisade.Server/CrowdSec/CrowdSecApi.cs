@@ -63,7 +63,7 @@ public static class CrowdSecApi
         var now = clock.UtcNow;
         if (startupText == "true" || !cursors.TryGetValue(keyId, out var cursorText) || !BlocklistCursor.TryParse(cursorText, out var cursor, out _))
         {
-            var selection = decisions.Current(engine);
+            var selection = await decisions.CurrentAsync(engine, http.RequestAborted);
             var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
             if (selection.Count > 0 && decision.Granted == 0)
             {
@@ -87,7 +87,7 @@ public static class CrowdSecApi
                 : new BlocklistResult(engine.Render(served, CrowdSecStreamLayout.Instance, BlocklistResult.AcceptsGzip(http.Request)));
         }
 
-        var changes = engine.Changes(decisions.Query, cursor);
+        var changes = await engine.ChangesAsync(decisions.Query, cursor, http.RequestAborted);
         var charged = await access.ChargeUpToAsync(changes.Added.Count, quotas, clock);
         if (changes.Added.Count > 0 && charged.Granted == 0)
         {
@@ -186,7 +186,7 @@ public static class CrowdSecApi
         if (!none && contains == "false")
         {
             // Decisions inside the range (all of ours are single addresses).
-            foreach (var entry in decisions.Current(engine))
+            foreach (var entry in await decisions.CurrentAsync(engine, http.RequestAborted))
             {
                 if (network.Contains(entry.Key.ToIPAddress()))
                 {

@@ -25,7 +25,8 @@ internal sealed class CrowdSecDecisions(IOptions<CrowdSecOptions> options)
     public ConcurrentDictionary<long, string> Cursors { get; } = new();
 
     /// <summary>The decision list (every address at or above the threshold), as of the current data.</summary>
-    public BlocklistSelection Current(BlocklistEngine engine) => engine.Select(Query);
+    public ValueTask<BlocklistSelection> CurrentAsync(BlocklistEngine engine, CancellationToken cancellationToken)
+        => engine.SelectAsync(Query, cancellationToken);
 
     /// <summary>The decision entry of <paramref name="address"/> (canonical text), if it is on the list.</summary>
     public bool TryFind(BlocklistEngine engine, string address, DateTimeOffset now, out BlocklistEntry entry)

@@ -43,7 +43,7 @@ public static class DashboardBlacklistPage
 
         var buckets = new long[10];
         var listed = 0L;
-        var snapshot = engine.Current();
+        var snapshot = await engine.CurrentAsync(http.RequestAborted);
         foreach (var entry in snapshot.Entries)
         {
             buckets[Math.Min(9, Math.Max(0, entry.Score) / 10)]++;

@@ -34,16 +34,15 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
         {
             // The first full build as soon as the server listens (the index is loaded: the engine loader started before
             // this service): the first list a firewall asks for after a restart is then served from it instead of waiting
-            // for a build over every address (seconds at a million). On a thread of lower priority: on a shared core the
-            // first checks and /healthz waited ~0.5 s longer behind it at normal priority (docs/performance.md "Restart").
-            // A list asked for while it runs waits for it (the build gate), as any list waits for a build; with the core
-            // idle otherwise, the build runs as fast as before.
+            // for a build over every address (seconds at a million). At normal priority, on a thread of its own, once the
+            // server listens: lists asked for meanwhile wait for it (without holding a thread, BlocklistEngine.SelectAsync),
+            // and at a lower priority it shared the core with the TAXII heads load and took 2.8-4.8 s at a million
+            // instead of 1.9-2.6 s (docs/performance.md "Session 24").
             try
             {
                 await BackgroundThread.ListeningAsync(lifetime, stoppingToken);
                 await BackgroundThread.Run("First blocklist build", () =>
                 {
-                    BackgroundThread.Yield();
                     BuildFirst();
                     return Task.CompletedTask;
                 });

@@ -58,7 +58,7 @@ internal static class IpSwampExport
             return IpSwampResults.Error(StatusCodes.Status400BadRequest, "format must be json or csv");
         }
 
-        var selection = engine.Select(query);
+        var selection = await engine.SelectAsync(query, http.RequestAborted);
         var decision = await access.ChargeUpToAsync(selection.Count, quotas, clock);
         if (selection.Count > 0 && decision.Granted == 0)
         {

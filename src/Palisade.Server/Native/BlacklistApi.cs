@@ -59,7 +59,7 @@ public static class BlacklistApi
             return await SavedAsync(http, access, quotas, clock, saved);
         }
 
-        var selection = engine.Select(request.Query);
+        var selection = await engine.SelectAsync(request.Query, http.RequestAborted);
         // JSON is sent gzipped to clients that accept it (SikkerAPI's Go client does, and decodes transparently): a
         // million entries are ~115 MB as text, ~10 times less compressed, and only then small enough to cache.
         var gzip = request.Format == BlocklistFormat.Json && BlocklistResult.AcceptsGzip(http.Request);
@@ -186,7 +186,7 @@ public static class BlacklistApi
     private static async Task<IResult> Changes(HttpContext http, AccessContext access, BlocklistEngine engine, IQuotaCounter quotas, IClock clock,
         BlocklistQuery query, BlocklistCursor since)
     {
-        var changes = engine.Changes(query, since);
+        var changes = await engine.ChangesAsync(query, since, http.RequestAborted);
         var decision = await access.ChargeUpToAsync(changes.Added.Count, quotas, clock);
         if (changes.Added.Count > 0 && decision.Granted == 0)
         {

@@ -72,7 +72,7 @@ internal static class ReportedIpBlacklist
             return ReportedIpResults.Error(StatusCodes.Status400BadRequest, "Parameter 'format' must be json, txt or csv.");
         }
 
-        var selection = engine.Select(query);
+        var selection = await engine.SelectAsync(query, http.RequestAborted);
         // The WordPress plugin caches the list and revalidates it: an unchanged list is 304 and costs nothing.
         var etag = selection.ETag[..^1] + "-reportedip-" + (format.Length == 0 ? "json" : format) + "\"";
         if (EntityTags.Matches(http.Request, etag))
