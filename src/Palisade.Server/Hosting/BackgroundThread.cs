@@ -13,7 +13,8 @@ namespace Palisade.Server.Hosting;
 /// core, or a busy machine) a request then takes the core first instead of a third of it.
 /// </summary>
 /// <remarks>
-/// Only for work that requests do not wait for: a request blocked on it would wait at the lower priority.
+/// A request that waits for such work waits at the lower priority: the first blocklist build after a start is the one
+/// such case, chosen so that the other first reads keep the core (lists await it without holding a thread).
 /// </remarks>
 internal static class BackgroundThread
 {

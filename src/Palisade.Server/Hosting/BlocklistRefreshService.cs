@@ -34,15 +34,16 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
         {
             // The first full build as soon as the server listens (the index is loaded: the engine loader started before
             // this service): the first list a firewall asks for after a restart is then served from it instead of waiting
-            // for a build over every address (seconds at a million). At normal priority, on a thread of its own, once the
-            // server listens: lists asked for meanwhile wait for it (without holding a thread, BlocklistEngine.SelectAsync),
-            // and at a lower priority it shared the core with the TAXII heads load and took 2.8-4.8 s at a million
-            // instead of 1.9-2.6 s (docs/performance.md "Session 24").
+            // for a build over every address (seconds at a million). On a thread of lower priority: lists asked for
+            // meanwhile wait for it (without holding a thread: BlocklistEngine.SelectAsync), but every other first read
+            // keeps the core. At normal priority the build was done sooner (15-18 s instead of 19-26 s at ten million)
+            // while the first TAXII page took 123-168 ms instead of 81-100 (docs/performance.md "Session 24").
             try
             {
                 await BackgroundThread.ListeningAsync(lifetime, stoppingToken);
                 await BackgroundThread.Run("First blocklist build", () =>
                 {
+                    BackgroundThread.Yield();
                     BuildFirst();
                     return Task.CompletedTask;
                 });
