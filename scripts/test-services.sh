@@ -55,7 +55,7 @@ running() {
 }
 
 case "${1:-start}" in
-  start) STARTED_POSTGRES=0; start_postgres; [ "$STARTED_POSTGRES" = 1 ] && drop_leftover_databases; start_redis ;;
+  start) STARTED_POSTGRES=0; start_postgres; if [ "$STARTED_POSTGRES" = 1 ]; then drop_leftover_databases || true; fi; start_redis ;;
   stop) stop_postgres; stop_redis ;;
   start-postgres) start_postgres ;;
   stop-postgres) stop_postgres ;;
