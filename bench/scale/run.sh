@@ -12,8 +12,9 @@
 # Starts `palisade serve` (SQLite unless BACKEND=postgres, published default configuration) pinned to core 0, loads N addresses with 10,000-row
 # bulk-report uploads (enterprise key), then prints: load time, resident memory (RSS) after loading, the time a start
 # takes until /healthz answers and until the first check of a loaded address answers, from the store alone (no index
-# snapshot) and from the snapshot (a planned restart), RSS after that restart, the database's and the snapshot's size on
-# disk, and each per address. Needs: dotnet, curl, awk, taskset.
+# snapshot) and from the snapshot (a planned restart), the first TAXII page and full list after that restart, then a
+# filtered list and the CrowdSec stream that wait for the first blocklist build with a check and a report sent meanwhile
+# (which must not wait), RSS after that restart, the database's and the snapshot's size on disk, and each per address. Needs: dotnet, curl, awk, taskset.
 set -euo pipefail
 
 source "$(dirname "$0")/../lib.sh"
@@ -93,6 +94,18 @@ taxii_first=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -u "bench:$KE
   "$BASE/taxii2/palisade/collections/e5d8fafc-7b8d-5f7b-b413-1dacccabb811/objects/?limit=1000")
 list_first=$(first "/v1/key/blacklist?scoreMinimum=0&plaintext=true")
 list_again=$(first "/v1/key/blacklist?scoreMinimum=0&plaintext=true")
+# Then reads beside the first blocklist build (~3 s at 1M, ~20 s at 10M): a filtered list and the CrowdSec stream wait
+# for it; a check and a report sent meanwhile must not (they waited as long as the build until session 24).
+beside() { curl -s -o /dev/null -w '%{http_code} %{time_total}' "$@"; }
+beside -H "Authorization: Bearer $KEY" "$BASE/v1/key/blacklist?plaintext=true&scoreMinimum=50" >"$WORK/beside.list" &
+beside_list=$!
+beside -H "X-Api-Key: $KEY" -H 'Accept-Encoding: gzip' "$BASE/v1/decisions/stream?startup=true" >"$WORK/beside.stream" &
+beside_stream=$!
+sleep 0.2
+check_beside=$(beside -H "Authorization: Bearer $KEY" "$BASE/v1/key/check/45.0.0.2")
+report_beside=$(beside -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+  --data '{"ip":"46.0.0.1","category":"port_scan","protocol":"ssh","port":22}' "$BASE/v1/key/report")
+wait "$beside_list" "$beside_stream"
 sleep 5
 rss_restarted=$(rss_mb)
 # Once the start-up loads (first blocklist build, TAXII heads) are done, the heap they grew is compacted once.
@@ -123,6 +136,7 @@ echo "  of which: $store_parts"
 echo "planned restart (from the snapshot): ${healthy_s} s until /healthz answers, ${serving_s} s until a loaded address is found"
 echo "  of which: index $(last_ms 'Engine ready:') ($(grep -o 'read [0-9]* ms, adopted [0-9]* ms, caught up [0-9]* ms, compared [0-9]* ms' "$WORK/server.log" | tail -n1)); TAXII heads (after serving, in the background) $(last_ms 'TAXII publisher loaded')"
 echo "  first TAXII page (1,000 objects) after it: $taxii_first s (status, seconds); first full plaintext list: $list_first s, then $list_again s"
+echo "  beside the first blocklist build: scoreMinimum=50 list $(cat "$WORK/beside.list") s, CrowdSec stream $(cat "$WORK/beside.stream") s; sent meanwhile: a check $check_beside s, a report $report_beside s"
 echo "index snapshot:                 $(awk -v b="$snapshot_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$snapshot_bytes" "B per address"), written at shutdown in $(last_ms 'Index snapshot written')"
 echo "RSS after the restart (+5 s):   ${rss_restarted} MB = $(per $((rss_restarted * 1048576)) "B per address")"
 echo "RSS once the start-up loads are done: ${rss_settled} MB = $(per $((rss_settled * 1048576)) "B per address") ($(grep -o 'the heap compacted.*' "$WORK/server.log" | tail -n1))"
