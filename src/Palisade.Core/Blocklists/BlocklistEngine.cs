@@ -161,24 +161,9 @@ public sealed class BlocklistEngine
                 return snapshot;
             }
 
-            var building = Building();
-            try
-            {
-                snapshot = Build(snapshot, now, sameScoreBucket: snapshot is not null && scoresCurrent, out var full);
-                _snapshot = snapshot;
-                if (full)
-                {
-                    // Every address was scored now. (An incremental build keeps the snapshot's turn: during an announced
-                    // turn, the previous one's.)
-                    Volatile.Write(ref _snapshotBucket, bucket);
-                }
-            }
-            finally
-            {
-                Built(building);
-            }
-
-            return snapshot;
+            // An incremental build keeps the snapshot's turn (during an announced turn, the previous one's); a full one
+            // scored every address now.
+            return Publish(snapshot, now, sameScoreBucket: snapshot is not null && scoresCurrent, turnScored: false, bucket);
         }
     }
 
@@ -210,17 +195,32 @@ public sealed class BlocklistEngine
     private Task WhenBuiltAsync(CancellationToken cancellationToken)
         => Volatile.Read(ref _building) is { } building ? building.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
 
-    private TaskCompletionSource Building()
+    /// <summary>
+    /// Builds under <see cref="_buildGate"/> (the caller holds it) and makes the result current: the snapshot, and its turn
+    /// when every address was scored for <paramref name="bucket"/> (a full build, or an incremental one after
+    /// <see cref="ScoreTurn"/>). While it runs, <see cref="WhenBuiltAsync"/> hands requests a task to await; it completes
+    /// after the snapshot is set, so they find it.
+    /// </summary>
+    private BlocklistSnapshot Publish(BlocklistSnapshot? previous, DateTimeOffset now, bool sameScoreBucket, bool turnScored, long bucket)
     {
         var building = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _building, building);
-        return building;
-    }
+        try
+        {
+            var snapshot = Build(previous, now, sameScoreBucket, out var full);
+            _snapshot = snapshot;
+            if (full || turnScored)
+            {
+                Volatile.Write(ref _snapshotBucket, bucket);
+            }
 
-    private void Built(TaskCompletionSource building)
-    {
-        Volatile.Write(ref _building, null);
-        building.TrySetResult();
+            return snapshot;
+        }
+        finally
+        {
+            Volatile.Write(ref _building, null);
+            building.TrySetResult();
+        }
     }
 
     private long BucketOf(DateTimeOffset at) => at.UtcTicks / Math.Max(1, _index.Options.ScoreRefreshInterval.Ticks);
@@ -306,17 +306,7 @@ public sealed class BlocklistEngine
                 if (bucket >= 0 && Volatile.Read(ref _turnScored) == bucket && BucketOf(now) == bucket && _snapshot is { } snapshot &&
                     _snapshotBucket == bucket - 1)
                 {
-                    var building = Building();
-                    try
-                    {
-                        _snapshot = Build(snapshot, now, sameScoreBucket: true, out _);
-                        Volatile.Write(ref _snapshotBucket, bucket);
-                    }
-                    finally
-                    {
-                        Built(building);
-                    }
-
+                    Publish(snapshot, now, sameScoreBucket: true, turnScored: true, bucket);
                     return;
                 }
             }
