@@ -25,7 +25,7 @@ public sealed class SqliteTaxiiStore : ITaxiiStore, IDisposable
 
     public Task<byte[]> GetOrCreateCursorKeyAsync(CancellationToken cancellationToken) => _log.GetOrCreateCursorKeyAsync(cancellationToken);
 
-    public Task<IReadOnlyList<IndicatorHead>> LoadHeadsAsync(CancellationToken cancellationToken) => _log.LoadHeadsAsync(cancellationToken);
+    public Task LoadHeadsAsync(long after, Action<StoredIndicatorHead> add, CancellationToken cancellationToken) => _log.LoadHeadsAsync(after, add, cancellationToken);
 
     public Task<long> LastDateAddedAsync(CancellationToken cancellationToken) => _log.LastDateAddedAsync(cancellationToken);
 

@@ -10,8 +10,14 @@ public interface ITaxiiStore
     /// <summary>The cursor signing key, created on first use and the same ever after.</summary>
     Task<byte[]> GetOrCreateCursorKeyAsync(CancellationToken cancellationToken);
 
-    /// <summary>The indicator of each address's latest object, as its latest version left it.</summary>
-    Task<IReadOnlyList<IndicatorHead>> LoadHeadsAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Hands <paramref name="add"/> indicators one at a time as they are read (ten million at community scale: no list of
+    /// them is made). With <paramref name="after"/> 0, each object's last version that names an address, in no order; an
+    /// address relisted after a revocation has one per object, and the highest generation is its head. Otherwise every
+    /// indicator version added after <paramref name="after"/> (a <c>date_added</c>), in the order added: applied over the
+    /// heads loaded through it, they make the current heads.
+    /// </summary>
+    Task LoadHeadsAsync(long after, Action<StoredIndicatorHead> add, CancellationToken cancellationToken);
 
     /// <summary>The largest <c>date_added</c> (Unix µs) ever written, 0 when none.</summary>
     Task<long> LastDateAddedAsync(CancellationToken cancellationToken);

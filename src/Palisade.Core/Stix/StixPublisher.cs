@@ -43,6 +43,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private readonly ShardedSet<AddressKey> _pending = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _lastDateAdded;
+    private long _loadedThrough; // the last date_added the heads were loaded through (0: none loaded yet)
     private int _drainsInFlight; // CatchUpAsync passes that took pending addresses and have not committed them yet
     private long _indicatorVersionsPublished;
     private long _rescans;
@@ -133,16 +134,30 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            var loaded = await store.LoadHeadsAsync(cancellationToken);
-            lock (_headsLock)
-            {
-                _heads.EnsureCapacity(loaded.Count);
-                foreach (var head in loaded)
+            // The first load reads every head; later ones (a follower's refresh every few seconds, taking over the lease)
+            // only the versions added since the last, which follow the heads it read. The mark is read first: a version
+            // committed while the heads are read is read again next time, never missed.
+            var through = await store.LastDateAddedAsync(cancellationToken);
+            // Streamed into the heads as read: a list of ten million loaded heads, and a dictionary of them by address text
+            // to keep the highest generation, took 21-29 s after a start at that size, during which a poll after a report
+            // waits (CatchUpAsync). The highest generation wins here; an equal one replaces the head (versions of one
+            // object come in the order added).
+            await store.LoadHeadsAsync(
+                _loadedThrough,
+                head =>
                 {
-                    _heads[AddressKey.Parse(head.Address)] = Head.Of(head, Intern(head.Labels, head.Techniques));
-                }
-            }
+                    var key = AddressKey.Parse(head.Address);
+                    lock (_headsLock)
+                    {
+                        if (!_heads.TryGetValue(key, out var other) || other.Generation <= head.Generation)
+                        {
+                            _heads[key] = Head.Of(head, Intern(head.Labels, head.Techniques));
+                        }
+                    }
+                },
+                cancellationToken);
 
+            _loadedThrough = through;
             _lastDateAdded = await store.LastDateAddedAsync(cancellationToken);
             if (publish)
             {
@@ -597,7 +612,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
         public int Band => ScoreBand.Of(Confidence);
 
-        public static Head Of(IndicatorHead head, HeadTexts texts)
+        public static Head Of(in StoredIndicatorHead head, HeadTexts texts)
             => new(head.Generation, head.Created, head.Modified, head.ValidFrom, head.ValidUntil, head.Confidence, texts, head.Revoked,
                 head.InHighConfidence);
 

@@ -125,6 +125,53 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
         Assert.Single(Indicators(await PageAsync(TaxiiHttp.Objects + "?limit=1000&match[version]=first"), Low));
     }
 
+    [Fact]
+    public async Task A_node_that_reads_only_the_versions_added_since_its_last_load_holds_the_heads_a_full_load_reads()
+    {
+        // A node that does not publish refreshes its heads every few seconds: ten million read again each time would keep
+        // it and the database busy. It reads what was added since, in order, over what it holds.
+        var store = _host.Service<ITaxiiStore>();
+        var mark = await store.LastDateAddedAsync(CancellationToken.None);
+        var followed = await HeadsAsync(store, 0, []);
+        Assert.Equal(42, followed.Count);
+
+        // Since: a third version of Low, a new address, High revoked (whitelisted), then listed again under a new object.
+        var data = await TaxiiTestData.CreateAsync(_host);
+        await data.ReportAsync(Low, CategoryCatalog.WebExploit, "http");
+        await data.ReportAsync("81.10.30.3", CategoryCatalog.PortScan, null);
+        await PageAsync(TaxiiHttp.Objects);
+        var whitelist = _host.Service<Palisade.Core.Whitelisting.WhitelistProvider>();
+        whitelist.SetOperatorEntries([new Palisade.Core.Whitelisting.WhitelistEntry(IPNetwork.Parse(High + "/32"), "test", 0, "operator")]);
+        await PageAsync(TaxiiHttp.Objects);
+        Assert.True((await HeadsAsync(store, mark, []))[High].Revoked);
+        whitelist.SetOperatorEntries([]);
+        await PageAsync(TaxiiHttp.Objects);
+
+        followed = await HeadsAsync(store, mark, followed);
+        Assert.Equal(await HeadsAsync(store, 0, []), followed);
+        Assert.Equal(43, followed.Count);
+        Assert.Contains("http:web_exploit", followed[Low].Labels, StringComparison.Ordinal);
+        Assert.False(followed[High].Revoked);
+        Assert.Equal(1, followed[High].Generation);
+        Assert.Empty(await HeadsAsync(store, await store.LastDateAddedAsync(CancellationToken.None), [])); // nothing read twice
+    }
+
+    /// <summary>Heads as the publisher applies what the store hands it: the highest generation wins, an equal one replaces.</summary>
+    private static async Task<Dictionary<string, StoredIndicatorHead>> HeadsAsync(ITaxiiStore store, long after, Dictionary<string, StoredIndicatorHead> heads)
+    {
+        await store.LoadHeadsAsync(
+            after,
+            head =>
+            {
+                if (!heads.TryGetValue(head.Address, out var other) || other.Generation <= head.Generation)
+                {
+                    heads[head.Address] = head;
+                }
+            },
+            CancellationToken.None);
+        return heads;
+    }
+
     /// <summary>The number of the migration that made taxii_log (migrations are append-only: it stays that number).</summary>
     private static int CompactLogMigration
         => Array.FindIndex(TestBackend.IsPostgres ? Palisade.Storage.Postgres.PostgresMigrations.Steps : Palisade.Storage.Sqlite.SqliteMigrations.Steps,
