@@ -14,7 +14,7 @@
 # takes until /healthz answers and until the first check of a loaded address answers, from the store alone (no index
 # snapshot) and from the snapshot (a planned restart), the first TAXII page and full list after that restart, then a
 # filtered list and the CrowdSec stream that wait for the first blocklist build with a check and a report sent meanwhile
-# (which must not wait), RSS after that restart, the database's and the snapshot's size on disk, and each per address. Needs: dotnet, curl, awk, taskset.
+# (which must not wait), RSS after that restart (its TAXII feed caught up first: a head per listed address), the database's and the snapshot's size on disk, and each per address. Needs: dotnet, curl, awk, taskset.
 set -euo pipefail
 
 source "$(dirname "$0")/../lib.sh"
@@ -83,6 +83,18 @@ store_parts="loading the reports $(grep -o 'Engine ready:.* in [0-9]* ms' "$WORK
 # A node that has been serving has built its blocklist before it is restarted: wait for the first build, so the shutdown
 # saves the full list as it would (the next start serves it until its own first build is done).
 for _ in $(seq 1 1200); do (( $(grep -c 'First blocklist snapshot built' "$WORK/server.log") > built_before )) && break; sleep 0.5; done
+# And its TAXII feed holds every listed address (a head each in memory): the start's rescan published what the load left
+# (the publisher runs behind bulk uploads), and a poll publishes what is still pending. Without this the planned restart
+# measured a node whose feed held a third of the addresses (session 25).
+metric() { curl -fs "$BASE/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+feed_at=$(now)
+rescans() { local n; n=$(metric palisade_taxii_rescans_total || true); echo "${n%%.*}"; }
+until (( ${rescans:-0} >= 1 )); do sleep 1; rescans=$(rescans); done
+curl -fs -o /dev/null -u "bench:$KEY" -H 'Accept: application/taxii+json;version=2.1' \
+  "$BASE/taxii2/palisade/collections/e5d8fafc-7b8d-5f7b-b413-1dacccabb811/objects/?limit=1"
+feed_s=$(since "$feed_at")
+feed_indicators=$(metric palisade_taxii_indicators)
+log "TAXII feed caught up: $feed_indicators indicators ($feed_s s after the first build)"
 log "planned restart (SIGTERM writes the snapshot and saves the full list, the start reads them)"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 snapshot_bytes=$(stat -c %s "$WORK/data/index.snapshot")
@@ -135,6 +147,7 @@ echo "start from the store (no snapshot): ${store_healthy_s} s until /healthz an
 echo "  of which: $store_parts"
 echo "planned restart (from the snapshot): ${healthy_s} s until /healthz answers, ${serving_s} s until a loaded address is found"
 echo "  of which: index $(last_ms 'Engine ready:') ($(grep -o 'read [0-9]* ms, adopted [0-9]* ms, caught up [0-9]* ms, compared [0-9]* ms' "$WORK/server.log" | tail -n1)); TAXII heads (after serving, in the background) $(last_ms 'TAXII publisher loaded')"
+echo "  TAXII feed before it: $feed_indicators indicators (the start from the store's rescan took $feed_s s more to publish all)"
 echo "  first TAXII page (1,000 objects) after it: $taxii_first s (status, seconds); first full plaintext list: $list_first s, then $list_again s"
 echo "  beside the first blocklist build: scoreMinimum=50 list $(cat "$WORK/beside.list") s, CrowdSec stream $(cat "$WORK/beside.stream") s; sent meanwhile: a check $check_beside s, a report $report_beside s"
 echo "index snapshot:                 $(awk -v b="$snapshot_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$snapshot_bytes" "B per address"), written at shutdown in $(last_ms 'Index snapshot written')"

@@ -104,8 +104,10 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
         await LoadTextsAsync(connection, cancellationToken);
         await using (var command = connection.CreateCommand())
         {
+            // Nulls resolved by the engine: a column read costs a native call (and a handle reference) per row.
             command.CommandText = """
-                SELECT address, generation, created, modified, valid_from, valid_until, confidence, labels, techniques, flags
+                SELECT address, coalesce(generation, 0), coalesce(created, modified), modified, coalesce(valid_until, 0),
+                       coalesce(confidence, 0), coalesce(labels, -1), coalesce(techniques, -1), flags
                 FROM taxii_log
                 """ + (after == 0 ? $" WHERE (flags & {Last}) <> 0 AND address IS NOT NULL" : " WHERE date_added > @after AND address IS NOT NULL ORDER BY date_added");
             if (after != 0)
@@ -119,15 +121,12 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var modified = reader.GetInt64(3);
-                var created = reader.IsDBNull(2) ? modified : reader.GetInt64(2);
-                var flags = reader.GetInt32(9);
-                var head = new StoredIndicatorHead(reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt32(1), created, modified,
-                    reader.IsDBNull(4) ? created : reader.GetInt64(4), reader.IsDBNull(5) ? 0 : reader.GetInt64(5),
-                    reader.IsDBNull(6) ? 0 : reader.GetInt32(6), string.Empty, string.Empty, (flags & Revoked) != 0, (flags & InHigh) != 0);
-                if (!reader.IsDBNull(7) && !reader.IsDBNull(8))
+                var flags = reader.GetInt32(8);
+                var head = new StoredIndicatorHead(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                    reader.GetInt32(5), string.Empty, string.Empty, (flags & Revoked) != 0, (flags & InHigh) != 0);
+                var (labels, techniques) = (reader.GetInt64(6), reader.GetInt64(7));
+                if (labels >= 0 && techniques >= 0)
                 {
-                    var (labels, techniques) = (reader.GetInt64(7), reader.GetInt64(8));
                     if (!_texts.ContainsKey(labels) || !_texts.ContainsKey(techniques))
                     {
                         // Written with the version, after the texts were cached (another node publishes): read them again

@@ -42,6 +42,12 @@ internal sealed class ShardedDictionary<TKey, TValue>
 
     public bool TryGetValue(TKey key, out TValue value) => ShardOf(key).TryGetValue(key, out value!);
 
+    /// <summary>The entry of <paramref name="key"/>, added with the default value when missing: a read and a write in one
+    /// lookup (see <see cref="System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault{TKey, TValue}(Dictionary{TKey, TValue}, TKey, out bool)"/>;
+    /// the reference is valid until the next change).</summary>
+    public ref TValue GetValueRefOrAddDefault(TKey key, out bool exists)
+        => ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ShardOf(key), key, out exists)!;
+
     /// <summary>How many shards <see cref="CopyKeys"/> takes.</summary>
     public const int ShardCount = Shards;
 

@@ -22,15 +22,15 @@ public sealed record IndicatorHead(
 
 /// <summary>
 /// One stored head as <see cref="ITaxiiStore.LoadHeadsAsync"/> streams it: an <see cref="IndicatorHead"/> without what the
-/// publisher derives (the object id from the address and generation, the band from the confidence). A struct, so loading
-/// ten million of them allocates no object per head beyond the address text.
+/// publisher derives (the object id from the address and generation, the band from the confidence, <c>valid_from</c>,
+/// always equal to <see cref="Created"/>). A struct, so loading ten million of them allocates no object per head beyond
+/// the address text.
 /// </summary>
 public readonly record struct StoredIndicatorHead(
     string Address,
     int Generation,
     long Created,
     long Modified,
-    long ValidFrom,
     long ValidUntil,
     int Confidence,
     string Labels,

@@ -149,9 +149,10 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                     var key = AddressKey.Parse(head.Address);
                     lock (_headsLock)
                     {
-                        if (!_heads.TryGetValue(key, out var other) || other.Generation <= head.Generation)
+                        ref var slot = ref _heads.GetValueRefOrAddDefault(key, out var exists);
+                        if (!exists || slot.Generation <= head.Generation)
                         {
-                            _heads[key] = Head.Of(head, Intern(head.Labels, head.Techniques));
+                            slot = Head.Of(head, Intern(head.Labels, head.Techniques));
                         }
                     }
                 },
@@ -478,7 +479,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             }
 
             var generation = current is { } revoked ? revoked.Generation + 1 : 0;
-            return new Head(generation, nowMs, nowMs, nowMs, validUntil, observation.Score, Intern(observation.Labels, observation.Techniques), false,
+            return new Head(generation, nowMs, nowMs, validUntil, observation.Score, Intern(observation.Labels, observation.Techniques), false,
                 observation.Score >= ScoreBand.HighConfidenceThreshold);
         }
 
@@ -556,9 +557,10 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
     /// <summary>
     /// An <see cref="IndicatorHead"/> without what can be derived: the address is the dictionary key, the object id
-    /// comes from the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>. Packed (48 bytes;
-    /// hundreds of thousands are held): the label and technique lists as one shared <see cref="HeadTexts"/>, the
-    /// confidence (0–100) as a byte, the two flags as bits.
+    /// comes from the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>, <c>valid_from</c> is
+    /// <see cref="Created"/> (the publisher has always written them equal). Packed (40 bytes; one per listed address, ten
+    /// million at community scale): the label and technique lists as one shared <see cref="HeadTexts"/>, the confidence
+    /// (0–100) as a byte, the two flags as bits.
     /// </summary>
     private readonly record struct Head
     {
@@ -567,13 +569,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         private readonly byte _confidence;
         private readonly byte _flags;
 
-        public Head(int generation, long created, long modified, long validFrom, long validUntil, int confidence, HeadTexts texts, bool revoked,
-            bool inHighConfidence)
+        public Head(int generation, long created, long modified, long validUntil, int confidence, HeadTexts texts, bool revoked, bool inHighConfidence)
         {
             Generation = generation;
             Created = created;
             Modified = modified;
-            ValidFrom = validFrom;
             ValidUntil = validUntil;
             Texts = texts;
             _confidence = checked((byte)confidence);
@@ -585,8 +585,6 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         public long Created { get; init; }
 
         public long Modified { get; init; }
-
-        public long ValidFrom { get; init; }
 
         public long ValidUntil { get; init; }
 
@@ -613,11 +611,10 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         public int Band => ScoreBand.Of(Confidence);
 
         public static Head Of(in StoredIndicatorHead head, HeadTexts texts)
-            => new(head.Generation, head.Created, head.Modified, head.ValidFrom, head.ValidUntil, head.Confidence, texts, head.Revoked,
-                head.InHighConfidence);
+            => new(head.Generation, head.Created, head.Modified, head.ValidUntil, head.Confidence, texts, head.Revoked, head.InHighConfidence);
 
         public IndicatorHead ToIndicator(string address)
-            => new(address, StixIdentifiers.Indicator(address, Generation), Generation, Created, Modified, ValidFrom, ValidUntil, Band, Confidence,
+            => new(address, StixIdentifiers.Indicator(address, Generation), Generation, Created, Modified, Created, ValidUntil, Band, Confidence,
                 Texts.Labels, Texts.Techniques, Revoked, InHighConfidence);
     }
 
