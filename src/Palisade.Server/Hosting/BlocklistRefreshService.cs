@@ -26,6 +26,7 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
         var interval = index.Options.ScoreRefreshInterval;
         if (interval <= TimeSpan.Zero)
         {
+            _loads.FirstBuildDone();
             _loads.Done();
             return;
         }
@@ -50,6 +51,7 @@ internal sealed class BlocklistRefreshService(BlocklistEngine engine, Reputation
             }
             finally
             {
+                _loads.FirstBuildDone();
                 _loads.Done();
             }
 

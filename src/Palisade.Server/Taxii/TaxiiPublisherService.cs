@@ -48,6 +48,7 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
         try
         {
             await BackgroundThread.ListeningAsync(lifetime, stoppingToken);
+            await _loads.FirstBuildAsync(stoppingToken); // lists first (StartupLoads.FirstBuildAsync)
         }
         catch (OperationCanceledException)
         {
