@@ -264,6 +264,12 @@ internal static class PostgresMigrations
         DROP TABLE taxii_heads;
         DROP TABLE taxii_versions;
         """,
+        // The latest versions by date_added (a poll's default view; the heads load): without it a page scanned every
+        // superseded version before its first row (at ten million addresses, 1.6 million rows and ~200 ms for the first page
+        // once the feed had updated each indicator once). Kept up as versions are appended and unmarked.
+        """
+        CREATE INDEX taxii_log_last ON taxii_log (date_added) WHERE (flags & 8) <> 0;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -126,6 +126,27 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_of_latest_versions_starts_at_its_first_row_not_after_every_superseded_version_before_it()
+    {
+        // A poll's default view is each object's latest version. Once the feed has updated its indicators, the oldest
+        // rows are all superseded: at ten million addresses the first page scanned 1.6 million of them (~200 ms).
+        await using var connection = await OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        if (TestBackend.IsPostgres)
+        {
+            command.CommandText = "SELECT indexdef FROM pg_indexes WHERE tablename = 'taxii_log' AND indexname = 'taxii_log_last'";
+            Assert.Contains("(date_added) WHERE ((flags & 8) <> 0)", (string?)await command.ExecuteScalarAsync(), StringComparison.Ordinal);
+            return;
+        }
+
+        // The statement SqlTaxiiLog makes for a page of the latest versions.
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT date_added FROM taxii_log WHERE 1 = 1 AND ((flags & 8) <> 0) ORDER BY date_added LIMIT 1000 OFFSET 0";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("SCAN taxii_log USING INDEX taxii_log_last", reader.GetString(3));
+    }
+
+    [Fact]
     public async Task A_node_that_reads_only_the_versions_added_since_its_last_load_holds_the_heads_a_full_load_reads()
     {
         // A node that does not publish refreshes its heads every few seconds: ten million read again each time would keep
@@ -240,7 +261,8 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
         return rows;
     }
 
-    /// <summary>Puts the log back as the previous schema kept it (taxii_versions with JSON, taxii_heads), one migration back.</summary>
+    /// <summary>Puts the log back as the previous schema kept it (taxii_versions with JSON, taxii_heads): the migration that
+    /// made taxii_log and those after it undone.</summary>
     private static async Task WritePreviousLayoutAsync(DbConnection connection, IReadOnlyList<LegacyRow> rows)
     {
         var heads = new List<object?[]>();
@@ -267,7 +289,7 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
         await ExecuteAsync(connection, transaction, """
             DROP TABLE taxii_log;
             DROP TABLE taxii_texts;
-            DELETE FROM schema_version WHERE version = @p0;
+            DELETE FROM schema_version WHERE version >= @p0;
             CREATE TABLE taxii_heads (
                 address text PRIMARY KEY, object_id text NOT NULL, generation integer NOT NULL, created bigint NOT NULL, modified bigint NOT NULL,
                 valid_from bigint NOT NULL, valid_until bigint NOT NULL, band integer NOT NULL, confidence integer NOT NULL, labels text NOT NULL,
