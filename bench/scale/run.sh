@@ -28,7 +28,12 @@ bench_backend scale
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-KEY=$("${PALISADE[@]}" keys create --data "$WORK/data" "${STORE_ARGS[@]}" --tier enterprise --name bench-scale --limit report=1000000000 --limit check=1000000000)
+# The reports come from one key on a tier the operator vouches for (a honeypot network's own feed: trust 1.1 from the
+# first report), so every address is listed, with a TAXII head and a list entry as in a community data set. From an
+# unvouched key (TIER=enterprise, the benchmark's reporter before session 25) ten million uncorroborated reports are
+# worth little and most addresses score 0: the feed then held 16 % of them at 10M and the memory figure few heads.
+TIER=${TIER:-private}
+KEY=$("${PALISADE[@]}" keys create --data "$WORK/data" "${STORE_ARGS[@]}" --tier "$TIER" --name bench-scale --limit report=1000000000 --limit check=1000000000)
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 start_server() {
@@ -138,7 +143,7 @@ fi
 
 per() { awk -v v="$1" -v n="$COUNT" -v unit="$2" 'BEGIN { printf "%.0f %s", v / n, unit }'; }
 echo
-echo "Scale benchmark (${PALISADE[*]}): $COUNT addresses, one report each, ${BACKEND:-sqlite}, default configuration"
+echo "Scale benchmark (${PALISADE[*]}): $COUNT addresses, one report each from a key of tier $TIER, ${BACKEND:-sqlite}, default configuration"
 echo "machine: $(nproc) cores; server on core $SERVER_CPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load through bulk-report:       ${load_s} s ($(awk -v s="$load_s" -v n="$COUNT" 'BEGIN { printf "%.0f", n / s }') reports/s; $retried uploads retried after a 503)"
 echo "RSS after loading (+5 s):       ${rss_loaded} MB = $(per $((rss_loaded * 1048576)) "B per address")"
