@@ -293,7 +293,6 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
         }
     }
 
-    /// <summary>Fills in the label and technique texts of rows; ids this node has not seen yet (another node wrote them) reload the table.</summary>
     /// <summary>Caches every text of taxii_texts (a few hundred: they come from categories).</summary>
     private async Task LoadTextsAsync(DbConnection connection, CancellationToken cancellationToken)
     {
@@ -305,6 +304,7 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
         }
     }
 
+    /// <summary>Fills in the label and technique texts of rows; ids this node has not seen yet (another node wrote them) reload the table.</summary>
     private async Task ResolveTextsAsync(DbConnection connection, IEnumerable<Row> rows, CancellationToken cancellationToken)
     {
         var reloaded = false;
