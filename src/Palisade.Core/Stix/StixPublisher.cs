@@ -158,6 +158,16 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 },
                 cancellationToken);
 
+            // The shards grew by doubling while every head streamed in: give back the room no head uses (one head per
+            // listed address, ten million at community scale). Not after a refresh, which adds a few.
+            for (var shard = 0; _loadedThrough == 0 && shard < ShardedDictionary<AddressKey, Head>.ShardCount; shard++)
+            {
+                lock (_headsLock)
+                {
+                    _heads.TrimExcess(shard);
+                }
+            }
+
             _loadedThrough = through;
             _lastDateAdded = await store.LastDateAddedAsync(cancellationToken);
             if (publish)

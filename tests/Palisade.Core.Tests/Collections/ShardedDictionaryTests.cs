@@ -18,15 +18,26 @@ public sealed class ShardedDictionaryTests
 
         for (var i = 0; i < 20_000; i += 2)
         {
-            map[AddressKey.Parse($"10.{i >> 16}.{(i >> 8) & 255}.{i & 255}")] = -i;
+            ref var entry = ref map.GetValueRefOrAddDefault(AddressKey.Parse($"10.{i >> 16}.{(i >> 8) & 255}.{i & 255}"), out var exists);
+            Assert.True(exists);
+            entry = -i;
         }
 
-        Assert.Equal(20_000, map.Count);
+        ref var added = ref map.GetValueRefOrAddDefault(AddressKey.Parse("10.9.9.8"), out var existed);
+        Assert.False(existed);
+        added = 7;
+
+        // Shrunk to its entries (as after a load), every shard still holds them all.
         var keys = new List<AddressKey>();
         for (var shard = 0; shard < ShardedDictionary<AddressKey, int>.ShardCount; shard++)
         {
+            map.TrimExcess(shard);
             map.CopyKeys(shard, keys);
         }
+
+        Assert.Equal(20_001, map.Count);
+        Assert.True(map.TryGetValue(AddressKey.Parse("10.9.9.8"), out var seven) && seven == 7);
+        keys.Remove(AddressKey.Parse("10.9.9.8"));
 
         Assert.Equal(20_000, keys.Distinct().Count());
         for (var i = 0; i < 20_000; i++)
