@@ -93,8 +93,8 @@ for _ in $(seq 1 1200); do (( $(grep -c 'First blocklist snapshot built' "$WORK/
 # measured a node whose feed held a third of the addresses (session 25).
 metric() { curl -fs "$BASE/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 feed_at=$(now)
-rescans() { local n; n=$(metric palisade_taxii_rescans_total || true); echo "${n%%.*}"; }
-until (( ${rescans:-0} >= 1 )); do sleep 1; rescans=$(rescans); done
+rescans_done() { local n; n=$(metric palisade_taxii_rescans_total || true); echo "${n%%.*}"; }
+until (( $(rescans_done) + 0 >= 1 )); do sleep 1; done
 curl -fs -o /dev/null -u "bench:$KEY" -H 'Accept: application/taxii+json;version=2.1' \
   "$BASE/taxii2/palisade/collections/e5d8fafc-7b8d-5f7b-b413-1dacccabb811/objects/?limit=1"
 feed_s=$(since "$feed_at")

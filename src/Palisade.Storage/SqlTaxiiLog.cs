@@ -96,12 +96,12 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
 
     /// <summary>
     /// Reads the heads with one reader, column by column (no row object, id text or list per head: at ten million heads
-    /// those made the load take 21-29 s and gigabytes). Texts come from the cache, loaded first.
+    /// those made the load take 21-29 s and gigabytes). Texts come from the cache, read again only for an id it lacks (a
+    /// follower refreshes every few seconds).
     /// </summary>
     public async Task LoadHeadsAsync(long after, Action<StoredIndicatorHead> add, CancellationToken cancellationToken)
     {
         await using var connection = await open(cancellationToken);
-        await LoadTextsAsync(connection, cancellationToken);
         await using (var command = connection.CreateCommand())
         {
             // Nulls resolved by the engine: a column read costs a native call (and a handle reference) per row.
@@ -129,8 +129,8 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
                 {
                     if (!_texts.ContainsKey(labels) || !_texts.ContainsKey(techniques))
                     {
-                        // Written with the version, after the texts were cached (another node publishes): read them again
-                        // on a connection of its own (this one is reading).
+                        // Not cached yet (the first load, or another node published it since): read them all again, on
+                        // a connection of its own (this one is reading).
                         await using var other = await open(cancellationToken);
                         await LoadTextsAsync(other, cancellationToken);
                     }
