@@ -42,6 +42,8 @@ internal sealed class ShardedDictionary<TKey, TValue>
 
     public bool TryGetValue(TKey key, out TValue value) => ShardOf(key).TryGetValue(key, out value!);
 
+    public bool Remove(TKey key) => ShardOf(key).Remove(key);
+
     /// <summary>The entry of <paramref name="key"/>, added with the default value when missing: a read and a write in one
     /// lookup (see <see cref="System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault{TKey, TValue}(Dictionary{TKey, TValue}, TKey, out bool)"/>;
     /// the reference is valid until the next change).</summary>

@@ -98,6 +98,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <see cref="Version"/> readers: a purge is one version step however many addresses it touches.</summary>
     public event Action<AddressReputation>? Purged;
 
+    /// <summary>Called for an entry about to leave the index (purged, its reports withdrawn, replaced by a reload, or every
+    /// entry at a reset), before any reader can miss it: whatever is kept on the entry for others (the TAXII heads) moves
+    /// off it here. Under the index's writer paths, often the entry's lock: keep it short and take no entry lock.</summary>
+    internal Action<AddressReputation>? Removing;
+
     public IEnumerable<AddressReputation> Addresses => _addresses.Values;
 
     // The key of the address table's hash, kept by the index snapshot (AddressTable.Seed).
@@ -253,6 +258,14 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <summary>Forgets every address (a snapshot adopted at start-up turned out not to match the store, which is loaded instead).</summary>
     internal void Reset()
     {
+        if (Removing is { } removing)
+        {
+            foreach (var entry in _addresses.Values)
+            {
+                removing(entry);
+            }
+        }
+
         _addresses = new AddressTable();
         _usernames.Clear();
         _emails.Clear();
@@ -298,6 +311,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         var identitiesWithdrawn = WithdrawsIdentities(address, reports);
         var addresses = _addresses;
         addresses.TryGetValue(address, out var replaced);
+        if (replaced is not null)
+        {
+            Removing?.Invoke(replaced);
+        }
+
         if (reports.Count == 0)
         {
             addresses.TryRemove(address);
@@ -821,6 +839,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     droppedFacts += entry.Facts.Count;
                     entry.Facts.Clear();
                     receipts.Clear(ref entry.Receipts);
+                    Removing?.Invoke(entry);
                     _addresses.TryRemove(entry.Key);
                     droppedAddresses++;
                     touched?.Add(entry);

@@ -31,12 +31,10 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private readonly IndicatorObserver _observer = new(index, options);
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    // One head per address ever published (a million at community scale), so kept small: a struct in a dictionary
-    // keyed by the address's 128-bit value (no string per address), the object id derived when needed; sharded, so a
-    // growing feed never copies all heads at once. Only the writer (holding _writer) changes it, under _headsLock;
-    // readers other than the writer take _headsLock too.
-    private readonly ShardedDictionary<AddressKey, Head> _heads = new();
-    private readonly Lock _headsLock = new();
+    // One head per address ever published (ten million at community scale), so kept small (IndicatorHeads): the object
+    // id derived when needed. Only the writer (holding _writer) changes them; the index moves one off an entry it removes.
+    private readonly IndicatorHeads _heads = new(index);
+    private readonly Lock _listenLock = new();
     // Addresses changed since they were last published, added from the report's apply: sharded, so that a publisher
     // that fell behind (it runs at a lower priority) does not make the apply that crosses the set's size rehash it whole
     // (a ConcurrentDictionary of 50,000 took 13 ms under the ingest benchmark; docs/performance.md "Session 18").
@@ -68,7 +66,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     /// </summary>
     public void Listen()
     {
-        lock (_headsLock)
+        lock (_listenLock)
         {
             if (!_started)
             {
@@ -117,16 +115,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     public TimeSpan LastRescanDuration => TimeSpan.FromTicks(Interlocked.Read(ref _lastRescanTicks));
 
     /// <summary>Indicators ever published (current and revoked), as loaded or written by this node.</summary>
-    public int IndicatorCount
-    {
-        get
-        {
-            lock (_headsLock)
-            {
-                return _heads.Count;
-            }
-        }
-    }
+    public int IndicatorCount => _heads.Count;
 
     private async Task LoadAsync(bool publish, CancellationToken cancellationToken)
     {
@@ -144,28 +133,14 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             // object come in the order added).
             await store.LoadHeadsAsync(
                 _loadedThrough,
-                head =>
-                {
-                    var key = AddressKey.Parse(head.Address);
-                    lock (_headsLock)
-                    {
-                        ref var slot = ref _heads.GetValueRefOrAddDefault(key, out var exists);
-                        if (!exists || slot.Generation <= head.Generation)
-                        {
-                            slot = Head.Of(head, Intern(head.Labels, head.Techniques));
-                        }
-                    }
-                },
+                head => _heads.Load(AddressKey.Parse(head.Address), PublishedHead.Of(head, Intern(head.Labels, head.Techniques))),
                 cancellationToken);
 
-            // The shards grew by doubling while every head streamed in: give back the room no head uses (one head per
-            // listed address, ten million at community scale). Not after a refresh, which adds a few.
-            for (var shard = 0; _loadedThrough == 0 && shard < ShardedDictionary<AddressKey, Head>.ShardCount; shard++)
+            // The heads of addresses the index no longer holds grew by doubling while they streamed in: give back the room
+            // none uses. Not after a refresh, which adds a few.
+            if (_loadedThrough == 0)
             {
-                lock (_headsLock)
-                {
-                    _heads.TrimExcess(shard);
-                }
+                _heads.TrimExcess();
             }
 
             _loadedThrough = through;
@@ -192,13 +167,9 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     /// <summary>The current indicator id of an address, if it was ever published.</summary>
     public string? ObjectIdOf(string address)
     {
-        Head head;
-        lock (_headsLock)
+        if (!AddressKey.TryParse(address, out var key) || !_heads.TryGet(key, out var head))
         {
-            if (!AddressKey.TryParse(address, out var key) || !_heads.TryGetValue(key, out head))
-            {
-                return null;
-            }
+            return null;
         }
 
         return StixIdentifiers.Indicator(address, head.Generation);
@@ -321,6 +292,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             index.Purged -= OnChanged;
         }
 
+        _heads.Dispose();
         _writer.Dispose();
     }
 
@@ -379,35 +351,22 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             yield return entry.Key;
         }
 
-        var keys = new List<AddressKey>();
-        for (var shard = 0; shard < ShardedDictionary<AddressKey, Head>.ShardCount; shard++)
+        foreach (var key in _heads.RemovedAddresses())
         {
-            keys.Clear();
-            lock (_headsLock)
-            {
-                _heads.CopyKeys(shard, keys);
-            }
-
-            foreach (var key in keys)
-            {
-                if (index.Find(key) is null)
-                {
-                    yield return key;
-                }
-            }
+            yield return key;
         }
     }
 
     private async Task PublishLockedAsync(IEnumerable<AddressKey> keys, CancellationToken cancellationToken)
     {
         var versions = new List<StixVersion>();
-        var heads = new List<(AddressKey Address, Head Head)>();
+        var heads = new List<(AddressKey Address, PublishedHead Head)>();
         var lastDateAdded = _lastDateAdded;
         try
         {
             foreach (var key in keys)
             {
-                Head? previous = _heads.TryGetValue(key, out var found) ? found : null;
+                PublishedHead? previous = _heads.TryGet(key, out var found) ? found : null;
                 if (Decide(key, previous) is not { } next)
                 {
                     continue;
@@ -447,7 +406,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         }
     }
 
-    private async Task FlushAsync(List<StixVersion> versions, List<(AddressKey Address, Head Head)> heads, long lastDateAdded, CancellationToken cancellationToken)
+    private async Task FlushAsync(List<StixVersion> versions, List<(AddressKey Address, PublishedHead Head)> heads, long lastDateAdded, CancellationToken cancellationToken)
     {
         if (heads.Count == 0)
         {
@@ -455,12 +414,9 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         }
 
         await store.AppendAsync(versions, cancellationToken);
-        lock (_headsLock)
+        foreach (var (address, head) in heads)
         {
-            foreach (var (address, head) in heads)
-            {
-                _heads[address] = head;
-            }
+            _heads.Set(address, head);
         }
 
         Interlocked.Add(ref _indicatorVersionsPublished, heads.Count);
@@ -471,7 +427,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     /// <summary>The next head of an address, or null when consumers need no new version.</summary>
-    private Head? Decide(AddressKey address, Head? current)
+    private PublishedHead? Decide(AddressKey address, PublishedHead? current)
     {
         var now = clock.UtcNow;
         var nowMs = StixTimestamp.ToMilliseconds(now);
@@ -489,7 +445,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             }
 
             var generation = current is { } revoked ? revoked.Generation + 1 : 0;
-            return new Head(generation, nowMs, nowMs, validUntil, observation.Score, Intern(observation.Labels, observation.Techniques), false,
+            return new PublishedHead(generation, nowMs, nowMs, validUntil, observation.Score, Intern(observation.Labels, observation.Techniques), false,
                 observation.Score >= ScoreBand.HighConfidenceThreshold);
         }
 
@@ -564,70 +520,4 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
 
         return texts;
     }
-
-    /// <summary>
-    /// An <see cref="IndicatorHead"/> without what can be derived: the address is the dictionary key, the object id
-    /// comes from the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>, <c>valid_from</c> is
-    /// <see cref="Created"/> (the publisher has always written them equal). Packed (40 bytes; one per listed address, ten
-    /// million at community scale): the label and technique lists as one shared <see cref="HeadTexts"/>, the confidence
-    /// (0–100) as a byte, the two flags as bits.
-    /// </summary>
-    private readonly record struct Head
-    {
-        private const byte RevokedBit = 1;
-        private const byte HighConfidenceBit = 2;
-        private readonly byte _confidence;
-        private readonly byte _flags;
-
-        public Head(int generation, long created, long modified, long validUntil, int confidence, HeadTexts texts, bool revoked, bool inHighConfidence)
-        {
-            Generation = generation;
-            Created = created;
-            Modified = modified;
-            ValidUntil = validUntil;
-            Texts = texts;
-            _confidence = checked((byte)confidence);
-            _flags = (byte)((revoked ? RevokedBit : 0) | (inHighConfidence ? HighConfidenceBit : 0));
-        }
-
-        public int Generation { get; init; }
-
-        public long Created { get; init; }
-
-        public long Modified { get; init; }
-
-        public long ValidUntil { get; init; }
-
-        public HeadTexts Texts { get; init; }
-
-        public int Confidence
-        {
-            get => _confidence;
-            init => _confidence = checked((byte)value);
-        }
-
-        public bool Revoked
-        {
-            get => (_flags & RevokedBit) != 0;
-            init => _flags = (byte)(value ? _flags | RevokedBit : _flags & ~RevokedBit);
-        }
-
-        public bool InHighConfidence
-        {
-            get => (_flags & HighConfidenceBit) != 0;
-            init => _flags = (byte)(value ? _flags | HighConfidenceBit : _flags & ~HighConfidenceBit);
-        }
-
-        public int Band => ScoreBand.Of(Confidence);
-
-        public static Head Of(in StoredIndicatorHead head, HeadTexts texts)
-            => new(head.Generation, head.Created, head.Modified, head.ValidUntil, head.Confidence, texts, head.Revoked, head.InHighConfidence);
-
-        public IndicatorHead ToIndicator(string address)
-            => new(address, StixIdentifiers.Indicator(address, Generation), Generation, Created, Modified, Created, ValidUntil, Band, Confidence,
-                Texts.Labels, Texts.Techniques, Revoked, InHighConfidence);
-    }
-
-    /// <summary>An indicator's label and technique lists (newline-joined), one instance per distinct pair.</summary>
-    private sealed record HeadTexts(string Labels, string Techniques);
 }
