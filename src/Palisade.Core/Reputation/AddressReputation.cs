@@ -65,7 +65,7 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
 
     // Where the address's published TAXII indicator head is (Stix.IndicatorHeads, under its lock): 0 none, n > 0 at n - 1
     // in its dense array, -1 detached (the entry is being removed; the head went to the heads of removed addresses). 4
-    // bytes that were padding: the entry stays 144 bytes, and a listed address's head costs its 40 bytes in that array
+    // bytes that were padding: the entry stays 144 bytes, and a listed address's head costs its 32 bytes in that array
     // instead of a dictionary entry of 68.
     internal int HeadSlot;
 

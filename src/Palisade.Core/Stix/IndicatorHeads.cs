@@ -7,8 +7,8 @@ namespace Palisade.Core.Stix;
 /// <summary>
 /// The head (latest version) of every indicator ever published, one per listed address: ten million at community scale,
 /// so kept where it costs least. An address the index holds keeps its head in a dense array of heads, found through
-/// <see cref="AddressReputation.HeadSlot"/> (4 bytes that were the entry's padding): 40 bytes per head. A dictionary by
-/// address held 68 (the head, its 16-byte key, the entry's hash and link, the bucket), ~280 MB more at ten million.
+/// <see cref="AddressReputation.HeadSlot"/> (4 bytes that were the entry's padding): 32 bytes per head. A dictionary by
+/// address held 68 (a 40-byte head, its 16-byte key, the entry's hash and link, the bucket): ~340 MB more at ten million.
 /// An address the index no longer holds (purged, its reports withdrawn) keeps its head in a dictionary by address: it is
 /// revoked, and a relisting needs its generation.
 /// </summary>
@@ -20,7 +20,7 @@ namespace Palisade.Core.Stix;
 /// </remarks>
 internal sealed class IndicatorHeads : IDisposable
 {
-    // 1,024 heads (40 KB) per chunk, below the large-object heap's 85,000 bytes: the array grows a chunk at a time.
+    // 1,024 heads (32 KB) per chunk, below the large-object heap's 85,000 bytes: the array grows a chunk at a time.
     private const int ChunkBits = 10;
     private const int ChunkSize = 1 << ChunkBits;
     private const int Detached = -1;

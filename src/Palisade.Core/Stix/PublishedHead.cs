@@ -3,23 +3,31 @@ using Palisade.Core.Scoring;
 namespace Palisade.Core.Stix;
 
 /// <summary>
-/// An <see cref="IndicatorHead"/> without what can be derived: the address is the dictionary key, the object id
-/// comes from the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>, <c>valid_from</c> is
-/// <see cref="Created"/> (the publisher has always written them equal). Packed (40 bytes; one per listed address, ten
+/// An <see cref="IndicatorHead"/> without what can be derived: the address is the entry's key, the object id comes from
+/// the address and <see cref="Generation"/>, the band from <see cref="Confidence"/>, <c>valid_from</c> is
+/// <see cref="Created"/> (the publisher has always written them equal). Packed into 32 bytes (one per listed address, ten
 /// million at community scale): the label and technique lists as one shared <see cref="HeadTexts"/>, the confidence
-/// (0–100) as a byte, the two flags as bits.
+/// (0–100) as a byte, the two flags as bits, and <see cref="Modified"/> and <see cref="ValidUntil"/> as 40-bit
+/// millisecond offsets from <see cref="Created"/> (34 years; both are at or after it: a version is modified after the
+/// object was created, and an indicator is listed only while valid).
 /// </summary>
 internal readonly record struct PublishedHead
 {
     private const byte RevokedBit = 1;
     private const byte HighConfidenceBit = 2;
+    private const long MaxOffset = (1L << 40) - 1;
+    private readonly long _created;
+    private readonly uint _modifiedLow;
+    private readonly uint _validUntilLow;
+    private readonly byte _modifiedHigh;
+    private readonly byte _validUntilHigh;
     private readonly byte _confidence;
     private readonly byte _flags;
 
     public PublishedHead(int generation, long created, long modified, long validUntil, int confidence, HeadTexts texts, bool revoked, bool inHighConfidence)
     {
         Generation = generation;
-        Created = created;
+        _created = created;
         Modified = modified;
         ValidUntil = validUntil;
         Texts = texts;
@@ -29,11 +37,22 @@ internal readonly record struct PublishedHead
 
     public int Generation { get; init; }
 
-    public long Created { get; init; }
+    /// <summary>When the object (this generation) was first published, Unix milliseconds.</summary>
+    public long Created => _created;
 
-    public long Modified { get; init; }
+    /// <summary>The latest version's <c>modified</c>, Unix milliseconds.</summary>
+    public long Modified
+    {
+        get => _created + (((long)_modifiedHigh << 32) | _modifiedLow);
+        init => (_modifiedLow, _modifiedHigh) = Offset(value);
+    }
 
-    public long ValidUntil { get; init; }
+    /// <summary>The latest version's <c>valid_until</c>, Unix milliseconds.</summary>
+    public long ValidUntil
+    {
+        get => _created + (((long)_validUntilHigh << 32) | _validUntilLow);
+        init => (_validUntilLow, _validUntilHigh) = Offset(value);
+    }
 
     public HeadTexts Texts { get; init; }
 
@@ -56,6 +75,13 @@ internal readonly record struct PublishedHead
     }
 
     public int Band => ScoreBand.Of(Confidence);
+
+    // A time as its offset from Created, held to the 40 bits there are (never outside them: see the summary).
+    private (uint Low, byte High) Offset(long time)
+    {
+        var offset = Math.Clamp(time - _created, 0, MaxOffset);
+        return ((uint)offset, (byte)(offset >> 32));
+    }
 
     public static PublishedHead Of(in StoredIndicatorHead head, HeadTexts texts)
         => new(head.Generation, head.Created, head.Modified, head.ValidUntil, head.Confidence, texts, head.Revoked, head.InHighConfidence);

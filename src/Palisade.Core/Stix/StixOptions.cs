@@ -3,7 +3,8 @@ namespace Palisade.Core.Stix;
 /// <summary>How indicators are published (configuration section "Palisade:Taxii").</summary>
 public sealed class StixOptions
 {
-    /// <summary>An indicator stays valid this long after the address was last seen (<c>valid_until</c>).</summary>
+    /// <summary>An indicator stays valid this long after the address was last seen (<c>valid_until</c>); at most 3,650 days
+    /// (a head keeps it as a 40-bit offset, <see cref="PublishedHead"/>).</summary>
     public TimeSpan Validity { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>New activity publishes a version that extends <c>valid_until</c> only once it would move by at least

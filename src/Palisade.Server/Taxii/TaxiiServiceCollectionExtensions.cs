@@ -18,7 +18,7 @@ public static class TaxiiServiceCollectionExtensions
     {
         // The publisher's settings (Core) and the server's share the section.
         services.AddPalisadeSection<StixOptions>(TaxiiOptions.Section)
-            .Validate(o => o.Validity > TimeSpan.Zero, "Palisade:Taxii:Validity must be a positive duration.")
+            .Validate(o => o.Validity > TimeSpan.Zero && o.Validity <= TimeSpan.FromDays(3650), "Palisade:Taxii:Validity must be a positive duration of at most 3650 days.")
             .Validate(o => o.ExtensionStep > TimeSpan.Zero, "Palisade:Taxii:ExtensionStep must be a positive duration.")
             .Validate(o => o.MinimumScore is >= 0 and <= 100, "Palisade:Taxii:MinimumScore must be 0 to 100.")
             .Validate(o => o.RescanInterval > TimeSpan.Zero, "Palisade:Taxii:RescanInterval must be a positive duration.")

@@ -115,6 +115,22 @@ public sealed class IndicatorHeadsTests : IDisposable
     }
 
     [Fact]
+    public void A_head_is_32_bytes_and_keeps_its_times_to_the_millisecond_for_years()
+    {
+        const long created = 1_796_000_000_123; // 2026-11-29, Unix milliseconds
+        var years = (long)TimeSpan.FromDays(5 * 365).TotalMilliseconds;
+        var head = new PublishedHead(7, created, created + years + 1, created + years + 14 * 86_400_000L, 99, Texts, revoked: false, inHighConfidence: true);
+
+        Assert.Equal(32, System.Runtime.CompilerServices.Unsafe.SizeOf<PublishedHead>());
+        Assert.Equal((7, created, created + years + 1, created + years + 14 * 86_400_000L), (head.Generation, head.Created, head.Modified, head.ValidUntil));
+        Assert.Equal((99, true, false), (head.Confidence, head.InHighConfidence, head.Revoked));
+
+        var revoked = head with { Modified = head.Modified + 1, Revoked = true };
+        Assert.Equal((created, created + years + 2, head.ValidUntil, true), (revoked.Created, revoked.Modified, revoked.ValidUntil, revoked.Revoked));
+        Assert.NotEqual(head, revoked);
+    }
+
+    [Fact]
     public void An_index_keeps_the_heads_of_one_publisher_only()
     {
         Assert.Throws<InvalidOperationException>(() => new IndicatorHeads(_f.Index));

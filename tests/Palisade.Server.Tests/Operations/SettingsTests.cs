@@ -15,6 +15,7 @@ public sealed class SettingsTests
     [InlineData("--Palisade:CrowdSec:MinimumScore=101", "Palisade:CrowdSec:MinimumScore")]
     [InlineData("--Palisade:Taxii:MaxPageSize=0", "Palisade:Taxii:MaxPageSize")]
     [InlineData("--Palisade:Taxii:DefaultPageSize=5000", "Palisade:Taxii:DefaultPageSize")]
+    [InlineData("--Palisade:Taxii:Validity=4000.00:00:00", "Palisade:Taxii:Validity")]
     [InlineData("--Palisade:Alerts:MaxAttempts=0", "Palisade:Alerts:MaxAttempts")]
     [InlineData("--Palisade:Smtp:Security=Tls", "Palisade:Smtp:Security")]
     [InlineData("--Palisade:Metrics:StoreCheckInterval=00:00:00", "Palisade:Metrics:StoreCheckInterval")]
