@@ -18,6 +18,9 @@ public sealed class PostgresTaxiiStore(PostgresDatabase database) : ITaxiiStore
 
     public Task LoadHeadsAsync(long after, Action<StoredIndicatorHead> add, CancellationToken cancellationToken) => _log.LoadHeadsAsync(after, add, cancellationToken);
 
+    public Task LoadHeadsAsync(IReadOnlyCollection<string> addresses, Action<StoredIndicatorHead> add, CancellationToken cancellationToken)
+        => _log.LoadHeadsAsync(addresses, add, cancellationToken);
+
     public Task<long> LastDateAddedAsync(CancellationToken cancellationToken) => _log.LastDateAddedAsync(cancellationToken);
 
     public Task AppendAsync(IReadOnlyList<StixVersion> versions, CancellationToken cancellationToken) => _log.AppendAsync(versions, cancellationToken);

@@ -27,6 +27,9 @@ public sealed class SqliteTaxiiStore : ITaxiiStore, IDisposable
 
     public Task LoadHeadsAsync(long after, Action<StoredIndicatorHead> add, CancellationToken cancellationToken) => _log.LoadHeadsAsync(after, add, cancellationToken);
 
+    public Task LoadHeadsAsync(IReadOnlyCollection<string> addresses, Action<StoredIndicatorHead> add, CancellationToken cancellationToken)
+        => _log.LoadHeadsAsync(addresses, add, cancellationToken);
+
     public Task<long> LastDateAddedAsync(CancellationToken cancellationToken) => _log.LastDateAddedAsync(cancellationToken);
 
     /// <remarks>

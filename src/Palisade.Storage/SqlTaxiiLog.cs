@@ -102,44 +102,103 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
     public async Task LoadHeadsAsync(long after, Action<StoredIndicatorHead> add, CancellationToken cancellationToken)
     {
         await using var connection = await open(cancellationToken);
-        await using (var command = connection.CreateCommand())
+        await using var command = connection.CreateCommand();
+        command.CommandText = HeadColumns + (after == 0
+            ? $" WHERE (flags & {Last}) <> 0 AND address IS NOT NULL"
+            : " WHERE date_added > @after AND address IS NOT NULL ORDER BY date_added");
+        if (after != 0)
         {
-            // Nulls resolved by the engine: a column read costs a native call (and a handle reference) per row.
-            command.CommandText = """
-                SELECT address, coalesce(generation, 0), coalesce(created, modified), modified, coalesce(valid_until, 0),
-                       coalesce(confidence, 0), coalesce(labels, -1), coalesce(techniques, -1), flags
-                FROM taxii_log
-                """ + (after == 0 ? $" WHERE (flags & {Last}) <> 0 AND address IS NOT NULL" : " WHERE date_added > @after AND address IS NOT NULL ORDER BY date_added");
-            if (after != 0)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@after";
-                parameter.Value = after;
-                command.Parameters.Add(parameter);
-            }
+            AddParameter(command, "@after", after);
+        }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+        await ReadHeadsAsync(command, add, cancellationToken);
+    }
+
+    /// <summary>
+    /// The latest version of each indicator of <paramref name="addresses"/> (one per generation: the highest is the head),
+    /// found by object id, which derives from the address and the generation: ids of eight generations per address are
+    /// asked at once, and the next eight for an address that has the eighth. No index by address is needed (nor kept:
+    /// 20-30 bytes per address at ten million).
+    /// </summary>
+    public async Task LoadHeadsAsync(IReadOnlyCollection<string> addresses, Action<StoredIndicatorHead> add, CancellationToken cancellationToken)
+    {
+        const int Generations = 8, AddressesPerQuery = 64;
+        var asked = addresses.Select(address => (Address: address, From: 0)).ToList();
+        await using var connection = await open(cancellationToken);
+        while (asked.Count > 0)
+        {
+            var further = new List<(string Address, int From)>();
+            foreach (var chunk in asked.Chunk(AddressesPerQuery))
             {
-                var flags = reader.GetInt32(8);
-                var head = new StoredIndicatorHead(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                    reader.GetInt32(5), string.Empty, string.Empty, (flags & Revoked) != 0, (flags & InHigh) != 0);
-                var (labels, techniques) = (reader.GetInt64(6), reader.GetInt64(7));
-                if (labels >= 0 && techniques >= 0)
+                await using var command = connection.CreateCommand();
+                var ids = new List<string>();
+                foreach (var (address, from) in chunk)
                 {
-                    if (!_texts.ContainsKey(labels) || !_texts.ContainsKey(techniques))
+                    for (var generation = from; generation < from + Generations; generation++)
                     {
-                        // Not cached yet (the first load, or another node published it since): read them all again, on
-                        // a connection of its own (this one is reading).
-                        await using var other = await open(cancellationToken);
-                        await LoadTextsAsync(other, cancellationToken);
+                        if (TryParseId(StixIdentifiers.Indicator(address, generation), out var uuid))
+                        {
+                            AddParameter(command, "@u" + ids.Count, uuid);
+                            ids.Add("@u" + ids.Count);
+                        }
                     }
-
-                    head = head with { Labels = _texts[labels], Techniques = _texts[techniques] };
                 }
 
-                add(head);
+                command.CommandText = HeadColumns + $" WHERE (flags & {Last}) <> 0 AND object_uuid IN ({string.Join(", ", ids.DefaultIfEmpty("NULL"))})";
+                var lastAsked = chunk.ToDictionary(a => a.Address, a => a.From + Generations - 1, StringComparer.Ordinal);
+                await ReadHeadsAsync(command, head =>
+                {
+                    if (lastAsked.TryGetValue(head.Address, out var last) && head.Generation == last)
+                    {
+                        further.Add((head.Address, last + 1));
+                    }
+
+                    add(head);
+                }, cancellationToken);
             }
+
+            asked = further;
+        }
+    }
+
+    // A head's columns, nulls resolved by the engine: a column read costs a native call (and a handle reference) per row.
+    private const string HeadColumns = """
+        SELECT address, coalesce(generation, 0), coalesce(created, modified), modified, coalesce(valid_until, 0),
+               coalesce(confidence, 0), coalesce(labels, -1), coalesce(techniques, -1), flags
+        FROM taxii_log
+        """;
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private async Task ReadHeadsAsync(DbCommand command, Action<StoredIndicatorHead> add, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var flags = reader.GetInt32(8);
+            var head = new StoredIndicatorHead(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt32(5), string.Empty, string.Empty, (flags & Revoked) != 0, (flags & InHigh) != 0);
+            var (labels, techniques) = (reader.GetInt64(6), reader.GetInt64(7));
+            if (labels >= 0 && techniques >= 0)
+            {
+                if (!_texts.ContainsKey(labels) || !_texts.ContainsKey(techniques))
+                {
+                    // Not cached yet (the first load, or another node published it since): read them all again, on a
+                    // connection of its own (this one is reading).
+                    await using var other = await open(cancellationToken);
+                    await LoadTextsAsync(other, cancellationToken);
+                }
+
+                head = head with { Labels = _texts[labels], Techniques = _texts[techniques] };
+            }
+
+            add(head);
         }
     }
 

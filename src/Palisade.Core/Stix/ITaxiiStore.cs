@@ -19,6 +19,12 @@ public interface ITaxiiStore
     /// </summary>
     Task LoadHeadsAsync(long after, Action<StoredIndicatorHead> add, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands <paramref name="add"/> the last version of each indicator object of these addresses (canonical text), in no
+    /// order: one per generation, the highest being the address's head. For a few addresses, while every head loads.
+    /// </summary>
+    Task LoadHeadsAsync(IReadOnlyCollection<string> addresses, Action<StoredIndicatorHead> add, CancellationToken cancellationToken);
+
     /// <summary>The largest <c>date_added</c> (Unix µs) ever written, 0 when none.</summary>
     Task<long> LastDateAddedAsync(CancellationToken cancellationToken);
 

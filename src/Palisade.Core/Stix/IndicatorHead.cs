@@ -21,7 +21,7 @@ public sealed record IndicatorHead(
     bool InHighConfidence);
 
 /// <summary>
-/// One stored head as <see cref="ITaxiiStore.LoadHeadsAsync"/> streams it: an <see cref="IndicatorHead"/> without what the
+/// One stored head as <c>ITaxiiStore.LoadHeadsAsync</c> streams it: an <see cref="IndicatorHead"/> without what the
 /// publisher derives (the object id from the address and generation, the band from the confidence, <c>valid_from</c>,
 /// always equal to <see cref="Created"/>). A struct, so loading ten million of them allocates no object per head beyond
 /// the address text.

@@ -76,14 +76,15 @@ internal sealed class IndicatorHeads : IDisposable
         }
     }
 
-    /// <summary>Makes <paramref name="head"/> the head of <paramref name="key"/> unless the one held has a higher
-    /// generation (versions loaded from the store: an equal generation is a later version of the same object).</summary>
+    /// <summary>Makes <paramref name="head"/> the head of <paramref name="key"/> unless the one held is a later version: of
+    /// a higher generation, or of the same with a later <c>modified</c> (each version of an object is modified after the
+    /// one before). So versions read from the store may come in any order, and twice.</summary>
     public void Load(AddressKey key, in PublishedHead head)
     {
         lock (_lock)
         {
             var entry = _index.Find(key); // once: a start-up loads ten million
-            if (!TryGetLocked(key, entry, out var held) || held.Generation <= head.Generation)
+            if (!TryGetLocked(key, entry, out var held) || (held.Generation, held.Modified).CompareTo((head.Generation, head.Modified)) <= 0)
             {
                 SetLocked(key, entry, head);
             }
@@ -125,10 +126,21 @@ internal sealed class IndicatorHeads : IDisposable
         }
     }
 
+    /// <summary>Lets the index go: its entries' slots no longer point into these heads (another publisher may start).</summary>
     public void Dispose()
     {
-        if (_index.Removing == _detach)
+        if (_index.Removing != _detach)
         {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (var entry in _index.Addresses)
+            {
+                entry.HeadSlot = 0;
+            }
+
             _index.Removing = null;
         }
     }

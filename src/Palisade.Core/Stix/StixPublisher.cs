@@ -50,6 +50,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
     private bool _started;
     private volatile bool _publishing;
+    private bool _early; // the first load streams the heads, and polls publish what is pending (LoadAsync)
 
     // Completed by the first load (publishing or following): heads are loaded after the server starts serving, so polls
     // that need them (pending reports to publish, an indicator looked up by address) wait for it; others do not.
@@ -99,7 +100,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     public Task FollowAsync(CancellationToken cancellationToken) => LoadAsync(publish: false, cancellationToken);
 
     /// <summary>Stops writing at once (the publisher lease was lost); readers then serve what the store holds.</summary>
-    public void Pause() => _publishing = false;
+    public void Pause()
+    {
+        _publishing = false;
+        Volatile.Write(ref _early, false);
+    }
 
     /// <summary>True while this node writes the version log.</summary>
     public bool IsPublishing => _publishing;
@@ -120,21 +125,36 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     private async Task LoadAsync(bool publish, CancellationToken cancellationToken)
     {
         _publishing = false;
+        // The first load of a publisher streams every head without holding the writer (ten million heads: 20-30 s after a
+        // start), and a poll meanwhile publishes what it waits for from those addresses' heads read by address
+        // (CatchUpAsync). Later loads (a follower's refresh, taking over the lease) read a few versions, holding it.
+        var early = publish && !_loaded.Task.IsCompleted;
         await _writer.WaitAsync(cancellationToken);
+        var held = true;
         try
         {
-            // The first load reads every head; later ones (a follower's refresh every few seconds, taking over the lease)
-            // only the versions added since the last, which follow the heads it read. The mark is read first: a version
-            // committed while the heads are read is read again next time, never missed.
+            // The first load reads every head; later ones only the versions added since the last, which follow the heads
+            // it read. The mark is read first: a version committed while the heads are read is read again next time.
             var through = await store.LastDateAddedAsync(cancellationToken);
+            if (early)
+            {
+                _lastDateAdded = Math.Max(_lastDateAdded, through);
+                await EnsureSharedObjectsAsync(cancellationToken);
+                Volatile.Write(ref _early, true);
+                _writer.Release();
+                held = false;
+            }
+
             // Streamed into the heads as read: a list of ten million loaded heads, and a dictionary of them by address text
-            // to keep the highest generation, took 21-29 s after a start at that size, during which a poll after a report
-            // waits (CatchUpAsync). The highest generation wins here; an equal one replaces the head (versions of one
-            // object come in the order added).
-            await store.LoadHeadsAsync(
-                _loadedThrough,
-                head => _heads.Load(AddressKey.Parse(head.Address), PublishedHead.Of(head, Intern(head.Labels, head.Techniques))),
-                cancellationToken);
+            // to keep the highest generation, took 21-29 s after a start at that size. The latest version wins, in
+            // whatever order they come (IndicatorHeads.Load), so a head a poll published meanwhile is not undone.
+            await store.LoadHeadsAsync(_loadedThrough, LoadHead, cancellationToken);
+
+            if (!held)
+            {
+                await _writer.WaitAsync(cancellationToken);
+                held = true;
+            }
 
             // The heads of addresses the index no longer holds grew by doubling while they streamed in: give back the room
             // none uses. Not after a refresh, which adds a few.
@@ -144,10 +164,14 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             }
 
             _loadedThrough = through;
-            _lastDateAdded = await store.LastDateAddedAsync(cancellationToken);
+            _lastDateAdded = Math.Max(_lastDateAdded, await store.LastDateAddedAsync(cancellationToken));
             if (publish)
             {
-                await EnsureSharedObjectsAsync(cancellationToken);
+                if (!early)
+                {
+                    await EnsureSharedObjectsAsync(cancellationToken);
+                }
+
                 // The previous publisher may have left work: rescan everything, in the background and in batches (a
                 // million addresses take a minute; polls must not wait for that). The whitelist as loaded counts as scanned.
                 _lastScan = DateTimeOffset.MinValue;
@@ -160,9 +184,16 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         }
         finally
         {
-            _writer.Release();
+            Volatile.Write(ref _early, false);
+            if (held)
+            {
+                _writer.Release();
+            }
         }
     }
+
+    private void LoadHead(StoredIndicatorHead head)
+        => _heads.Load(AddressKey.Parse(head.Address), PublishedHead.Of(head, Intern(head.Labels, head.Techniques)));
 
     /// <summary>The current indicator id of an address, if it was ever published.</summary>
     public string? ObjectIdOf(string address)
@@ -205,7 +236,8 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        // Before the first load nothing was published by this process: only pending reports need the load.
+        // Before the first load nothing was published by this process: only pending reports need the load, and while a
+        // publisher's first load streams the heads, not even they (they are published from their heads read by address).
         if (!_loaded.Task.IsCompleted)
         {
             if (_pending.IsEmpty)
@@ -213,14 +245,17 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 return;
             }
 
-            await WaitUntilLoadedAsync(cancellationToken);
+            if (!Volatile.Read(ref _early))
+            {
+                await WaitUntilLoadedAsync(cancellationToken);
+            }
         }
 
         // Pending work is drained under the writer lock, counted in _drainsInFlight before it leaves _pending, so
         // "nothing pending and no drain in flight" means everything queued before this call is committed. A writer busy
         // with a batch of the periodic rescan holds none of it: a poll does not wait for that batch (the rescan runs at
         // a lower priority, TaxiiPublisherService).
-        if (!_publishing || (_pending.IsEmpty && !WhitelistChanged && Volatile.Read(ref _drainsInFlight) == 0))
+        if (!(_publishing || Volatile.Read(ref _early)) || (_pending.IsEmpty && !WhitelistChanged && Volatile.Read(ref _drainsInFlight) == 0))
         {
             return;
         }
@@ -228,16 +263,25 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            if (WhitelistChanged)
+            var loading = !_loaded.Task.IsCompleted; // the first load streams the heads (it completes under the writer)
+            if (WhitelistChanged && !loading && _publishing)
             {
                 await RescanLockedAsync(cancellationToken);
             }
-            else
+            else if (_publishing || (loading && Volatile.Read(ref _early)))
             {
                 Interlocked.Increment(ref _drainsInFlight);
                 try
                 {
-                    await PublishLockedAsync(_pending.TakeAll(), cancellationToken);
+                    var keys = _pending.TakeAll();
+                    if (loading)
+                    {
+                        // Their heads may not have streamed in yet: read them by address, so each next version follows its
+                        // address's latest (a relisting its generation). A whitelist change waits for the load's rescan.
+                        await store.LoadHeadsAsync(keys.ConvertAll(key => key.ToString()), LoadHead, cancellationToken);
+                    }
+
+                    await PublishLockedAsync(keys, cancellationToken);
                 }
                 finally
                 {
@@ -502,22 +546,25 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     // Distinct label and technique lists are few (they come from categories); bounded all the same, as they are derived
-    // from reports. Used by the writer only (holding _writer).
+    // from reports. Locked: the first load interns while a poll's drain may (LoadAsync).
     private readonly Dictionary<(string Labels, string Techniques), HeadTexts> _texts = [];
 
     private HeadTexts Intern(string labels, string techniques)
     {
-        if (_texts.TryGetValue((labels, techniques), out var known))
+        lock (_texts)
         {
-            return known;
-        }
+            if (_texts.TryGetValue((labels, techniques), out var known))
+            {
+                return known;
+            }
 
-        var texts = new HeadTexts(labels, techniques);
-        if (_texts.Count < 100_000)
-        {
-            _texts[(labels, techniques)] = texts;
-        }
+            var texts = new HeadTexts(labels, techniques);
+            if (_texts.Count < 100_000)
+            {
+                _texts[(labels, techniques)] = texts;
+            }
 
-        return texts;
+            return texts;
+        }
     }
 }

@@ -99,13 +99,13 @@ public sealed class IndicatorHeadsTests : IDisposable
     }
 
     [Fact]
-    public void Loading_keeps_the_highest_generation_and_the_latest_version_of_it()
+    public void Loading_keeps_the_highest_generation_and_its_latest_version_in_whatever_order_they_are_read()
     {
         _f.Report("45.10.0.7", CategoryCatalog.PortScan);
 
-        _heads.Load(Key("45.10.0.7"), Head(1, modified: 5_000));
-        _heads.Load(Key("45.10.0.7"), Head(0, modified: 9_000, revoked: true));
         _heads.Load(Key("45.10.0.7"), Head(1, modified: 6_000));
+        _heads.Load(Key("45.10.0.7"), Head(0, modified: 9_000, revoked: true));
+        _heads.Load(Key("45.10.0.7"), Head(1, modified: 5_000)); // an earlier version of the same object, read after
         _heads.Load(Key("45.10.0.8"), Head(0)); // not in the index: kept by address
 
         Assert.True(_heads.TryGet(Key("45.10.0.7"), out var head));

@@ -177,6 +177,33 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
         Assert.Empty(await HeadsAsync(store, await store.LastDateAddedAsync(CancellationToken.None), [])); // nothing read twice
     }
 
+    [Fact]
+    public async Task Heads_read_by_address_are_the_last_version_of_each_of_their_objects_whatever_the_generation()
+    {
+        // A poll during the heads load after a restart reads the heads of the addresses it publishes by their object ids,
+        // which derive from address and generation: eight generations are asked at a time.
+        var store = _host.Service<ITaxiiStore>();
+        var whitelist = _host.Service<Palisade.Core.Whitelisting.WhitelistProvider>();
+        for (var relisting = 0; relisting < 8; relisting++)
+        {
+            whitelist.SetOperatorEntries([new Palisade.Core.Whitelisting.WhitelistEntry(IPNetwork.Parse(High + "/32"), "test", 0, "operator")]);
+            await PageAsync(TaxiiHttp.Objects);
+            whitelist.SetOperatorEntries([]);
+            await PageAsync(TaxiiHttp.Objects);
+        }
+
+        var read = new List<StoredIndicatorHead>();
+        await store.LoadHeadsAsync([Low, High, "81.10.30.99"], read.Add, CancellationToken.None);
+
+        var full = await HeadsAsync(store, 0, []);
+        var high = read.Where(h => h.Address == High).ToList();
+        Assert.Equal(Enumerable.Range(0, 9), high.Select(h => h.Generation).Order());
+        Assert.All(high.Where(h => h.Generation < 8), h => Assert.True(h.Revoked));
+        Assert.Equal(full[High], high.MaxBy(h => h.Generation));
+        Assert.Equal(full[Low], Assert.Single(read, h => h.Address == Low));
+        Assert.DoesNotContain(read, h => h.Address == "81.10.30.99");
+    }
+
     /// <summary>Heads as the publisher applies what the store hands it: the highest generation wins, an equal one replaces.</summary>
     private static async Task<Dictionary<string, StoredIndicatorHead>> HeadsAsync(ITaxiiStore store, long after, Dictionary<string, StoredIndicatorHead> heads)
     {
