@@ -91,13 +91,17 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     }
 
     /// <summary>Loads the published state, makes sure the identity and marking objects exist and starts listening.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => LoadAsync(publish: true, cancellationToken);
+    /// <param name="cancellationToken">Stops the load.</param>
+    /// <param name="beforeHeads">Awaited before the heads are read (a start reads the index's first blocklist build
+    /// first): polls publish what they wait for meanwhile.</param>
+    public Task StartAsync(CancellationToken cancellationToken, Func<CancellationToken, Task>? beforeHeads = null)
+        => LoadAsync(publish: true, beforeHeads, cancellationToken);
 
     /// <summary>
     /// Loads the published state without publishing: another node holds the publisher lease and writes the shared log;
     /// this node serves pages from it. Call again to refresh, or <see cref="StartAsync"/> on taking over the lease.
     /// </summary>
-    public Task FollowAsync(CancellationToken cancellationToken) => LoadAsync(publish: false, cancellationToken);
+    public Task FollowAsync(CancellationToken cancellationToken) => LoadAsync(publish: false, null, cancellationToken);
 
     /// <summary>Stops writing at once (the publisher lease was lost); readers then serve what the store holds.</summary>
     public void Pause()
@@ -122,7 +126,7 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     /// <summary>Indicators ever published (current and revoked), as loaded or written by this node.</summary>
     public int IndicatorCount => _heads.Count;
 
-    private async Task LoadAsync(bool publish, CancellationToken cancellationToken)
+    private async Task LoadAsync(bool publish, Func<CancellationToken, Task>? beforeHeads, CancellationToken cancellationToken)
     {
         _publishing = false;
         // The first load of a publisher streams every head without holding the writer (ten million heads: 20-30 s after a
@@ -143,6 +147,11 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 Volatile.Write(ref _early, true);
                 _writer.Release();
                 held = false;
+            }
+
+            if (beforeHeads is not null)
+            {
+                await beforeHeads(cancellationToken);
             }
 
             // Streamed into the heads as read: a list of ten million loaded heads, and a dictionary of them by address text

@@ -48,7 +48,6 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
         try
         {
             await BackgroundThread.ListeningAsync(lifetime, stoppingToken);
-            await _loads.FirstBuildAsync(stoppingToken); // lists first (StartupLoads.FirstBuildAsync)
         }
         catch (OperationCanceledException)
         {
@@ -72,11 +71,18 @@ internal sealed class TaxiiPublisherService(StixPublisher publisher, ITaxiiStore
             _lease = await store.TryAcquirePublisherLeaseAsync(stoppingToken);
             if (_lease is not null)
             {
-                await publisher.StartAsync(stoppingToken);
+                // The heads are read after the first blocklist build (lists first: StartupLoads.FirstBuildAsync); polls
+                // after a report meanwhile publish it themselves (StixPublisher.CatchUpAsync).
+                await publisher.StartAsync(stoppingToken, async ct =>
+                {
+                    await _loads.FirstBuildAsync(ct);
+                    started.Restart();
+                });
                 logger.LogInformation("TAXII publisher loaded {Indicators} indicators in {Elapsed} ms", publisher.IndicatorCount, started.ElapsedMilliseconds);
             }
             else
             {
+                await _loads.FirstBuildAsync(stoppingToken);
                 await publisher.FollowAsync(stoppingToken);
                 logger.LogInformation("Another node publishes the TAXII feed; this node serves it");
             }
