@@ -66,8 +66,10 @@ public sealed class BlocklistEngine
     // reports touches only those; anything else that moves the version (purge, whitelist) forces a full pass. Appended
     // to a list of chunks under the report's apply, deduplicated by the build: a dictionary of them was rehashed whole
     // by the report that crossed its size (136 ms at 670,000 addresses, every report in flight waiting; docs/performance.md
-    // "Session 18"). Past one entry per indexed address the list is dropped and the next build goes over everything, so
-    // it never holds more than 8 bytes per address.
+    // "Session 18"). Past one entry per four indexed addresses the list is dropped and the next build goes over
+    // everything: it holds at most 2 bytes per address, and the build's dictionary of them a quarter of the addresses (up
+    // to one per address, 360 MB at ten million during a bulk load, was what a score turn failed to allocate under a
+    // 3.5 GB heap limit; a full build then costs about what an incremental one of that many would).
     private const int DirtyMinimumLimit = 65_536;
     private readonly Lock _dirtyGate = new();
     private ChunkedList<AddressReputation> _dirty = new();
@@ -528,7 +530,7 @@ public sealed class BlocklistEngine
             return false;
         }
 
-        if (_dirty.Count >= Math.Max(DirtyMinimumLimit, _index.Count))
+        if (_dirty.Count >= Math.Max(DirtyMinimumLimit, _index.Count / 4))
         {
             _dirtyOverflow = true;
             _dirty = new();

@@ -1,3 +1,4 @@
+using Palisade.Core.Categories;
 using Palisade.Core.Blocklists;
 using Palisade.Core.Reports;
 using Palisade.Core.Scoring;
@@ -95,7 +96,7 @@ public sealed class BlocklistIncrementalTests : IDisposable
         var all = new BlocklistQuery { ScoreMinimum = 0 };
         _f.Engine.Select(all);
         var full = _f.Engine.FullBuilds;
-        // Past 65,536 changes (and one per address) the engine stops keeping the changed addresses.
+        // Past 65,536 changes (and one per four addresses) the engine stops keeping the changed addresses.
         for (var i = 0; i < 70_000; i++)
         {
             _f.RandomReport(random, 2600);
@@ -109,6 +110,38 @@ public sealed class BlocklistIncrementalTests : IDisposable
         _f.RandomReport(random, 2700);
         AssertSameAsFreshBuild(all);
         Assert.Equal(incremental + 1, _f.Engine.IncrementalBuilds);
+    }
+
+    [Fact]
+    public void Changes_to_more_than_a_quarter_of_the_addresses_make_the_next_build_a_full_one_with_the_same_list()
+    {
+        // A bulk load changes millions of addresses between builds: keeping every one to build incrementally held a
+        // dictionary of them all (360 MB at ten million), for a build that costs about what a full one does.
+        static string Address(int i) => $"45.{i >> 16}.{(i >> 8) & 255}.{i & 255}";
+        for (var i = 0; i < 300_000; i++)
+        {
+            _f.Report(Address(i), CategoryCatalog.PortScan);
+        }
+
+        var all = new BlocklistQuery { ScoreMinimum = 0 };
+        _f.Engine.Select(all);
+        var (incremental, full) = (_f.Engine.IncrementalBuilds, _f.Engine.FullBuilds);
+
+        for (var i = 0; i < 70_000; i++) // under a quarter: incremental
+        {
+            _f.Report(Address(i), CategoryCatalog.BruteForce, "ssh");
+        }
+
+        _f.Engine.Select(all);
+        Assert.Equal((incremental + 1, full), (_f.Engine.IncrementalBuilds, _f.Engine.FullBuilds));
+
+        for (var i = 100_000; i < 180_000; i++) // over a quarter (75,000)
+        {
+            _f.Report(Address(i), CategoryCatalog.BruteForce, "ssh");
+        }
+
+        AssertSameAsFreshBuild(all);
+        Assert.Equal(full + 1, _f.Engine.FullBuilds);
     }
 
     [Fact]
