@@ -21,7 +21,10 @@ namespace Palisade.Core.Reputation;
 /// The table is <see cref="Segments"/> tables, chosen by the hash's top bits, each growing on its own: one table of a
 /// million addresses was copied whole by the report that crossed its mark, 40-55 ms at 0.7-1 M (200+ ms at 10 M)
 /// during which every report in flight waited (the ingest benchmark's p99, docs/performance.md "Session 18"); a
-/// segment's copy is 1/256 of that, and the segments cross their marks at different reports.
+/// segment's copy is 1/4,096 of that, and the segments cross their marks at different reports. 4,096 and not 256: a
+/// segment's two arrays then stay under the large-object heap's 85,000 bytes up to ~28 M addresses (256 segments made
+/// 512 large objects of 0.25-0.5 MB at ten million, and a start under a 3.5 GB heap limit failed with
+/// OutOfMemoryException allocating them, though the heap was nearly empty; docs/performance.md "Session 26").
 /// </remarks>
 internal sealed class AddressTable
 {
@@ -30,7 +33,7 @@ internal sealed class AddressTable
 
     /// <summary>How many tables the addresses are spread over (by the top <see cref="SegmentBits"/> bits of the hash).</summary>
     internal const int Segments = 1 << SegmentBits;
-    private const int SegmentBits = 8;
+    private const int SegmentBits = 12;
 
     private sealed class Table(int capacity)
     {
@@ -48,8 +51,8 @@ internal sealed class AddressTable
     /// <param name="seed">The key of its hash (<see cref="Seed"/>); null for a fresh random one.</param>
     public AddressTable(int capacity = 0, ulong? seed = null)
     {
-        // Each segment sized for its share and a margin of a few standard deviations (a million addresses put 3,906 ± 62
-        // in each), so a snapshot read grows none of them.
+        // Each segment sized for its share and a margin of a few standard deviations (a million addresses put 244 ± 16 in
+        // each), so a snapshot read grows none of them.
         var share = capacity / Segments;
         var perSegment = share + (4 * (long)Math.Sqrt(share)) + 1;
         for (var s = 0; s < Segments; s++)
