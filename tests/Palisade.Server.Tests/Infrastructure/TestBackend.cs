@@ -98,7 +98,23 @@ public static class TestBackend
         }
 
         var name = DatabaseName(dataDirectory);
-        await AdminAsync($"ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';");
+        await AdminAsync($"ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false");
+        // pg_terminate_backend only signals unless given a timeout: an idle pooled backend could still answer one
+        // query before it exits (CI saw a key lookup succeed during the "outage"). Wait for each to exit, and repeat
+        // until none is left (a connection that was starting when connections were refused shows up a moment later).
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await using var admin = new NpgsqlConnection(PostgresAdmin);
+            await admin.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = @name) t", admin);
+            command.Parameters.AddWithValue("name", name);
+            if ((long)(await command.ExecuteScalarAsync() ?? 0L) == 0)
+            {
+                break;
+            }
+        }
+
         return new Restore(() => AdminAsync($"ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"));
     }
 
