@@ -11,7 +11,7 @@ SERVE_ARGS=()
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # bench_work NAME: a fresh folder in $WORK. On exit every process in BENCH_PIDS is stopped, bench_on_exit runs when
-# the script defines it, and the folder is removed (KEEP=1 keeps it and says where).
+# the script defines it, and the folder (and a BACKEND=postgres database) is removed (KEEP=1 keeps both and says where).
 bench_work() {
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/palisade-bench-$1.XXXXXX")
   trap bench_exit EXIT
@@ -26,7 +26,9 @@ bench_exit() {
     fi
   done
   if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
-  if [[ -n "$BENCH_DB" ]]; then
+  if [[ -n "$BENCH_DB" && -n "${KEEP:-}" ]]; then
+    echo "kept database $BENCH_DB" >&2
+  elif [[ -n "$BENCH_DB" ]]; then
     psql -h 127.0.0.1 -p "${PALISADE_TEST_PG_PORT:-55432}" -U postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null 2>&1 || true
   fi
   if [[ -z "${KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi

@@ -12,7 +12,8 @@ public sealed class PostgresTaxiiStore(PostgresDatabase database) : ITaxiiStore
 {
     private const long PublisherLock = 0x5041_4c54_4158_4949; // "PALTAXII"
 
-    private readonly SqlTaxiiLog _log = new(async cancellationToken => await database.OpenAsync(cancellationToken), arrayParameters: true);
+    private readonly SqlTaxiiLog _log = new(async cancellationToken => await database.OpenAsync(cancellationToken), arrayParameters: true,
+        async cancellationToken => await PostgresTaxiiLogWriter.BeginAsync(await database.OpenAsync(cancellationToken), cancellationToken));
 
     public Task<byte[]> GetOrCreateCursorKeyAsync(CancellationToken cancellationToken) => _log.GetOrCreateCursorKeyAsync(cancellationToken);
 

@@ -16,9 +16,10 @@ namespace Palisade.Storage;
 /// </summary>
 /// <param name="open">Opens a connection.</param>
 /// <param name="arrayParameters">The engine takes a list as one array parameter (PostgreSQL).</param>
-/// <param name="beginAppend">Begins an append's transaction on the engine's own fastest path; null appends through ADO.NET commands.</param>
+/// <param name="beginAppend">Begins an append's transaction on the engine's own fastest path (prepared statements on
+/// SQLite, binary COPY on PostgreSQL).</param>
 public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open, bool arrayParameters,
-    Func<CancellationToken, Task<ITaxiiLogWriter>>? beginAppend = null)
+    Func<CancellationToken, Task<ITaxiiLogWriter>> beginAppend)
 {
     private const string CursorKeyName = "cursor_key";
 
@@ -212,9 +213,7 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
     public async Task AppendAsync(IReadOnlyList<StixVersion> versions, CancellationToken cancellationToken)
     {
         var rows = RowsOf(versions);
-        await using var writer = beginAppend is null
-            ? await DbTaxiiLogWriter.BeginAsync(await open(cancellationToken), cancellationToken)
-            : await beginAppend(cancellationToken);
+        await using var writer = await beginAppend(cancellationToken);
         var made = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
@@ -251,104 +250,6 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
             var inserted = await writer.TextIdAsync(text, cancellationToken);
             made[text] = inserted;
             return inserted;
-        }
-    }
-
-    /// <summary>The appends through ADO.NET (PostgreSQL): one command per statement for the whole batch, its parameters set per row.</summary>
-    private sealed class DbTaxiiLogWriter : ITaxiiLogWriter
-    {
-        private readonly DbConnection _connection;
-        private readonly DbTransaction _transaction;
-        private readonly DbCommand _unmark;
-        private readonly DbParameter _unmarkUuid;
-        private readonly DbCommand _insert;
-        private readonly DbParameter[] _values;
-
-        private DbTaxiiLogWriter(DbConnection connection, DbTransaction transaction)
-        {
-            _connection = connection;
-            _transaction = transaction;
-            // The statement is prepared once per transaction instead of once per row (through Dapper every row built a
-            // command, its 14 parameters and the prepared statement again).
-            _unmark = Command(TaxiiLogSql.UnmarkLast);
-            _unmarkUuid = Parameter(_unmark, "@ObjectUuid", System.Data.DbType.Binary);
-            _insert = Command(TaxiiLogSql.Insert);
-            _values =
-            [
-                Parameter(_insert, "@DateAdded", System.Data.DbType.Int64), Parameter(_insert, "@ObjectUuid", System.Data.DbType.Binary),
-                Parameter(_insert, "@Flags", System.Data.DbType.Int32), Parameter(_insert, "@Modified", System.Data.DbType.Int64),
-                Parameter(_insert, "@Created", System.Data.DbType.Int64), Parameter(_insert, "@ValidFrom", System.Data.DbType.Int64),
-                Parameter(_insert, "@ValidUntil", System.Data.DbType.Int64), Parameter(_insert, "@Confidence", System.Data.DbType.Int32),
-                Parameter(_insert, "@Generation", System.Data.DbType.Int32), Parameter(_insert, "@Address", System.Data.DbType.String),
-                Parameter(_insert, "@LabelsId", System.Data.DbType.Int64), Parameter(_insert, "@TechniquesId", System.Data.DbType.Int64),
-                Parameter(_insert, "@ObjectType", System.Data.DbType.String), Parameter(_insert, "@Body", System.Data.DbType.String),
-            ];
-        }
-
-        public static async Task<ITaxiiLogWriter> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return new DbTaxiiLogWriter(connection, await connection.BeginTransactionAsync(cancellationToken));
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async ValueTask<long> TextIdAsync(string text, CancellationToken cancellationToken)
-        {
-            await _connection.ExecuteAsync(new CommandDefinition(
-                TaxiiLogSql.InsertText, new { text }, _transaction, cancellationToken: cancellationToken));
-            return await _connection.QuerySingleAsync<long>(new CommandDefinition(
-                TaxiiLogSql.SelectTextId, new { text }, _transaction, cancellationToken: cancellationToken));
-        }
-
-        public async ValueTask UnmarkLastAsync(byte[] objectUuid, CancellationToken cancellationToken)
-        {
-            _unmarkUuid.Value = objectUuid;
-            await _unmark.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        public async ValueTask InsertAsync(TaxiiLogRow row, CancellationToken cancellationToken)
-        {
-            object?[] fields = [row.DateAdded, row.ObjectUuid, row.Flags, row.Modified, row.Created, row.ValidFrom, row.ValidUntil, row.Confidence,
-                row.Generation, row.Address, row.LabelsId, row.TechniquesId, row.ObjectType, row.Body];
-            for (var i = 0; i < fields.Length; i++)
-            {
-                _values[i].Value = fields[i] ?? DBNull.Value;
-            }
-
-            await _insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _unmark.DisposeAsync();
-            await _insert.DisposeAsync();
-            await _transaction.DisposeAsync();
-            await _connection.DisposeAsync();
-        }
-
-        private DbCommand Command(string sql)
-        {
-            var command = _connection.CreateCommand();
-            command.Transaction = _transaction;
-            command.CommandText = sql;
-            return command;
-        }
-
-        private static DbParameter Parameter(DbCommand command, string name, System.Data.DbType type)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.DbType = type;
-            command.Parameters.Add(parameter);
-            return parameter;
         }
     }
 

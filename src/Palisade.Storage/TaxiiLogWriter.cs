@@ -6,7 +6,8 @@ public readonly record struct TaxiiLogRow(long DateAdded, byte[] ObjectUuid, int
 
 /// <summary>
 /// One append to the TAXII version log: a transaction begun on its own connection, the statements of
-/// <see cref="TaxiiLogSql"/>, then a commit; disposing it without a commit rolls back and closes the connection.
+/// <see cref="TaxiiLogSql"/> (or what has their effect in order: PostgreSQL's writer sends them set at a time), then a
+/// commit; disposing it without a commit rolls back and closes the connection.
 /// </summary>
 public interface ITaxiiLogWriter : IAsyncDisposable
 {

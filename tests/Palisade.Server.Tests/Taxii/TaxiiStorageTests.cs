@@ -204,6 +204,59 @@ public sealed class TaxiiStorageTests : IAsyncLifetime
         Assert.DoesNotContain(read, h => h.Address == "81.10.30.99");
     }
 
+    [Fact]
+    public async Task A_large_append_holding_several_versions_of_an_object_leaves_only_its_latest_marked_last()
+    {
+        // PostgreSQL's writer sends an append set at a time (8,192 rows per COPY, the flags it supersedes cleared before):
+        // versions of one object in the same append, on both sides of a flush, of an object stored before and in the next
+        // append must leave what row-by-row statements leave: one last version per object, its latest.
+        var store = _host.Service<ITaxiiStore>();
+        var next = await store.LastDateAddedAsync(CancellationToken.None);
+        var versions = new List<StixVersion>();
+        void Add(string address, bool isFirst)
+        {
+            next++;
+            var id = StixIdentifiers.Indicator(address, 0);
+            var head = new IndicatorHead(address, id, 0, 1_790_000_000_000, 1_790_000_000_000 + versions.Count, 1_790_000_000_000,
+                1_800_000_000_000, 2, 60, "ssh:brute_force", "T1110", Revoked: false, InHighConfidence: false);
+            versions.Add(StixVersion.Of(StixCollection.All, next, head, isFirst));
+        }
+
+        static string Many(int i) => $"10.{i / 250}.{i % 250}.7";
+        for (var i = 0; i < 10_000; i++)
+        {
+            Add(Many(i), isFirst: true);
+        }
+
+        Add(Many(0), isFirst: false); // its first version went in the first COPY
+        Add(Many(0), isFirst: false);
+        Add(Many(9_999), isFirst: false); // its first version waits in the same COPY
+        Add(Low, isFirst: false); // stored before this append
+        await store.AppendAsync(versions, CancellationToken.None);
+        versions.Clear();
+        Add(Many(0), isFirst: false);
+        Add(Many(5), isFirst: false);
+        await store.AppendAsync(versions, CancellationToken.None);
+
+        await using var connection = await OpenDatabaseAsync();
+        var (objects, wrong, lastVersions) = await ScalarsAsync(connection, """
+            SELECT count(*), coalesce(sum(CASE WHEN lasts <> 1 OR marked <> latest THEN 1 ELSE 0 END), 0), coalesce(sum(versions), 0)
+            FROM (SELECT object_uuid, count(*) AS versions, max(date_added) AS latest,
+                         sum(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END) AS lasts,
+                         max(CASE WHEN (flags & 8) <> 0 THEN date_added END) AS marked
+                  FROM taxii_log GROUP BY object_uuid) t
+            """);
+        Assert.Equal(0, wrong);
+        Assert.True(objects >= 10_040, $"{objects} objects");
+        Assert.True(lastVersions >= 10_006, $"{lastVersions} versions");
+
+        var heads = await HeadsAsync(store, 0, []);
+        Assert.Equal(1_790_000_000_000 + 0, heads[Many(0)].Modified); // the second append's first version
+        Assert.Equal(1_790_000_000_000 + 1, heads[Many(5)].Modified);
+        Assert.Equal(1_790_000_000_000 + 10_002, heads[Many(9_999)].Modified);
+        Assert.Equal(1_790_000_000_000 + 10_003, heads[Low].Modified);
+    }
+
     /// <summary>Heads as the publisher applies what the store hands it: the highest generation wins, an equal one replaces.</summary>
     private static async Task<Dictionary<string, StoredIndicatorHead>> HeadsAsync(ITaxiiStore store, long after, Dictionary<string, StoredIndicatorHead> heads)
     {
