@@ -152,15 +152,15 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
     }
 
     /// <summary>A report as duplicate detection sees it: who, when it arrived, which categories (as bits).</summary>
-    internal readonly record struct Receipt(long ReportId, long KeyId, long ReceivedAtTicks, ulong Categories)
+    internal readonly record struct Receipt(long ReportId, long KeyId, long ReceivedAtTicks, uint Categories)
     {
-        // Category ids are small (1–16); any id folds into one of 64 bits, so two reports never share a category unseen.
-        public static ulong Bits(IReadOnlyList<int> categories)
+        // Category ids are small (1–16); any id folds into one of 32 bits, so two reports never share a category unseen.
+        public static uint Bits(IReadOnlyList<int> categories)
         {
-            ulong bits = 0;
+            uint bits = 0;
             foreach (var id in categories)
             {
-                bits |= 1UL << (id & 63);
+                bits |= 1U << (id & 31);
             }
 
             return bits;

@@ -19,7 +19,7 @@ namespace Palisade.Core.Reputation;
 /// </remarks>
 internal sealed class ReceiptSlab
 {
-    // 4,096 cells of 40 bytes: 160 KB, on the large-object heap (allocated there directly, never copied by a collection).
+    // 4,096 cells of 32 bytes: 128 KB, on the large-object heap (allocated there directly, never copied by a collection).
     private const int ChunkBits = 12;
     private const int ChunkSize = 1 << ChunkBits;
     private const int LocalMask = ChunkSize - 1;
@@ -27,10 +27,17 @@ internal sealed class ReceiptSlab
     /// <summary>The end of a chain (cell 0 of chunk 0 is never handed out, so an entry's zeroed field means none).</summary>
     public const int None = 0;
 
+    // The receipt's fields laid out beside the link: 32 bytes (a Receipt field and the link took 40, 80 MB more with ten
+    // million reports received in the last 15 minutes).
     private struct Cell
     {
-        public Receipt Receipt;
+        public long ReportId;
+        public long KeyId;
+        public long ReceivedAtTicks;
+        public uint Categories;
         public int Next; // the next older receipt of the same address, or the next free cell of the chunk
+
+        public readonly Receipt Receipt => new(ReportId, KeyId, ReceivedAtTicks, Categories);
     }
 
     private sealed class Chunk(int index)
@@ -66,7 +73,10 @@ internal sealed class ReceiptSlab
         }
 
         ref var cell = ref CellAt(slot);
-        cell.Receipt = receipt;
+        cell.ReportId = receipt.ReportId;
+        cell.KeyId = receipt.KeyId;
+        cell.ReceivedAtTicks = receipt.ReceivedAtTicks;
+        cell.Categories = receipt.Categories;
         cell.Next = head;
         head = slot;
     }
@@ -78,7 +88,7 @@ internal sealed class ReceiptSlab
         var any = false;
         for (var slot = head; slot != None; slot = CellAt(slot).Next)
         {
-            if (CellAt(slot).Receipt.ReceivedAtTicks < fromTicks)
+            if (CellAt(slot).ReceivedAtTicks < fromTicks)
             {
                 any = true;
                 break;
@@ -96,7 +106,7 @@ internal sealed class ReceiptSlab
             while (link != None)
             {
                 ref var cell = ref CellAt(link);
-                if (cell.Receipt.ReceivedAtTicks < fromTicks)
+                if (cell.ReceivedAtTicks < fromTicks)
                 {
                     var dropped = link;
                     link = cell.Next;
