@@ -660,6 +660,11 @@ public sealed class BlocklistEngine
 
     private BlocklistSnapshot BuildFull(BlocklistSnapshot? previous, long version, DateTimeOffset now)
     {
+        if (previous is null)
+        {
+            return BuildFirst(version, now);
+        }
+
         // Every address is scored again (decay moves scores without new data), but copy-on-write as in an incremental
         // build: only pages with an entry that changed are copied, so a refresh where most scores held costs little memory.
         var generation = (previous?.Generation ?? 0) + 1;
@@ -774,6 +779,101 @@ public sealed class BlocklistEngine
 
         return new BlocklistSnapshot(generation, version, now, table, _slotCount, RankIndex.Build(table, _slotCount, raw: false), null, stamps);
     }
+
+    /// <summary>
+    /// The first snapshot: every address is new and takes the next slot, in the index's order. Filtered lists and the
+    /// decisions stream wait for it after a start (~1 µs an address: 11 s at ten million on one core), and each entry is
+    /// scored and described on its own, so the entries are made on every core: this thread and
+    /// <see cref="Environment.ProcessorCount"/> - 1 helpers, each first calling <see cref="HelperStarting"/> (the server
+    /// lowers their priority there, as it does its own background thread's, so requests keep the cores first).
+    /// </summary>
+    private BlocklistSnapshot BuildFirst(long version, DateTimeOffset now)
+    {
+        const long generation = 1;
+        var retention = _index.Options.ReputationRetentionDays;
+        var placed = new List<AddressReputation>(_index.Count);
+        foreach (var reputation in _index.Addresses)
+        {
+            SetSlot(reputation, _slotCount++);
+            placed.Add(reputation);
+        }
+
+        var table = new BlocklistEntry[(_slotCount + BlocklistSnapshot.PageSize - 1) >> BlocklistSnapshot.PageBits][];
+        for (var page = 0; page < table.Length; page++)
+        {
+            table[page] = new BlocklistEntry[BlocklistSnapshot.PageSize];
+        }
+
+        // Pages are handed out one at a time: a page is one worker's alone, and a few busy addresses do not hold up one
+        // worker's share.
+        var nextPage = -1;
+        void DescribePages()
+        {
+            int page;
+            while ((page = Interlocked.Increment(ref nextPage)) < table.Length)
+            {
+                var entries = table[page];
+                var end = Math.Min(placed.Count, (page + 1) << BlocklistSnapshot.PageBits);
+                for (var slot = page << BlocklistSnapshot.PageBits; slot < end; slot++)
+                {
+                    var reputation = placed[slot];
+                    entries[slot & (BlocklistSnapshot.PageSize - 1)] = Describe(reputation, _index.ScoreValue(reputation), null, retention);
+                }
+            }
+        }
+
+        var helpers = table.Length > 1 ? Math.Max(0, Environment.ProcessorCount - 1) : 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = new Thread[helpers];
+        for (var i = 0; i < helpers; i++)
+        {
+            threads[i] = new Thread(() =>
+            {
+                try
+                {
+                    HelperStarting?.Invoke();
+                    DescribePages();
+                }
+                catch (Exception ex)
+                {
+                    failures.Enqueue(ex);
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "Palisade first blocklist build",
+            };
+            threads[i].Start();
+        }
+
+        try
+        {
+            DescribePages();
+        }
+        finally
+        {
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+        }
+
+        if (!failures.IsEmpty)
+        {
+            throw new AggregateException("Building the first blocklist snapshot failed.", failures);
+        }
+
+        _generations.Add((generation, now));
+        TrimJournal();
+        return new BlocklistSnapshot(generation, version, now, table, _slotCount, RankIndex.Build(table, _slotCount, raw: false), null,
+            CarryStamps(null, _slotCount, generation));
+    }
+
+    /// <summary>
+    /// Called first on each helper thread the first build starts (<see cref="BuildFirst"/>); null: none. The server lowers
+    /// the thread's scheduling priority here.
+    /// </summary>
+    public Action? HelperStarting { get; init; }
 
     /// <summary>The previous snapshot's region stamps, extended to <paramref name="slotLimit"/> (new regions stamped now).</summary>
     private static long[] CarryStamps(long[]? previous, int slotLimit, long generation)

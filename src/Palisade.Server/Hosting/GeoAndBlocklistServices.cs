@@ -40,8 +40,12 @@ internal static class GeoAndBlocklistServices
                 return new EmptyGeoLookup(folder);
             }
         });
+        // The first build's helper threads give way to requests as the background thread does (BackgroundThread.Yield).
         services.AddSingleton(provider => new BlocklistEngine(provider.GetRequiredService<ReputationIndex>(), provider.GetRequiredService<IGeoLookup>(),
-            provider.GetRequiredService<IClock>(), provider.GetRequiredService<PalisadeOptions>().BlocklistRenderCacheBytes));
+            provider.GetRequiredService<IClock>(), provider.GetRequiredService<PalisadeOptions>().BlocklistRenderCacheBytes)
+        {
+            HelperStarting = () => BackgroundThread.Yield(),
+        });
         return services;
     }
 }

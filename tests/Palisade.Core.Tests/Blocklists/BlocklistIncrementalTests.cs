@@ -15,10 +15,10 @@ public sealed class BlocklistIncrementalTests : IDisposable
     private static List<(string Address, int Score)> Listed(BlocklistSelection selection, bool raw)
         => [.. selection.Select(e => (e.Address, raw ? e.RawScore : e.Score))];
 
-    private void AssertSameAsFreshBuild(BlocklistQuery query)
+    private void AssertSameAsFreshBuild(BlocklistQuery query, BlocklistEngine? freshEngine = null)
     {
         var kept = _f.Engine.Select(query);
-        var fresh = new BlocklistEngine(_f.Index, _f.Geo, _f.Clock).Select(query);
+        var fresh = (freshEngine ?? new BlocklistEngine(_f.Index, _f.Geo, _f.Clock)).Select(query);
         var keptList = Listed(kept, query.IgnoreWhitelist);
         var freshList = Listed(fresh, query.IgnoreWhitelist);
         Assert.Equal(freshList.Count, keptList.Count);
@@ -142,6 +142,30 @@ public sealed class BlocklistIncrementalTests : IDisposable
 
         AssertSameAsFreshBuild(all);
         Assert.Equal(full + 1, _f.Engine.FullBuilds);
+    }
+
+    [Fact]
+    public void The_first_snapshot_made_on_every_core_is_the_list_kept_report_by_report()
+    {
+        // After a start every filtered list waits for the first build, so it makes the entries on every core, each helper
+        // thread announced first (the server lowers its priority there).
+        var random = new Random(7);
+        var all = new BlocklistQuery { ScoreMinimum = 0 };
+        for (var i = 0; i < 30_000; i++)
+        {
+            _f.RandomReport(random, 20_000);
+            if (i % 2_000 == 0)
+            {
+                _f.Engine.Select(all);
+            }
+        }
+
+        var helpers = 0;
+        var first = new BlocklistEngine(_f.Index, _f.Geo, _f.Clock) { HelperStarting = () => Interlocked.Increment(ref helpers) };
+        AssertSameAsFreshBuild(all, first);
+        AssertSameAsFreshBuild(all with { IgnoreWhitelist = true }, first);
+        Assert.True(first.Select(all).Count > 10 * 1024, "entries on several pages");
+        Assert.Equal(Environment.ProcessorCount - 1, helpers);
     }
 
     [Fact]
