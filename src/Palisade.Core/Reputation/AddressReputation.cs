@@ -152,18 +152,32 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
     }
 
     /// <summary>A report as duplicate detection sees it: who, when it arrived, which categories (as bits).</summary>
-    internal readonly record struct Receipt(long ReportId, long KeyId, long ReceivedAtTicks, uint Categories)
+    internal readonly record struct Receipt(long ReportId, long KeyId, long ReceivedAtTicks, ushort Categories)
     {
-        // Category ids are small (1–16); any id folds into one of 32 bits, so two reports never share a category unseen.
-        public static uint Bits(IReadOnlyList<int> categories)
+        // Category ids are small (1–16): each folds into one of 16 bits (id & 15), so the catalog's ids stay apart and two
+        // reports never share a category unseen (a larger id shares a bit: at worst a report counts as a duplicate).
+        public static ushort Bits(IReadOnlyList<int> categories)
         {
-            uint bits = 0;
+            var bits = 0;
             foreach (var id in categories)
             {
-                bits |= 1U << (id & 31);
+                bits |= 1 << (id & 15);
             }
 
-            return bits;
+            return (ushort)bits;
+        }
+
+        /// <summary>Category bits as snapshots before session 27 kept them (bit id &amp; 63), folded as <see cref="Bits"/>
+        /// folds; bits already folded stay as they are.</summary>
+        public static ushort Fold(ulong bits)
+        {
+            var folded = 0;
+            for (; bits != 0; bits &= bits - 1)
+            {
+                folded |= 1 << (System.Numerics.BitOperations.TrailingZeroCount(bits) & 15);
+            }
+
+            return (ushort)folded;
         }
     }
 

@@ -154,7 +154,7 @@ public static class IndexSnapshot
                         writer.Write7BitEncodedInt64(receipt.ReportId);
                         writer.Write7BitEncodedInt64(receipt.KeyId);
                         writer.Write(receipt.ReceivedAtTicks);
-                        writer.Write((ulong)receipt.Categories); // 8 bytes, as when they were 64 bits
+                        writer.Write((ulong)receipt.Categories); // 8 bytes, as when they were 64 bits (Receipt.Fold reads both)
                     }
 
                     addresses++;
@@ -267,7 +267,7 @@ public static class IndexSnapshot
                 var receipts = reader.Count(1 << 24);
                 for (var i = 0; i < receipts; i++)
                 {
-                    var receipt = new AddressReputation.Receipt(reader.Varint(), reader.Varint(), reader.Int64(), (uint)reader.Int64());
+                    var receipt = new AddressReputation.Receipt(reader.Varint(), reader.Varint(), reader.Int64(), AddressReputation.Receipt.Fold((ulong)reader.Int64()));
                     if (receipt.ReceivedAtTicks >= recentTicks)
                     {
                         addresses.Receipts.Push(ref entry.Receipts, receipt);

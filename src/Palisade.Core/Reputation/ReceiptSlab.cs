@@ -19,7 +19,7 @@ namespace Palisade.Core.Reputation;
 /// </remarks>
 internal sealed class ReceiptSlab
 {
-    // 4,096 cells of 32 bytes: 128 KB, on the large-object heap (allocated there directly, never copied by a collection).
+    // 4,096 cells of 24 bytes: 96 KB, on the large-object heap (allocated there directly, never copied by a collection).
     private const int ChunkBits = 12;
     private const int ChunkSize = 1 << ChunkBits;
     private const int LocalMask = ChunkSize - 1;
@@ -27,17 +27,30 @@ internal sealed class ReceiptSlab
     /// <summary>The end of a chain (cell 0 of chunk 0 is never handed out, so an entry's zeroed field means none).</summary>
     public const int None = 0;
 
-    // The receipt's fields laid out beside the link: 32 bytes (a Receipt field and the link took 40, 80 MB more with ten
-    // million reports received in the last 15 minutes).
+    // The receipt packed beside the link in 24 bytes (a Receipt field and the link took 40: 150 MB more with ten million
+    // reports received in the last 15 minutes): the time in milliseconds (the store's precision; 48 bits reach the year
+    // 8900) shares a word with the 16 category bits, and the key id is 32 bits as in ReportFact.
     private struct Cell
     {
+        private const int CategoryShift = 48;
+        private const ulong TimeMask = (1UL << CategoryShift) - 1;
+
         public long ReportId;
-        public long KeyId;
-        public long ReceivedAtTicks;
-        public uint Categories;
+        public ulong TimeAndCategories;
+        public int KeyId;
         public int Next; // the next older receipt of the same address, or the next free cell of the chunk
 
-        public readonly Receipt Receipt => new(ReportId, KeyId, ReceivedAtTicks, Categories);
+        public readonly long ReceivedAtTicks => (long)(TimeAndCategories & TimeMask) * TimeSpan.TicksPerMillisecond;
+
+        public readonly Receipt Receipt => new(ReportId, KeyId, ReceivedAtTicks, (ushort)(TimeAndCategories >> CategoryShift));
+
+        public void Set(in Receipt receipt)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan((ulong)receipt.KeyId, (ulong)int.MaxValue, nameof(receipt));
+            ReportId = receipt.ReportId;
+            KeyId = (int)receipt.KeyId;
+            TimeAndCategories = (ulong)(receipt.ReceivedAtTicks / TimeSpan.TicksPerMillisecond) & TimeMask | (ulong)receipt.Categories << CategoryShift;
+        }
     }
 
     private sealed class Chunk(int index)
@@ -73,10 +86,7 @@ internal sealed class ReceiptSlab
         }
 
         ref var cell = ref CellAt(slot);
-        cell.ReportId = receipt.ReportId;
-        cell.KeyId = receipt.KeyId;
-        cell.ReceivedAtTicks = receipt.ReceivedAtTicks;
-        cell.Categories = receipt.Categories;
+        cell.Set(receipt);
         cell.Next = head;
         head = slot;
     }

@@ -6,7 +6,10 @@ namespace Palisade.Core.Tests.Reputation;
 /// <summary>Where the index keeps the duplicate-window receipts: one chain per address in shared chunks.</summary>
 public sealed class ReceiptSlabTests
 {
-    private static Receipt At(long id, long ticks) => new(id, 1, ticks, 1);
+    // Receipts keep their time to the millisecond: the tests count in milliseconds.
+    private static Receipt At(long id, long ms) => new(id, 1, Ticks(ms), 1);
+
+    private static long Ticks(long ms) => ms * TimeSpan.TicksPerMillisecond;
 
     private static long[] Ids(ReceiptSlab slab, int head)
     {
@@ -39,23 +42,26 @@ public sealed class ReceiptSlabTests
     }
 
     [Fact]
-    public void A_receipt_takes_32_bytes_and_reads_back_every_field()
+    public void A_receipt_takes_24_bytes_and_reads_back_every_field_to_the_millisecond()
     {
         // Every report of the last 15 minutes keeps one: at ten million in that window, each 8 bytes more is 80 MB.
         var slab = new ReceiptSlab();
         var head = ReceiptSlab.None;
-        var receipt = new Receipt(long.MaxValue - 1, long.MaxValue - 2, DateTimeOffset.UtcNow.UtcTicks, Receipt.Bits([1, 16, 31]));
+        var receivedAt = new DateTimeOffset(2026, 12, 7, 6, 55, 12, 345, TimeSpan.Zero).AddTicks(6_789);
+        var receipt = new Receipt(long.MaxValue - 1, int.MaxValue, receivedAt.UtcTicks, Receipt.Bits([1, 15, 16]));
         slab.Push(ref head, receipt);
 
-        Assert.Equal(4_096 * 32, slab.BytesHeld);
+        Assert.Equal(4_096 * 24, slab.BytesHeld);
         var read = new List<Receipt>();
         foreach (var each in slab.Read(head))
         {
             read.Add(each);
         }
 
-        Assert.Equal(receipt, Assert.Single(read));
-        Assert.Equal((1U << 1) | (1U << 16) | (1U << 31), receipt.Categories);
+        Assert.Equal(receipt with { ReceivedAtTicks = receivedAt.UtcTicks - 6_789 }, Assert.Single(read));
+        Assert.Equal((1 << 1) | (1 << 15) | (1 << 0), receipt.Categories);
+        Assert.Equal(receipt.Categories, Receipt.Fold((1UL << 1) | (1UL << 15) | (1UL << 16))); // as snapshots kept them before
+        Assert.Throws<ArgumentOutOfRangeException>(() => slab.Push(ref head, receipt with { KeyId = (long)int.MaxValue + 1 }));
     }
 
     [Fact]
@@ -68,11 +74,11 @@ public sealed class ReceiptSlabTests
         slab.Push(ref head, At(3, 150));
         slab.Push(ref head, At(4, 400));
 
-        slab.Prune(ref head, 200);
+        slab.Prune(ref head, Ticks(200));
 
         Assert.Equal([4, 2], Ids(slab, head));
         Assert.Equal(2, slab.Count);
-        slab.Prune(ref head, 1_000);
+        slab.Prune(ref head, Ticks(1_000));
         Assert.Equal(ReceiptSlab.None, head);
         Assert.Equal(0, slab.Count);
     }
@@ -117,12 +123,12 @@ public sealed class ReceiptSlabTests
         }
 
         var burst = slab.BytesHeld;
-        Assert.True(burst >= 100_000 * 32, $"{burst} bytes for 100,000 receipts");
+        Assert.True(burst >= 100_000 * 24, $"{burst} bytes for 100,000 receipts");
 
         // All but the last thousand leave the window (as a purge finds them, address by address).
         for (var i = 0; i < heads.Length; i++)
         {
-            slab.Prune(ref heads[i], 99_000);
+            slab.Prune(ref heads[i], Ticks(99_000));
         }
 
         Assert.Equal(1_000, slab.Count);
@@ -157,7 +163,7 @@ public sealed class ReceiptSlabTests
             lock (gates[chain])
             {
                 slab.Push(ref heads[chain], At(n, n));
-                slab.Prune(ref heads[chain], n - (heads.Length * 4)); // keeps this chain's last four or so
+                slab.Prune(ref heads[chain], Ticks(n - (heads.Length * 4))); // keeps this chain's last four or so
             }
         });
 
