@@ -20,8 +20,6 @@ internal sealed class PostgresTaxiiLogWriter : ITaxiiLogWriter
     /// <summary>Rows sent per COPY: bounds the buffer of a large append (a rescan's).</summary>
     private const int FlushRows = 8_192;
 
-    private const int LastBit = 8;
-
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly List<TaxiiLogRow> _rows = [];
@@ -64,7 +62,7 @@ internal sealed class PostgresTaxiiLogWriter : ITaxiiLogWriter
     {
         if (_buffered.TryGetValue(new Guid(objectUuid), out var index))
         {
-            _rows[index] = _rows[index] with { Flags = _rows[index].Flags & ~LastBit };
+            _rows[index] = _rows[index] with { Flags = _rows[index].Flags & ~TaxiiLogSql.LastVersionFlag };
         }
         else
         {
@@ -110,8 +108,7 @@ internal sealed class PostgresTaxiiLogWriter : ITaxiiLogWriter
         }
 
         await using (var copy = await _connection.BeginBinaryImportAsync(
-            "COPY taxii_log (date_added, object_uuid, flags, modified, created, valid_from, valid_until, confidence, generation, " +
-            "address, labels, techniques, object_type, body) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            $"COPY taxii_log ({TaxiiLogSql.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             foreach (var row in _rows)
             {

@@ -28,7 +28,7 @@ public sealed class SqlTaxiiLog(Func<CancellationToken, Task<DbConnection>> open
     private const int FirstInAll = 1;
     private const int InHigh = 2;
     private const int FirstInHigh = 4;
-    private const int Last = 8;
+    private const int Last = TaxiiLogSql.LastVersionFlag;
     private const int Revoked = 16;
 
     private const string Select = """

@@ -28,16 +28,18 @@ public interface ITaxiiLogWriter : IAsyncDisposable
 /// </summary>
 public static class TaxiiLogSql
 {
-    /// <summary>8 is the last-version bit of column flags (see <see cref="SqlTaxiiLog"/>).</summary>
+    /// <summary>The last-version bit of column flags (see <see cref="SqlTaxiiLog"/>), 8 in the statements below.</summary>
+    public const int LastVersionFlag = 8;
+
     public const string UnmarkLast = "UPDATE taxii_log SET flags = flags & ~8 WHERE object_uuid = @ObjectUuid AND (flags & 8) <> 0";
 
+    /// <summary>The columns an append writes, in <see cref="TaxiiLogRow"/>'s order (PostgreSQL copies rows in this order).</summary>
+    public const string Columns =
+        "date_added, object_uuid, flags, modified, created, valid_from, valid_until, confidence, generation, address, labels, techniques, object_type, body";
+
     public const string Insert =
-        """
-        INSERT INTO taxii_log (date_added, object_uuid, flags, modified, created, valid_from, valid_until, confidence, generation,
-                               address, labels, techniques, object_type, body)
-        VALUES (@DateAdded, @ObjectUuid, @Flags, @Modified, @Created, @ValidFrom, @ValidUntil, @Confidence, @Generation,
-                @Address, @LabelsId, @TechniquesId, @ObjectType, @Body)
-        """;
+        "INSERT INTO taxii_log (" + Columns + ") VALUES (@DateAdded, @ObjectUuid, @Flags, @Modified, @Created, @ValidFrom, @ValidUntil, " +
+        "@Confidence, @Generation, @Address, @LabelsId, @TechniquesId, @ObjectType, @Body)";
 
     public const string InsertText = "INSERT INTO taxii_texts (text) VALUES (@text) ON CONFLICT (text) DO NOTHING";
 
