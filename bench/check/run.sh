@@ -10,7 +10,7 @@
 #
 # Builds the CLI, creates a data folder and an enterprise key (with a finite check quota, so every lookup is
 # counted against a limit), starts `palisade serve` pinned to core 0, loads the reports over HTTP (bulk-report
-# bodies written by reports.awk), captures the check answers of 20 sampled addresses (half reported, half not) and
+# bodies written by reports.awk), captures the check answers (body and headers) of 20 sampled addresses (half reported, half not) and
 # starts the anchor on the same core serving those answers in turn; then runs wrk pinned to core 1 against the check
 # endpoint (check.lua: random addresses, half reported, half never reported) and against the anchor's /bare. Rounds
 # alternate between the two; the medians are printed with each server's CPU time per request (utime+stime from
@@ -71,19 +71,24 @@ rss() { awk '/^VmRSS/ { printf "%d MB", $2 / 1024 }' "/proc/$SERVER_PID/status";
 rss_loaded=$(rss)
 log "loaded $loaded addresses in ${load_seconds}s; server resident memory $rss_loaded"
 
-# The anchor serves the very bytes the check endpoint answered for 20 sampled addresses, in turn.
+# The anchor serves the very responses the check endpoint gave for 20 sampled addresses, in turn: body and headers (the
+# quota headers every check carries; the anchor sends them as they were captured, Palisade formats them per request).
 mkdir -p "$WORK/answers"
 total=0
+headers=0
 for k in $(seq 1 10); do
   n=$((COUNT * k / 11 + 1))
   for octet in 45 46; do
     file="$WORK/answers/$octet-$k.json"
-    curl -fs -H "Authorization: Bearer $KEY" "$BASE/v1/key/check/$octet.$((n / 65536 % 256)).$((n / 256 % 256)).$((n % 256))" -o "$file"
+    curl -fs -H "Authorization: Bearer $KEY" "$BASE/v1/key/check/$octet.$((n / 65536 % 256)).$((n / 256 % 256)).$((n % 256))" \
+      -o "$file" -D "$file.headers"
     total=$((total + $(wc -c <"$file")))
+    headers=$((headers + $(wc -c <"$file.headers")))
   done
 done
 BYTES=$((total / 20))
-log "building and starting the anchor (bench/check/Anchor) on core $SERVER_CPU; mean answer $BYTES bytes"
+HEAD_BYTES=$((headers / 20))
+log "building and starting the anchor (bench/check/Anchor) on core $SERVER_CPU; mean answer $BYTES bytes, head $HEAD_BYTES bytes"
 bench_anchor "$WORK/answers" "${LOG_ENV[@]}"
 
 
@@ -119,7 +124,7 @@ check_cpu=$(bench_col check 3); bare_cpu=$(bench_col bare 3)
 echo
 echo "Check endpoint benchmark ($BACKEND): $COUNT reported addresses, $CONNECTIONS connections, $ROUNDS interleaved rounds of ${DURATION}s, medians"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); server on core $SERVER_CPU, wrk on core $CLIENT_CPU"
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); loading took ${load_seconds}s; mean response body $BYTES bytes; log level ${LOGLEVEL:-default}"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); loading took ${load_seconds}s; mean response body $BYTES bytes, head $HEAD_BYTES bytes (both servers); log level ${LOGLEVEL:-default}"
 printf '%-34s %12s %10s %16s\n' "" "requests/s" "p99 ms" "CPU us/request"
 printf '%-34s %12s %10s %16s\n' "check  GET /v1/key/check/{ip}" "$check_rps" "$check_p99" "$check_cpu"
 printf '%-34s %12s %10s %16s\n' "anchor GET /bare (separate app)" "$bare_rps" "$bare_p99" "$bare_cpu"

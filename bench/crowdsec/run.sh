@@ -84,7 +84,7 @@ for k in $(seq 1 10); do
   n=$((COUNT * k / 11 + 1))
   for octet in 45 46; do
     curl -fs -H "X-Api-Key: $BOUNCER" "$BASE/v1/decisions?ip=$octet.$((n / 65536 % 256)).$((n / 256 % 256)).$((n % 256))" \
-      -o "$WORK/answers/$octet-$k.json"
+      -o "$WORK/answers/$octet-$k.json" -D "$WORK/answers/$octet-$k.json.headers"
   done
 done
 grep -q '"value":"45\.' "$WORK/answers/45-1.json" || { echo "the sampled banned address has no decision: $(cat "$WORK/answers/45-1.json")" >&2; exit 1; }

@@ -1,7 +1,9 @@
-// The check benchmark's anchor: a separate, minimal ASP.NET Core app that answers GET /bare with the same bytes
-// Palisade's check endpoint answered (captured by bench/check/run.sh, one file per sampled address, served in turn),
-// built the way Palisade builds its host (slim builder, PALISADE_ environment variables, no Server header, single-line
-// console logging at the same default levels). What Palisade's check path costs beyond this is Palisade's own work.
+// The check benchmark's anchor: a separate, minimal ASP.NET Core app that answers GET /bare with the same responses
+// Palisade's check endpoint gave (captured by bench/check/run.sh, one file per sampled address with its headers in
+// FILE.headers as curl -D wrote them, served in turn: the body and every header the endpoint added, such as the quota
+// headers), built the way Palisade builds its host (slim builder, PALISADE_ environment variables, no Server header,
+// single-line console logging at the same default levels). What Palisade's check path costs beyond this is Palisade's
+// own work.
 //
 //   dotnet Palisade.Bench.Anchor.dll --urls http://127.0.0.1:PORT --answers DIR
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -16,7 +18,8 @@ builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 var app = builder.Build();
 
 var folder = app.Configuration["answers"] ?? throw new InvalidOperationException("--answers DIR is required");
-var answers = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+var answers = Directory.GetFiles(folder).Where(f => !f.EndsWith(".headers", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+    .Select(f => new Answer(File.ReadAllBytes(f), ReadHeaders(f + ".headers"))).ToArray();
 if (answers.Length == 0)
 {
     throw new InvalidOperationException($"no answers in {folder}");
@@ -25,9 +28,30 @@ if (answers.Length == 0)
 var next = -1;
 app.MapGet("/bare", (HttpContext http) =>
 {
-    var body = answers[(int)((uint)Interlocked.Increment(ref next) % (uint)answers.Length)];
+    var answer = answers[(int)((uint)Interlocked.Increment(ref next) % (uint)answers.Length)];
+    foreach (var (name, value) in answer.Headers)
+    {
+        http.Response.Headers[name] = value;
+    }
+
     http.Response.ContentType = "application/json; charset=utf-8";
-    http.Response.ContentLength = body.Length;
-    return http.Response.Body.WriteAsync(body, http.RequestAborted).AsTask();
+    http.Response.ContentLength = answer.Body.Length;
+    return http.Response.Body.WriteAsync(answer.Body, http.RequestAborted).AsTask();
 });
 app.Run();
+
+// The headers the endpoint added (curl -D: the status line, then "Name: value" lines); those Kestrel writes itself
+// (Date, length, type, framing) are left to it, as for Palisade.
+static (string Name, string Value)[] ReadHeaders(string path)
+{
+    if (!File.Exists(path))
+    {
+        return [];
+    }
+
+    string[] own = ["Date", "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Server"];
+    return [.. File.ReadAllLines(path).Skip(1).Select(line => line.Split(':', 2)).Where(p => p.Length == 2)
+        .Select(p => (Name: p[0].Trim(), Value: p[1].Trim())).Where(h => !own.Contains(h.Name, StringComparer.OrdinalIgnoreCase))];
+}
+
+internal sealed record Answer(byte[] Body, (string Name, string Value)[] Headers);
