@@ -97,8 +97,12 @@ internal sealed class AddressTable
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, key.High);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], key.Low);
-        return (int)XxHash3.HashToUInt64(bytes, (long)Seed);
+        var hash = (int)XxHash3.HashToUInt64(bytes, (long)Seed);
+        return hash == Unused ? 1 : hash;
     }
+
+    // The hash of a slot no entry was ever put in (TryGetValue stops there); HashOf never gives it.
+    private const int Unused = 0;
 
     public bool TryGetValue(string address, [MaybeNullWhen(false)] out AddressReputation entry)
     {
@@ -115,17 +119,22 @@ internal sealed class AddressTable
     {
         var hash = HashOf(key);
         var table = SegmentOf(hash);
-        var capacity = table.Entries.Length;
+        var hashes = table.Hashes;
+        var capacity = hashes.Length;
+        // The probe reads the hashes and the entries array only where a hash matches: a lookup of an address not in the
+        // table (half of all checks) touches one array, not two (each array's header and slot are cache lines of their own
+        // in a large table). A slot never used has hash 0 (HashOf gives none); a slot whose hash is written and entry not
+        // yet is an insert in progress, not a match.
         for (var i = Start(hash, capacity); ; i = i + 1 == capacity ? 0 : i + 1)
         {
-            var found = Volatile.Read(ref table.Entries[i]);
-            if (found is null)
+            var seen = Volatile.Read(ref hashes[i]);
+            if (seen == Unused)
             {
                 entry = null;
                 return false;
             }
 
-            if (table.Hashes[i] == hash && !ReferenceEquals(found, Removed) && found.Key == key)
+            if (seen == hash && Volatile.Read(ref table.Entries[i]) is { } found && !ReferenceEquals(found, Removed) && found.Key == key)
             {
                 entry = found;
                 return true;

@@ -31,17 +31,25 @@ public sealed record CheckResult(
 
     /// <summary>The value <see cref="Keep"/> stored with this result, or null (none, or this is a copy of the result it
     /// was kept with).</summary>
-    public object? Kept() => _kept.Value is { } kept && ReferenceEquals(kept.Owner, this) ? kept.Value : null;
+    public CheckKeepsake? Kept() => _kept.Value is { } kept && ReferenceEquals(kept.Owner, this) ? kept : null;
 
     /// <summary>Stores what a face made of this answer (e.g. its serialized form) with it, replacing what was kept.</summary>
-    public void Keep(object value) => _kept = new KeptSlot(new KeptValue(this, value));
+    /// <exception cref="ArgumentException">The value was made for another result.</exception>
+    public void Keep(CheckKeepsake value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!ReferenceEquals(value.Owner, this))
+        {
+            throw new ArgumentException("A keepsake is kept with the result it was made for.", nameof(value));
+        }
 
-    private sealed record KeptValue(CheckResult Owner, object Value);
+        _kept = new KeptSlot(value);
+    }
 
     // One reference (written whole, so a reader on another thread sees an old or a new value, never a mix).
-    private readonly struct KeptSlot(KeptValue? value) : IEquatable<KeptSlot>
+    private readonly struct KeptSlot(CheckKeepsake? value) : IEquatable<KeptSlot>
     {
-        public KeptValue? Value { get; } = value;
+        public CheckKeepsake? Value { get; } = value;
 
         public bool Equals(KeptSlot other) => true;
 
@@ -49,4 +57,15 @@ public sealed record CheckResult(
 
         public override int GetHashCode() => 0;
     }
+}
+
+/// <summary>
+/// What a face made of a <see cref="CheckResult"/> to serve it again, kept with it (<see cref="CheckResult.Keep"/>). It
+/// names the result it was made for, so a copy of the result (<c>with</c>) does not see it; the face's own fields are on
+/// the same object (a check of a cached answer reads one object, not a holder and then the value).
+/// </summary>
+public abstract class CheckKeepsake(CheckResult owner)
+{
+    /// <summary>The result this was made for.</summary>
+    public CheckResult Owner { get; } = owner ?? throw new ArgumentNullException(nameof(owner));
 }

@@ -770,6 +770,11 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     private CheckResult Described(AddressReputation entry, NormalizedAddress address, DateTimeOffset now)
     {
         var whitelistVersion = InputsVersion;
+        if (StillDescribed(entry, whitelistVersion, now) is { } held)
+        {
+            return held;
+        }
+
         lock (entry.Gate)
         {
             // The score as Score(entry) gives it, taken under the lock already held, at the same time and inputs version.
@@ -785,10 +790,33 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             var listed = whitelist.Current.Match(address.Address, now);
             var described = Describe(address, entry.Facts.ToArray(), entry.FirstSeen,
                 entry.LastSeen, breakdown.Score, breakdown, listed);
-            explained.Check = described;
+            // The version first, the answer last: a reader without the lock that sees this answer sees its score too.
             explained.CheckVersion = whitelistVersion;
+            Volatile.Write(ref explained.Check, described);
             return described;
         }
+    }
+
+    /// <summary>
+    /// The answer described last, when it still holds, read without the entry's lock (a check of a known address is most
+    /// of the traffic, and the lock wrote the entry's cache line on every one). It holds under the conditions the locked
+    /// path checks: the score it was described with is the entry's current one (new evidence or a purge clears that),
+    /// scored at these inputs and recently enough, the whitelist entry it shows not expired. The writers publish the answer
+    /// after its score and versions, so an answer seen here is checked against them; any mix of old and new values fails a
+    /// check and falls back to the lock, as does a read racing a new report (it sees the report or not, as it would have).
+    /// </summary>
+    private CheckResult? StillDescribed(AddressReputation entry, long version, DateTimeOffset now)
+    {
+        if (Volatile.Read(ref entry.Explained) is not { } explained || Volatile.Read(ref explained.Check) is not { } cached)
+        {
+            return null;
+        }
+
+        var fresh = calculator.Options.HalfLifeDays <= 0 || now.UtcTicks - Volatile.Read(ref explained.ScoreAtTicks) < options.ScoreRefreshInterval.Ticks;
+        return fresh && ReferenceEquals(Volatile.Read(ref explained.Score), cached.Breakdown) && Volatile.Read(ref explained.ScoreVersion) == version &&
+            Volatile.Read(ref explained.CheckVersion) == version && (cached.Whitelisted?.ExpiresAt is not { } expires || expires > now)
+            ? cached
+            : null;
     }
 
     /// <summary>Reports naming this e-mail address (normalised: trimmed, lower-case), or null when no retained report does.</summary>

@@ -14,10 +14,14 @@ namespace Palisade.Server.Native;
 /// <summary>Maps the engine's check result onto SikkerAPI's wire shape.</summary>
 internal static class NativeMapper
 {
-    // Serialized default answers (verbose, unfiltered) by the index's cached result object, with the geolocation they
-    // were written with; an entry lives exactly as long as the index keeps that result.
-    // The default answer serialized for a result the index keeps handing out, with the geolocation it showed.
-    private sealed record KeptJson(GeoInfo? Geo, byte[] Json);
+    // The default answer (verbose, unfiltered) serialized for a result the index keeps handing out, with the geolocation
+    // it showed; it lives exactly as long as the index keeps that result.
+    private sealed class KeptJson(CheckResult owner, GeoInfo? geo, byte[] json) : CheckKeepsake(owner)
+    {
+        public GeoInfo? Geo { get; } = geo;
+
+        public byte[] Json { get; } = json;
+    }
 
     // The answer for an address nothing is known about (BlankLength/WriteBlank): the serializer's bytes around the
     // address, one template per value of isPublic, made on first use.
@@ -123,7 +127,7 @@ internal static class NativeMapper
         var json = JsonSerializer.SerializeToUtf8Bytes(ToCheckResponse(result, reports, verbose, geo, prefix), NativeJsonContext.Api.NativeCheckResponse);
         if (reusable)
         {
-            result.Keep(new KeptJson(geo, json));
+            result.Keep(new KeptJson(result, geo, json));
         }
 
         return json;

@@ -75,20 +75,31 @@ public sealed class CheckResultTests : IDisposable
     {
         var result = Reported();
         Assert.Null(result.Kept());
-        var first = new object();
+        var first = new Keepsake(result);
         result.Keep(first);
         Assert.Same(first, result.Kept());
-        var second = new object();
+        var second = new Keepsake(result);
         result.Keep(second);
         Assert.Same(second, result.Kept());
     }
+
+    [Fact]
+    public void A_value_made_for_another_result_is_not_kept()
+    {
+        var result = Reported();
+        var other = result with { Score = result.Score + 1 };
+        Assert.Throws<ArgumentException>(() => result.Keep(new Keepsake(other)));
+        Assert.Null(result.Kept());
+    }
+
+    private sealed class Keepsake(CheckResult owner) : CheckKeepsake(owner);
 
     [Fact]
     public void A_copy_does_not_see_what_was_kept_and_equality_ignores_it()
     {
         var result = Reported();
         var plain = result with { };
-        result.Keep(new object());
+        result.Keep(new Keepsake(result));
         var copy = result with { Score = result.Score + 1 };
         Assert.Null(copy.Kept());
         Assert.Null((result with { }).Kept());
