@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Palisade.Core.Addresses;
 
@@ -37,8 +38,10 @@ internal sealed class AddressTable
 
     private sealed class Table(int capacity)
     {
-        public readonly AddressReputation?[] Entries = new AddressReputation?[capacity];
+        // The hashes allocated first, right after the table object: a lookup reads the table, then a hash slot.
         public readonly int[] Hashes = new int[capacity];
+        public readonly AddressReputation?[] Entries = new AddressReputation?[capacity];
+        public readonly int Capacity = capacity; // the arrays' length, read with them (not from an array's header)
         public int Used; // live entries plus removed marks
         public int Live;
     }
@@ -119,22 +122,34 @@ internal sealed class AddressTable
     {
         var hash = HashOf(key);
         var table = SegmentOf(hash);
+        // The slots are read without the arrays' bounds and null checks, each of which reads the array's header: in a
+        // large table that is a cache line apart from the slot, and it was the most sampled load of a check (docs/
+        // performance.md "Session 28"). The arrays are never null (the explicit tests let the compiler drop its own
+        // checks, which load from the array) and every index is below the table's capacity, the arrays' length.
         var hashes = table.Hashes;
-        var capacity = hashes.Length;
-        // The probe reads the hashes and the entries array only where a hash matches: a lookup of an address not in the
-        // table (half of all checks) touches one array, not two (each array's header and slot are cache lines of their own
-        // in a large table). A slot never used has hash 0 (HashOf gives none); a slot whose hash is written and entry not
-        // yet is an insert in progress, not a match.
+        var entries = table.Entries;
+        if (hashes is null || entries is null)
+        {
+            entry = null;
+            return false;
+        }
+
+        ref var hashSlots = ref MemoryMarshal.GetArrayDataReference(hashes);
+        var capacity = table.Capacity;
+        // The probe reads the hashes, and an entry only where a hash matches: a lookup of an address not in the table
+        // (half of all checks) touches the hashes alone. A slot never used has hash 0 (HashOf gives none); a slot whose
+        // hash is written and entry not yet is an insert in progress, not a match.
         for (var i = Start(hash, capacity); ; i = i + 1 == capacity ? 0 : i + 1)
         {
-            var seen = Volatile.Read(ref hashes[i]);
+            var seen = Volatile.Read(ref Unsafe.Add(ref hashSlots, i));
             if (seen == Unused)
             {
                 entry = null;
                 return false;
             }
 
-            if (seen == hash && Volatile.Read(ref table.Entries[i]) is { } found && !ReferenceEquals(found, Removed) && found.Key == key)
+            if (seen == hash && Volatile.Read(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(entries), i)) is { } found &&
+                !ReferenceEquals(found, Removed) && found.Key == key)
             {
                 entry = found;
                 return true;
