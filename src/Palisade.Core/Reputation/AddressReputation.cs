@@ -72,13 +72,13 @@ public sealed class AddressReputation(AddressKey key, int factCapacity = 1)
     private long _firstSeenTicks = DateTimeOffset.MaxValue.UtcTicks;
     private long _lastSeenTicks = DateTimeOffset.MinValue.UtcTicks;
 
-    /// <summary>The address as a 128-bit value: the index's key (no text is kept per address).</summary>
     // The address as two 64-bit fields rather than an AddressKey struct: the runtime lays a class's 8-byte fields out right
     // after its references and struct fields last, so the key sits beside Explained at the start of the entry, where a
     // check reads both (as a struct it was 120 bytes in, a cache line of its own: docs/performance.md "Session 28").
     private readonly ulong _keyHigh = key.High;
     private readonly ulong _keyLow = key.Low;
 
+    /// <summary>The address as a 128-bit value: the index's key (no text is kept per address).</summary>
     public AddressKey Key => AddressKey.FromHalves(_keyHigh, _keyLow);
 
     /// <summary>The canonical address text, made anew on each call: hot paths use <see cref="Key"/>.</summary>
