@@ -16,7 +16,7 @@ namespace Palisade.Core.Reputation;
 /// </summary>
 /// <remarks>
 /// Reads take no lock: a slot's hash is written before its entry is published, and a resize or a clean-up publishes a
-/// whole new table, so a reader sees either table consistently (a read racing a write sees it or not, as with any
+/// whole new table (its arrays in the segment's view under a sequence number), so a reader sees either table consistently (a read racing a write sees it or not, as with any
 /// concurrent map). Writes are serialised by one lock; they are the index's (reports applied, reloads, purges), never
 /// on the check path. Hashes are keyed by the table's random <see cref="Seed"/>.
 /// The table is <see cref="Segments"/> tables, chosen by the hash's top bits, each growing on its own: one table of a
@@ -38,16 +38,28 @@ internal sealed class AddressTable
 
     private sealed class Table(int capacity)
     {
-        // The hashes allocated first, right after the table object: a lookup reads the table, then a hash slot.
         public readonly int[] Hashes = new int[capacity];
         public readonly AddressReputation?[] Entries = new AddressReputation?[capacity];
-        public readonly int Capacity = capacity; // the arrays' length, read with them (not from an array's header)
         public int Used; // live entries plus removed marks
         public int Live;
     }
 
+    // What a lookup reads of a segment, side by side in one array: its arrays and their length, without a hop through
+    // its Table object (one cache line per segment, missed by nearly every check of a large table: the most sampled
+    // load of a lookup once the arrays' headers were no longer read; docs/performance.md "Session 28"). Written with the
+    // table it mirrors under a sequence number, odd while the arrays are replaced; a lookup that sees it change reads
+    // again.
+    private struct SegmentView
+    {
+        public int[] Hashes;
+        public AddressReputation?[] Entries;
+        public int Capacity;
+        public int Sequence;
+    }
+
     private readonly Lock _writer = new();
     private readonly Table[] _segments = new Table[Segments];
+    private readonly SegmentView[] _views = new SegmentView[Segments];
     private volatile int _count;
 
     /// <param name="capacity">Addresses expected (a snapshot read at start-up sizes the table once).</param>
@@ -60,7 +72,7 @@ internal sealed class AddressTable
         var perSegment = share + (4 * (long)Math.Sqrt(share)) + 1;
         for (var s = 0; s < Segments; s++)
         {
-            _segments[s] = new Table(SizeFor(capacity == 0 ? 0 : perSegment));
+            Publish(s, new Table(SizeFor(capacity == 0 ? 0 : perSegment)));
         }
 
         Seed = seed ?? BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(ulong)));
@@ -121,13 +133,28 @@ internal sealed class AddressTable
     public bool TryGetValue(AddressKey key, [MaybeNullWhen(false)] out AddressReputation entry)
     {
         var hash = HashOf(key);
-        var table = SegmentOf(hash);
+        ref var view = ref _views[(uint)hash >> (32 - SegmentBits)];
+        int[] hashes;
+        AddressReputation?[] entries;
+        int capacity;
+        while (true)
+        {
+            var sequence = Volatile.Read(ref view.Sequence);
+            hashes = Volatile.Read(ref view.Hashes);
+            entries = Volatile.Read(ref view.Entries);
+            capacity = Volatile.Read(ref view.Capacity);
+            if ((sequence & 1) == 0 && Volatile.Read(ref view.Sequence) == sequence)
+            {
+                break;
+            }
+
+            Thread.SpinWait(1); // a segment's arrays being replaced: a few stores under the writer lock
+        }
+
         // The slots are read without the arrays' bounds and null checks, each of which reads the array's header: in a
         // large table that is a cache line apart from the slot, and it was the most sampled load of a check (docs/
         // performance.md "Session 28"). The arrays are never null (the explicit tests let the compiler drop its own
-        // checks, which load from the array) and every index is below the table's capacity, the arrays' length.
-        var hashes = table.Hashes;
-        var entries = table.Entries;
+        // checks, which load from the array) and every index is below the capacity read with them, their length.
         if (hashes is null || entries is null)
         {
             entry = null;
@@ -135,7 +162,6 @@ internal sealed class AddressTable
         }
 
         ref var hashSlots = ref MemoryMarshal.GetArrayDataReference(hashes);
-        var capacity = table.Capacity;
         // The probe reads the hashes, and an entry only where a hash matches: a lookup of an address not in the table
         // (half of all checks) touches the hashes alone. A slot never used has hash 0 (HashOf gives none); a slot whose
         // hash is written and entry not yet is an insert in progress, not a match.
@@ -364,7 +390,20 @@ internal sealed class AddressTable
         }
 
         table.Live = table.Used;
-        Volatile.Write(ref _segments[segment], table);
+        Publish(segment, table);
         return table;
+    }
+
+    // Makes table the segment's, for writers (its Table) and lookups (its view). Under the writer lock, or in the
+    // constructor. The increments are full fences: the view's fields are written while its sequence is odd.
+    private void Publish(int segment, Table table)
+    {
+        ref var view = ref _views[segment];
+        Interlocked.Increment(ref view.Sequence);
+        view.Hashes = table.Hashes;
+        view.Entries = table.Entries;
+        view.Capacity = table.Entries.Length;
+        Interlocked.Increment(ref view.Sequence);
+        Volatile.Write(ref _segments[segment], table);
     }
 }
