@@ -47,8 +47,10 @@ public sealed class ReporterBook
         _clock = clock;
     }
 
+    // Read by every check (the index's inputs version): an atomic read, not Interlocked.Read's locked exchange, which
+    // took the line for writing on every read.
     /// <summary>Increases whenever a resolution can have changed (keys, groups, standings): cached scores key on it.</summary>
-    public long Version => Interlocked.Read(ref _version);
+    public long Version => Volatile.Read(ref _version);
 
     public TrustOptions Options => _options;
 

@@ -32,7 +32,8 @@ public sealed class MetricsHistogram(string name, string help, string labelName,
         long seen, next;
         do
         {
-            seen = Interlocked.Read(ref series[SumSlot]);
+            // A plain atomic read: the exchange below checks it (Interlocked.Read is a locked exchange of its own).
+            seen = Volatile.Read(ref series[SumSlot]);
             next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(seen) + value);
         }
         while (Interlocked.CompareExchange(ref series[SumSlot], next, seen) != seen);
