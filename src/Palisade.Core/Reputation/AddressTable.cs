@@ -16,9 +16,10 @@ namespace Palisade.Core.Reputation;
 /// </summary>
 /// <remarks>
 /// Reads take no lock: a slot's hash is written before its entry is published, and a resize or a clean-up publishes a
-/// whole new table (its arrays in the segment's view under a sequence number), so a reader sees either table consistently (a read racing a write sees it or not, as with any
-/// concurrent map). Writes are serialised by one lock; they are the index's (reports applied, reloads, purges), never
-/// on the check path. Hashes are keyed by the table's random <see cref="Seed"/>.
+/// whole new table (its arrays in the segment's view, under a sequence number), so a reader sees either table
+/// consistently (a read racing a write sees it or not, as with any concurrent map). Writes are serialised by one lock;
+/// they are the index's (reports applied, reloads, purges), never on the check path. Hashes are keyed by the table's
+/// random <see cref="Seed"/>.
 /// The table is <see cref="Segments"/> tables, chosen by the hash's top bits, each growing on its own: one table of a
 /// million addresses was copied whole by the report that crossed its mark, 40-55 ms at 0.7-1 M (200+ ms at 10 M)
 /// during which every report in flight waited (the ingest benchmark's p99, docs/performance.md "Session 18"); a
