@@ -622,12 +622,16 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         }
     }
 
+    // Whether a score computed at scoredAtTicks still stands at now: always without decay, else within the refresh interval.
+    private bool StillFresh(long scoredAtTicks, DateTimeOffset now)
+        => calculator.Options.HalfLifeDays <= 0 || now.UtcTicks - scoredAtTicks < options.ScoreRefreshInterval.Ticks;
+
     // Score's work once the entry's lock is held (Described holds it already).
     private ScoreBreakdown ScoreLocked(AddressReputation entry, DateTimeOffset now, long version, bool keep)
     {
         var explained = entry.Explained;
         if (explained?.Score is { } cached && explained.ScoreVersion == version &&
-            (calculator.Options.HalfLifeDays <= 0 || now.UtcTicks - explained.ScoreAtTicks < options.ScoreRefreshInterval.Ticks))
+            StillFresh(explained.ScoreAtTicks, now))
         {
             return cached;
         }
@@ -660,16 +664,15 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         ArgumentNullException.ThrowIfNull(entry);
         var now = clock.UtcNow;
         var version = InputsVersion;
-        var decays = calculator.Options.HalfLifeDays > 0;
         lock (entry.Gate)
         {
             if (entry.Explained is { Score: { } full } explained && explained.ScoreVersion == version &&
-                (!decays || now.UtcTicks - explained.ScoreAtTicks < options.ScoreRefreshInterval.Ticks))
+                StillFresh(explained.ScoreAtTicks, now))
             {
                 return new CompactScore(full.Score, full.RawScore);
             }
 
-            if (entry.CachedCompactWhitelistVersion == (int)version && (!decays || now.UtcTicks - entry.CachedCompactAtTicks < options.ScoreRefreshInterval.Ticks))
+            if (entry.CachedCompactWhitelistVersion == (int)version && StillFresh(entry.CachedCompactAtTicks, now))
             {
                 return entry.CachedCompact;
             }
@@ -812,8 +815,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return null;
         }
 
-        var fresh = calculator.Options.HalfLifeDays <= 0 || now.UtcTicks - Volatile.Read(ref explained.ScoreAtTicks) < options.ScoreRefreshInterval.Ticks;
-        return fresh && ReferenceEquals(Volatile.Read(ref explained.Score), cached.Breakdown) && Volatile.Read(ref explained.ScoreVersion) == version &&
+        return StillFresh(Volatile.Read(ref explained.ScoreAtTicks), now) && ReferenceEquals(Volatile.Read(ref explained.Score), cached.Breakdown) && Volatile.Read(ref explained.ScoreVersion) == version &&
             Volatile.Read(ref explained.CheckVersion) == version && (cached.Whitelisted?.ExpiresAt is not { } expires || expires > now)
             ? cached
             : null;
