@@ -145,5 +145,28 @@ bench_rounds() {
   done
 }
 
+# jit_methods BASE: the methods the .NET server at BASE has compiled so far (dotnet_jit_compiled_methods_total from its
+# /metrics; the anchor answers the same line).
+jit_methods() { curl -fs "$1/metrics" | awk '$1 == "dotnet_jit_compiled_methods_total" { print $2 }'; }
+
+# warm_up KIND BASE: runs the script's run_wrk KIND in slices of 5 s until the server at BASE has run at least $WARMUP
+# seconds and compiled fewer than $JIT_QUIET methods (default 10) in its last slice, or for $WARMUP_MAX seconds (default
+# 120); logs what it took. Tiered compilation goes on for a minute or more under load, on the server's own core: a
+# fixed warm-up measured the first rounds with the JIT still at work (hundreds of methods compiled in a round).
+warm_up() {
+  local kind=$1 base=$2 seconds=0 before after line
+  while :; do
+    before=$(jit_methods "$base")
+    line=$(run_wrk "$kind" 5)
+    after=$(jit_methods "$base")
+    seconds=$((seconds + 5))
+    if { [[ $seconds -ge ${WARMUP:-15} ]] && [[ $((after - before)) -lt ${JIT_QUIET:-10} ]]; } || [[ $seconds -ge ${WARMUP_MAX:-120} ]]; then
+      break
+    fi
+  done
+  log "warm-up $kind: ${seconds}s, $after methods compiled, $((after - before)) in the last 5 s, which ran at $(echo "$line" |
+    awk '{ printf "%s req/s, p99 %s ms, %s us CPU/request", $1, $2, $3 }')"
+}
+
 # bench_col KIND N: the median of column N of $WORK/KIND.txt.
 bench_col() { awk -v c="$2" '{ print $c }' "$WORK/$1.txt" | median; }

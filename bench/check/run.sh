@@ -14,8 +14,8 @@
 # starts the anchor on the same core serving those answers in turn; then runs wrk pinned to core 1 against the check
 # endpoint (check.lua: random addresses, half reported, half never reported) and against the anchor's /bare. Rounds
 # alternate between the two; the medians are printed with each server's CPU time per request (utime+stime from
-# /proc/PID/stat) and the check/anchor ratios. The warm-up (JIT tiering, first description of
-# each address) is printed apart. Needs: dotnet, wrk, taskset, curl, awk, ss (iproute2).
+# /proc/PID/stat) and the check/anchor ratios. The warm-up (first description of each address; JIT tiering,
+# until a server compiles fewer than JIT_QUIET methods in 5 s) is printed apart. Needs: dotnet, wrk, taskset, curl, awk, ss (iproute2).
 set -euo pipefail
 
 source "$(dirname "$0")/../lib.sh"
@@ -104,10 +104,9 @@ run_wrk() {
   fi
 }
 
-log "warming up (${WARMUP}s each)"
-for kind in check bare; do
-  log "warm-up $kind: $(run_wrk "$kind" "$WARMUP" | awk '{ printf "%s req/s, p99 %s ms, %s us CPU/request", $1, $2, $3 }')"
-done
+log "warming up each server until its JIT is quiet (at least ${WARMUP}s, at most ${WARMUP_MAX:-120}s each)"
+warm_up check "$BASE"
+warm_up bare "$ANCHOR"
 used_before=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
 
 bench_rounds "$ROUNDS" "$DURATION" check bare

@@ -104,9 +104,10 @@ run_wrk() {
       -H "X-Api-Key: $BOUNCER" "$ANCHOR/bare"
   fi
 }
-log "warming up the live path and the anchor (5 s each)"
-run_wrk live 5 >/dev/null
-run_wrk bare 5 >/dev/null
+WARMUP=${WARMUP:-5}
+log "warming up the live path and the anchor until each one's JIT is quiet"
+warm_up live "$BASE"
+warm_up bare "$ANCHOR"
 bench_rounds "$ROUNDS" "$DURATION" live bare
 
 rps=$(bench_col live 1); bare_rps=$(bench_col bare 1)

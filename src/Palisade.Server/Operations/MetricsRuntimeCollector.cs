@@ -6,8 +6,8 @@ using System.Runtime.InteropServices;
 namespace Palisade.Server.Operations;
 
 /// <summary>
-/// Process and .NET runtime figures under the names Prometheus' own client libraries use (<c>process_*</c>), the GC
-/// and thread pool, uptime and <c>palisade_build_info</c>.
+/// Process and .NET runtime figures under the names Prometheus' own client libraries use (<c>process_*</c>), the GC,
+/// thread pool and JIT, uptime and <c>palisade_build_info</c>.
 /// </summary>
 public sealed class MetricsRuntimeCollector
 {
@@ -77,6 +77,12 @@ public sealed class MetricsRuntimeCollector
         writer.Sample("dotnet_threadpool_queue_length", ThreadPool.PendingWorkItemCount);
         writer.Family("dotnet_threadpool_completed_items_total", "counter", "Work items the thread pool has completed.");
         writer.Sample("dotnet_threadpool_completed_items_total", ThreadPool.CompletedWorkItemCount);
+        // A process still compiling is not at its steady speed yet (tiering goes on for a minute or more under load):
+        // what a benchmark or a capacity test waits on before it measures.
+        writer.Family("dotnet_jit_compiled_methods_total", "counter", "Methods the JIT compiled, tier promotions included.");
+        writer.Sample("dotnet_jit_compiled_methods_total", System.Runtime.JitInfo.GetCompiledMethodCount());
+        writer.Family("dotnet_jit_compilation_seconds_total", "counter", "Time the JIT spent compiling, in seconds.");
+        writer.Sample("dotnet_jit_compilation_seconds_total", System.Runtime.JitInfo.GetCompilationTime().TotalSeconds);
 
         writer.Family("palisade_uptime_seconds", "gauge", "Seconds since this server started.");
         writer.Sample("palisade_uptime_seconds", Stopwatch.GetElapsedTime(_startedAt).TotalSeconds);

@@ -85,6 +85,8 @@ public sealed partial class MetricsTests
         Assert.True(Sum(after, "process_cpu_seconds_total") > 0);
         Assert.True(Sum(after, "dotnet_gc_heap_size_bytes") > 0);
         Assert.True(Sum(after, "dotnet_threadpool_threads") >= 1);
+        Assert.True(Sum(after, "dotnet_jit_compiled_methods_total") > 1000, "serving requests compiled the server's methods");
+        Assert.True(Sum(after, "dotnet_jit_compilation_seconds_total") > 0);
         Assert.Contains(after, s => s.Name == "dotnet_gc_collections_total" && s.Labels["generation"] == "2");
         Assert.True(Delta("dotnet_gc_pause_seconds_total") > 0, "the forced collection paused the server");
         Assert.True(Sum(after, "palisade_uptime_seconds") > Sum(before, "palisade_uptime_seconds"));
