@@ -108,12 +108,9 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
             return new KeyCheck(KeyCheckStatus.Revoked, null);
         }
 
-        if (!tiers.TryGet(key.TierId, out var tier))
-        {
-            return new KeyCheck(KeyCheckStatus.UnknownTier, null);
-        }
-
-        return new KeyCheck(KeyCheckStatus.Valid, known.Authenticated(tier));
+        return known.Authenticated(tiers) is { } authenticated
+            ? new KeyCheck(KeyCheckStatus.Valid, authenticated)
+            : new KeyCheck(KeyCheckStatus.UnknownTier, null);
     }
 
     /// <summary>A key in memory, with the authenticated form handed out for it (immutable, so shared by its requests).</summary>
@@ -123,15 +120,22 @@ public sealed class KeyRing(IKeyStore store, TierCatalog tiers, Reputation.Repor
 
         public ApiKey Key { get; } = key;
 
-        public AuthenticatedKey Authenticated(Tier tier)
+        // The key's tier, looked up once: the key and the catalog never change for this object (a change to the key is
+        // a reload, which makes a new one), and the catalog's case-insensitive lookup was a string hash per request.
+        public AuthenticatedKey? Authenticated(TierCatalog tiers)
         {
-            var authenticated = Volatile.Read(ref _authenticated);
-            if (authenticated is null || !ReferenceEquals(authenticated.Tier, tier))
+            if (Volatile.Read(ref _authenticated) is { } authenticated)
             {
-                authenticated = new AuthenticatedKey(Key, tier);
-                Volatile.Write(ref _authenticated, authenticated);
+                return authenticated;
             }
 
+            if (!tiers.TryGet(Key.TierId, out var tier))
+            {
+                return null;
+            }
+
+            authenticated = new AuthenticatedKey(Key, tier);
+            Volatile.Write(ref _authenticated, authenticated);
             return authenticated;
         }
     }
