@@ -22,16 +22,11 @@ public sealed record CheckResult(
     IReadOnlyList<PrimitiveActivity> Primitives,
     IReadOnlyList<CategoryActivity> Categories,
     IReadOnlyList<DailyCount> Timeline,
-    WhitelistEntry? Whitelisted)
+    WhitelistEntry? Whitelisted) : KeptAnswer
 {
-    // What a face made of this answer to serve it again (its serialized bytes), kept with the object the index hands out
-    // while the answer holds. Not part of the answer: the slot compares equal to any other and a copy made with `with`
-    // does not see it (the kept value names the result it was made for).
-    private KeptSlot _kept;
-
     /// <summary>The value <see cref="Keep"/> stored with this result, or null (none, or this is a copy of the result it
     /// was kept with).</summary>
-    public CheckKeepsake? Kept() => _kept.Value is { } kept && ReferenceEquals(kept.Owner, this) ? kept : null;
+    public CheckKeepsake? Kept() => Slot is { } kept && ReferenceEquals(kept.Owner, this) ? kept : null;
 
     /// <summary>Stores what a face made of this answer (e.g. its serialized form) with it, replacing what was kept.</summary>
     /// <exception cref="ArgumentException">The value was made for another result.</exception>
@@ -43,20 +38,38 @@ public sealed record CheckResult(
             throw new ArgumentException("A keepsake is kept with the result it was made for.", nameof(value));
         }
 
-        _kept = new KeptSlot(value);
+        Slot = value;
+    }
+}
+
+/// <summary>
+/// Where <see cref="CheckResult"/> keeps what a face made of it (its serialized bytes) while the index hands the result
+/// out. Not part of the answer: equality ignores it and a copy made with <c>with</c> starts without it.
+/// </summary>
+/// <remarks>A base record because the runtime lays out a base's fields before the derived record's: the slot then shares
+/// the first cache line with the fields a check validates (<see cref="CheckResult.Breakdown"/>), where as a field of
+/// the result itself it was laid out last, 144 bytes in, a line of its own that every check of a cached answer missed
+/// (docs/performance.md "Session 29").</remarks>
+public abstract record KeptAnswer
+{
+    /// <summary>A new answer, nothing kept yet.</summary>
+    protected KeptAnswer()
+    {
+    }
+
+    /// <summary>A copy (<c>with</c>): what the original kept stays with it.</summary>
+    protected KeptAnswer(KeptAnswer original)
+    {
     }
 
     // One reference (written whole, so a reader on another thread sees an old or a new value, never a mix).
-    private readonly struct KeptSlot(CheckKeepsake? value) : IEquatable<KeptSlot>
-    {
-        public CheckKeepsake? Value { get; } = value;
+    private protected CheckKeepsake? Slot { get; set; }
 
-        public bool Equals(KeptSlot other) => true;
+    /// <inheritdoc/>
+    public virtual bool Equals(KeptAnswer? other) => other is not null && EqualityContract == other.EqualityContract;
 
-        public override bool Equals(object? obj) => obj is KeptSlot;
-
-        public override int GetHashCode() => 0;
-    }
+    /// <inheritdoc/>
+    public override int GetHashCode() => EqualityContract.GetHashCode();
 }
 
 /// <summary>

@@ -143,46 +143,63 @@ public static class NativeApi
         var known = index.CheckKnown(address, checkQuery);
         var geoInfo = address.IsPublic ? geo.Lookup(address.Address) : null;
         var prefix = address.IsPublic ? index.Prefix64(address.Text) : null;
-        if (exclude.Count == 0 && (known is null ? NativeMapper.IsBlank(address, geoInfo, prefix) : NativeMapper.IsBlank(known, geoInfo, prefix)))
+        if (exclude.Count > 0)
         {
-            // Nothing known about the address: the serializer's bytes around it, sent in one write (one pass through the
-            // server's output, as the cached answers below).
-            var length = NativeMapper.BlankLength(address);
-            WriteHead(http, access, decision, length);
-            var blank = ArrayPool<byte>.Shared.Rent(length);
-            try
-            {
-                NativeMapper.WriteBlank(address, blank);
-                await http.Response.BodyWriter.WriteAsync(blank.AsMemory(0, length), http.RequestAborted);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(blank);
-            }
-
-            return null;
+            return await TrimmedAnswerAsync(known ?? ReputationIndex.NothingKnown(address), checkQuery, verbose, exclude, geoInfo, prefix, history,
+                http.RequestAborted);
         }
 
-        var result = known ?? ReputationIndex.NothingKnown(address);
-        if (exclude.Count == 0)
+        // The index hands out one result object per address until its evidence, score or whitelist changes; the default
+        // answer for it is serialized once and reused (see NativeMapper.ToCheckJson); only a new one reads the reports it
+        // shows from the store. An answer is kept only for an address found, so one kept comes before the blank test (which
+        // reads more of the result). The rarer paths are methods of their own: this one's frame, set up on every check,
+        // stays small.
+        var reusable = verbose && !checkQuery.IsFiltered && !checkQuery.IgnoreWhitelist && prefix is null;
+        if (known is null || !NativeMapper.TryReuseCheckJson(known, geoInfo, reusable, out var json))
         {
-            // The index hands out one result object per address until its evidence, score or whitelist changes; the
-            // default answer for it is serialized once and reused (see NativeMapper.ToCheckJson); only a new one reads
-            // the reports it shows from the store.
-            var reusable = verbose && result.Found && !checkQuery.IsFiltered && !checkQuery.IgnoreWhitelist && prefix is null;
-            if (!NativeMapper.TryReuseCheckJson(result, geoInfo, reusable, out var json))
+            if (known is null ? NativeMapper.IsBlank(address, geoInfo, prefix) : NativeMapper.IsBlank(known, geoInfo, prefix))
             {
-                var shown = verbose ? await history.RecentAsync(result, checkQuery, http.RequestAborted) : [];
-                json = NativeMapper.ToCheckJson(result, shown ?? [], verbose, geoInfo, reusable && shown is not null, prefix);
+                await WriteBlank(http, access, decision, address);
+                return null;
             }
 
-            WriteHead(http, access, decision, json.Length);
-            await http.Response.BodyWriter.WriteAsync(json, http.RequestAborted);
-            return null;
+            var result = known ?? ReputationIndex.NothingKnown(address);
+            json = await FreshJsonAsync(result, checkQuery, verbose, geoInfo, reusable && result.Found, prefix, history, http.RequestAborted);
         }
 
-        var reports = verbose ? await history.RecentAsync(result, checkQuery, http.RequestAborted) : [];
-        var response = NativeMapper.ToCheckResponse(result, reports ?? [], verbose, geoInfo, prefix);
+        WriteHead(http, access, decision, json.Length);
+        await http.Response.BodyWriter.WriteAsync(json, http.RequestAborted);
+        return null;
+    }
+
+    // Nothing known about the address: the serializer's bytes around it, written straight into the response's buffer and
+    // sent in one write (one pass through the server's output, as the cached answers).
+    private static ValueTask<System.IO.Pipelines.FlushResult> WriteBlank(HttpContext http, AccessContext access, QuotaDecision decision,
+        NormalizedAddress address)
+    {
+        var length = NativeMapper.BlankLength(address);
+        WriteHead(http, access, decision, length);
+        var body = http.Response.BodyWriter;
+        NativeMapper.WriteBlank(address, body.GetSpan(length));
+        body.Advance(length);
+        return body.FlushAsync(http.RequestAborted);
+    }
+
+    // An answer not serialized before: the reports a verbose one shows, read from the store, and the answer kept with the
+    // result when it can be served again.
+    private static async ValueTask<byte[]> FreshJsonAsync(CheckResult result, CheckQuery checkQuery, bool verbose, GeoInfo? geo, bool reusable,
+        PrefixReputation? prefix, ReportHistory history, CancellationToken cancellationToken)
+    {
+        var shown = verbose ? await history.RecentAsync(result, checkQuery, cancellationToken) : [];
+        return NativeMapper.ToCheckJson(result, shown ?? [], verbose, geo, reusable && shown is not null, prefix);
+    }
+
+    // `exclude`: the answer without the fields named (never ip, found or confidenceLevel), through a JSON tree.
+    private static async ValueTask<IResult?> TrimmedAnswerAsync(CheckResult result, CheckQuery checkQuery, bool verbose, IReadOnlyList<string> exclude,
+        GeoInfo? geo, PrefixReputation? prefix, ReportHistory history, CancellationToken cancellationToken)
+    {
+        var reports = verbose ? await history.RecentAsync(result, checkQuery, cancellationToken) : [];
+        var response = NativeMapper.ToCheckResponse(result, reports ?? [], verbose, geo, prefix);
         var node = JsonSerializer.SerializeToNode(response, NativeJsonContext.Api.NativeCheckResponse)!.AsObject();
         foreach (var field in exclude)
         {
