@@ -37,13 +37,10 @@ internal sealed class AddressTable
     internal const int Segments = 1 << SegmentBits;
     private const int SegmentBits = 12;
 
-    // The arrays live on the pinned-object heap, side by side there rather than strewn among the entries on the main
-    // heap: a lookup's first two random reads then fall in a few hundred pages the processor's TLB holds, not in a new
-    // page each time (an address-translation miss on every check of a large table, costly in a virtual machine).
     private sealed class Table(int capacity)
     {
-        public readonly int[] Hashes = GC.AllocateArray<int>(capacity, pinned: true);
-        public readonly AddressReputation?[] Entries = GC.AllocateArray<AddressReputation?>(capacity, pinned: true);
+        public readonly int[] Hashes = new int[capacity];
+        public readonly AddressReputation?[] Entries = new AddressReputation?[capacity];
         public int Used; // live entries plus removed marks
         public int Live;
     }
@@ -63,7 +60,7 @@ internal sealed class AddressTable
 
     private readonly Lock _writer = new();
     private readonly Table[] _segments = new Table[Segments];
-    private readonly SegmentView[] _views = GC.AllocateArray<SegmentView>(Segments, pinned: true);
+    private readonly SegmentView[] _views = new SegmentView[Segments];
     private volatile int _count;
 
     /// <param name="capacity">Addresses expected (a snapshot read at start-up sizes the table once).</param>
