@@ -24,9 +24,9 @@ public sealed record CheckResult(
     IReadOnlyList<DailyCount> Timeline,
     WhitelistEntry? Whitelisted) : KeptAnswer
 {
-    /// <summary>The value <see cref="Keep"/> stored with this result, or null (none, or this is a copy of the result it
-    /// was kept with).</summary>
-    public CheckKeepsake? Kept() => Slot is { } kept && ReferenceEquals(kept.Owner, this) ? kept : null;
+    /// <summary>The value <see cref="Keep"/> stored with this result, or null (none; a copy made with <c>with</c> starts
+    /// without it, and <see cref="Keep"/> takes only a value made for this result).</summary>
+    public CheckKeepsake? Kept() => Slot;
 
     /// <summary>Stores what a face made of this answer (e.g. its serialized form) with it, replacing what was kept.</summary>
     /// <exception cref="ArgumentException">The value was made for another result.</exception>
@@ -74,8 +74,8 @@ public abstract record KeptAnswer
 
 /// <summary>
 /// What a face made of a <see cref="CheckResult"/> to serve it again, kept with it (<see cref="CheckResult.Keep"/>). It
-/// names the result it was made for, so a copy of the result (<c>with</c>) does not see it; the face's own fields are on
-/// the same object (a check of a cached answer reads one object, not a holder and then the value).
+/// names the result it was made for, and <see cref="CheckResult.Keep"/> keeps it with that result only; the face's own
+/// fields are on the same object (a check of a cached answer reads one object, not a holder and then the value).
 /// </summary>
 public abstract class CheckKeepsake(CheckResult owner)
 {

@@ -815,8 +815,10 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             return null;
         }
 
-        return StillFresh(Volatile.Read(ref explained.ScoreAtTicks), now) && ReferenceEquals(Volatile.Read(ref explained.Score), cached.Breakdown) && Volatile.Read(ref explained.ScoreVersion) == version &&
-            Volatile.Read(ref explained.CheckVersion) == version && (cached.Whitelisted?.ExpiresAt is not { } expires || expires > now)
+        return StillFresh(Volatile.Read(ref explained.ScoreAtTicks), now) &&
+            ReferenceEquals(Volatile.Read(ref explained.Score), cached.Breakdown) &&
+            Volatile.Read(ref explained.ScoreVersion) == version && Volatile.Read(ref explained.CheckVersion) == version &&
+            (cached.Whitelisted?.ExpiresAt is not { } expires || expires > now)
             ? cached
             : null;
     }
