@@ -107,8 +107,13 @@ settled_before=$(grep -c 'Start-up loads done' "$WORK/server.log" || true)
 restart
 # The first reads a SIEM and a firewall make after the restart (the first full list is built on first request).
 first() { curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $KEY" "$BASE$1"; }
+# What the first page may wait behind: garbage collections (pause seconds, gen-2 count) around it.
+gc_state() { curl -fs "$BASE/metrics" | awk '$1 == "dotnet_gc_pause_seconds_total" { p = $2 } $1 ~ /^dotnet_gc_collections_total/ && /generation="2"/ { g = $2 } END { printf "%s %s", p, g }'; }
+read -r pause_before gen2_before <<<"$(gc_state)"
 taxii_first=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -u "bench:$KEY" -H 'Accept: application/taxii+json;version=2.1' \
   "$BASE/taxii2/palisade/collections/e5d8fafc-7b8d-5f7b-b413-1dacccabb811/objects/?limit=1000")
+read -r pause_after gen2_after <<<"$(gc_state)"
+taxii_gc=$(awk -v a="$pause_before" -v b="$pause_after" -v c="$gen2_before" -v d="$gen2_after" 'BEGIN { printf "%.0f ms paused by GC, %d gen-2 collections", (b - a) * 1000, d - c }')
 list_first=$(first "/v1/key/blacklist?scoreMinimum=0&plaintext=true")
 list_again=$(first "/v1/key/blacklist?scoreMinimum=0&plaintext=true")
 # Then reads beside the first blocklist build (~3 s at 1M, ~20 s at 10M): a filtered list and the CrowdSec stream wait
@@ -153,7 +158,7 @@ echo "  of which: $store_parts"
 echo "planned restart (from the snapshot): ${healthy_s} s until /healthz answers, ${serving_s} s until a loaded address is found"
 echo "  of which: index $(last_ms 'Engine ready:') ($(grep -o 'read [0-9]* ms, adopted [0-9]* ms, caught up [0-9]* ms, compared [0-9]* ms' "$WORK/server.log" | tail -n1)); TAXII heads (after serving, in the background) $(last_ms 'TAXII publisher loaded')"
 echo "  TAXII feed before it: $feed_indicators indicators (the start from the store's rescan took $feed_s s more to publish all)"
-echo "  first TAXII page (1,000 objects) after it: $taxii_first s (status, seconds); first full plaintext list: $list_first s, then $list_again s"
+echo "  first TAXII page (1,000 objects) after it: $taxii_first s (status, seconds; meanwhile $taxii_gc); first full plaintext list: $list_first s, then $list_again s"
 echo "  beside the first blocklist build: scoreMinimum=50 list $(cat "$WORK/beside.list") s, CrowdSec stream $(cat "$WORK/beside.stream") s; sent meanwhile: a check $check_beside s, a report $report_beside s"
 echo "index snapshot:                 $(awk -v b="$snapshot_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }') = $(per "$snapshot_bytes" "B per address"), written at shutdown in $(last_ms 'Index snapshot written')"
 echo "RSS after the restart (+5 s):   ${rss_restarted} MB = $(per $((rss_restarted * 1048576)) "B per address")"
