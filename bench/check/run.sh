@@ -109,7 +109,12 @@ warm_up check "$BASE"
 warm_up bare "$ANCHOR"
 used_before=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
 
+# The check server's garbage collections over the measured rounds: a check allocates nothing it keeps after its
+# address's answer is cached, so collections here are a regression to look at.
+gc_counts() { curl -fs "$1/metrics" | awk '$1 == "dotnet_gc_pause_seconds_total" { p = $2 } /^dotnet_gc_collections_total/ { c = c " " $2 } END { print p c }'; }
+gc_before=$(gc_counts "$BASE")
 bench_rounds "$ROUNDS" "$DURATION" check bare
+gc_after=$(gc_counts "$BASE")
 
 errors=$(cat "$WORK/check.txt" "$WORK/bare.txt" | awk '{ e += $4 } END { print e + 0 }')
 if [[ "$errors" -gt 0 ]]; then
@@ -133,3 +138,6 @@ awk -v cr="$check_rps" -v br="$bare_rps" -v cc="$check_cpu" -v bc="$bare_cpu" -v
 used_after=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
 echo "server resident memory: $rss_loaded after loading, $(rss) at the end (answers of checked addresses are cached)"
 echo "quota counted: the key's check usage rose by $((used_after - used_before)) during the measured rounds"
+awk -v a="$gc_before" -v b="$gc_after" 'BEGIN { split(a, x, " "); split(b, y, " ")
+  printf "check server garbage collections during the rounds: %d gen-0, %d gen-1, %d gen-2, %.0f ms paused\n",
+    y[2] - x[2], y[3] - x[3], y[4] - x[4], (y[1] - x[1]) * 1000 }'
