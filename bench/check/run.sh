@@ -109,8 +109,7 @@ warm_up check "$BASE"
 warm_up bare "$ANCHOR"
 used_before=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
 
-# The check server's garbage collections over the measured rounds: a check allocates nothing it keeps after its
-# address's answer is cached, so collections here are a regression to look at.
+# The check server's garbage collections over the measured rounds (the pauses its requests may have waited for).
 gc_counts() { curl -fs "$1/metrics" | awk '$1 == "dotnet_gc_pause_seconds_total" { p = $2 } /^dotnet_gc_collections_total/ { c = c " " $2 } END { print p c }'; }
 gc_before=$(gc_counts "$BASE")
 bench_rounds "$ROUNDS" "$DURATION" check bare

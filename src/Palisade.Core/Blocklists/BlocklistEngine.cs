@@ -800,9 +800,9 @@ public sealed class BlocklistEngine
 
         var table = new BlocklistEntry[(_slotCount + BlocklistSnapshot.PageSize - 1) >> BlocklistSnapshot.PageBits][];
         // On the pinned-object heap: a million addresses fill ~1,000 pages of 56 KB that all live on, and allocated young
-        // they set off ~160 generation-0 and ~75 generation-1 collections in the build's first 100 ms, each copying them up (~50 ms of
-        // pauses for the requests that come first after a start; docs/performance.md "Session 30"). Pinned pages are
-        // born old and never copied; later builds replace pages region by region with ordinary ones.
+        // they set off ~160 generation-0 and ~75 generation-1 collections in the build's first 100 ms, each copying them
+        // up: ~50 ms of pauses for the requests that come first after a start (docs/performance.md "Session 30"). Pinned
+        // pages are born old and never copied; later builds replace changed pages with ordinary ones.
         for (var page = 0; page < table.Length; page++)
         {
             table[page] = GC.AllocateArray<BlocklistEntry>(BlocklistSnapshot.PageSize, pinned: true);
