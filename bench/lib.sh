@@ -149,6 +149,10 @@ bench_rounds() {
 # /metrics; the anchor answers the same line).
 jit_methods() { curl -fs "$1/metrics" | awk '$1 == "dotnet_jit_compiled_methods_total" { print $2 }'; }
 
+# gc_counts BASE: "PAUSE_SECONDS GEN0 GEN1 GEN2", the garbage collections of the Palisade server at BASE so far (its
+# /metrics); two readings around a measurement give the collections and pauses a request may have waited for.
+gc_counts() { curl -fs "$1/metrics" | awk '$1 == "dotnet_gc_pause_seconds_total" { p = $2 } /^dotnet_gc_collections_total/ { c = c " " $2 } END { print p c }'; }
+
 # warm_up KIND BASE: runs the script's run_wrk KIND in slices of 5 s until the server at BASE has run at least $WARMUP
 # seconds and compiled fewer than $JIT_QUIET methods (default 10) in its last slice, or for $WARMUP_MAX seconds (default
 # 120); logs what it took. Tiered compilation goes on for a minute or more under load, on the server's own core: a

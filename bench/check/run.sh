@@ -110,7 +110,6 @@ warm_up bare "$ANCHOR"
 used_before=$(curl -fsi -H "Authorization: Bearer $KEY" "$BASE/v1/key/status" | tr -d '\r' | sed -n 's/^X-Daily-Used: //Ip')
 
 # The check server's garbage collections over the measured rounds (the pauses its requests may have waited for).
-gc_counts() { curl -fs "$1/metrics" | awk '$1 == "dotnet_gc_pause_seconds_total" { p = $2 } /^dotnet_gc_collections_total/ { c = c " " $2 } END { print p c }'; }
 gc_before=$(gc_counts "$BASE")
 bench_rounds "$ROUNDS" "$DURATION" check bare
 gc_after=$(gc_counts "$BASE")

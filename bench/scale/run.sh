@@ -108,11 +108,10 @@ restart
 # The first reads a SIEM and a firewall make after the restart (the first full list is built on first request).
 first() { curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $KEY" "$BASE$1"; }
 # What the first page may wait behind: garbage collections (pause seconds, gen-2 count) around it.
-gc_state() { curl -fs "$BASE/metrics" | awk '$1 == "dotnet_gc_pause_seconds_total" { p = $2 } $1 ~ /^dotnet_gc_collections_total/ && /generation="2"/ { g = $2 } END { printf "%s %s", p, g }'; }
-read -r pause_before gen2_before <<<"$(gc_state)"
+read -r pause_before _ _ gen2_before <<<"$(gc_counts "$BASE")"
 taxii_first=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -u "bench:$KEY" -H 'Accept: application/taxii+json;version=2.1' \
   "$BASE/taxii2/palisade/collections/e5d8fafc-7b8d-5f7b-b413-1dacccabb811/objects/?limit=1000")
-read -r pause_after gen2_after <<<"$(gc_state)"
+read -r pause_after _ _ gen2_after <<<"$(gc_counts "$BASE")"
 taxii_gc=$(awk -v a="$pause_before" -v b="$pause_after" -v c="$gen2_before" -v d="$gen2_after" 'BEGIN { printf "%.0f ms paused by GC, %d gen-2 collections", (b - a) * 1000, d - c }')
 list_first=$(first "/v1/key/blacklist?scoreMinimum=0&plaintext=true")
 list_again=$(first "/v1/key/blacklist?scoreMinimum=0&plaintext=true")

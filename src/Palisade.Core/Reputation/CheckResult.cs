@@ -57,7 +57,7 @@ public abstract record KeptAnswer
     {
     }
 
-    /// <summary>A copy (<c>with</c>): what the original kept stays with it.</summary>
+    /// <summary>A copy (<c>with</c>): it starts without what the original kept, which stays with the original.</summary>
     protected KeptAnswer(KeptAnswer original)
     {
     }
