@@ -65,6 +65,10 @@ public abstract record KeptAnswer
     // One reference (written whole, so a reader on another thread sees an old or a new value, never a mix).
     private protected CheckKeepsake? Slot { get; set; }
 
+    // Until when (UTC ticks) the index hands this same answer out, set on the index's described answer before it is
+    // published (0 otherwise: a copy, a filtered or an empty answer); ServedAnswers keeps a face's bytes of it that long.
+    internal long HeldUntilTicks { get; set; }
+
     /// <inheritdoc/>
     public virtual bool Equals(KeptAnswer? other) => other is not null && EqualityContract == other.EqualityContract;
 

@@ -65,6 +65,10 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     private long _version;
 
+    // The answers faces serialized for default checks, found by address alone (FindServed); every change below that can
+    // alter an address's answer marks its slot there after the change.
+    private readonly ServedAnswers _served = new();
+
     public int Count => _addresses.Count;
 
     /// <summary>Increases whenever any address's evidence changes (reports applied, purges): caches of derived views
@@ -150,6 +154,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             entry.Add(report, InternProtocol(report.Protocol), clock.UtcNow - ReportLimits.DuplicateWindow, addresses.Receipts);
         }
 
+        _served.Changed(key);
         Interlocked.Increment(ref _version);
         Changed?.Invoke(entry);
 
@@ -224,6 +229,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
         _addresses = addresses;
         _lastApplied = lastApplied;
+        _served.ChangedAll();
         Interlocked.Increment(ref _version);
     }
 
@@ -273,6 +279,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         _prefixChanges.Clear();
         _prefixRollups.Clear();
         _lastApplied = null;
+        _served.ChangedAll();
         Interlocked.Increment(ref _version);
     }
 
@@ -348,9 +355,13 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             RebuildIdentities();
         }
 
-        if (AddressKey.TryParse(address, out var reloaded) && PrefixMembers.PrefixOf(reloaded) is { } changed)
+        if (AddressKey.TryParse(address, out var reloaded))
         {
-            _prefixChanges.AddOrUpdate(changed, 1, static (_, v) => v + 1);
+            _served.Changed(reloaded);
+            if (PrefixMembers.PrefixOf(reloaded) is { } changed)
+            {
+                _prefixChanges.AddOrUpdate(changed, 1, static (_, v) => v + 1);
+            }
         }
 
         Interlocked.Increment(ref _version);
@@ -734,6 +745,37 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
         return CheckFiltered(entry, address, query, now);
     }
 
+    /// <summary>
+    /// What a face kept with <see cref="KeepServed"/> for a default check of <paramref name="address"/>, while everything
+    /// it shows still holds; otherwise null and the ticket to keep the answer about to be made, taken before the index is
+    /// read for it (a change applied meanwhile leaves that answer unserved). IPv4 only (see <see cref="ServedAnswers"/>).
+    /// </summary>
+    public object? FindServed(NormalizedAddress address, out ServedAnswers.Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var key = AddressKey.From(address.Address);
+        if (!address.IsPublic || key.IsIPv6)
+        {
+            ticket = default;
+            return null;
+        }
+
+        return _served.Find(key, InputsVersion, clock.UtcNow.UtcTicks, out ticket);
+    }
+
+    /// <summary>Keeps what a face made of <paramref name="result"/>, the answer <see cref="CheckKnown"/> gave for a default
+    /// check after <paramref name="ticket"/> was taken, for <see cref="FindServed"/>. Only the index's own described answer
+    /// of a known address is kept (not a copy, not a filtered answer), until its score is due for a refresh.</summary>
+    public void KeepServed(in ServedAnswers.Ticket ticket, CheckResult result, object answer)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(answer);
+        if (result.HeldUntilTicks > 0 && ticket.Key == AddressKey.From(result.Address.Address))
+        {
+            _served.Keep(ticket, result.HeldUntilTicks, answer);
+        }
+    }
+
     // A filtered check (maxAge, protocols) in its own method: its lambda's closure was allocated on every check otherwise.
     private CheckResult CheckFiltered(AddressReputation entry, NormalizedAddress address, CheckQuery query, DateTimeOffset now)
     {
@@ -793,6 +835,9 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
             var listed = whitelist.Current.Match(address.Address, now);
             var described = Describe(address, entry.Facts.ToArray(), entry.FirstSeen,
                 entry.LastSeen, breakdown.Score, breakdown, listed);
+            // Until when the same answer is handed out (StillDescribed): the score's refresh, the whitelist entry's expiry.
+            var until = calculator.Options.HalfLifeDays <= 0 ? long.MaxValue : explained.ScoreAtTicks + options.ScoreRefreshInterval.Ticks;
+            described.HeldUntilTicks = listed?.ExpiresAt is { } listedUntil ? Math.Min(until, listedUntil.UtcTicks) : until;
             // The version first, the answer last: a reader without the lock that sees this answer sees its score too.
             explained.CheckVersion = whitelistVersion;
             Volatile.Write(ref explained.Check, described);
@@ -873,6 +918,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     receipts.Clear(ref entry.Receipts);
                     Removing?.Invoke(entry);
                     _addresses.TryRemove(entry.Key);
+                    _served.Changed(entry.Key);
                     droppedAddresses++;
                     touched?.Add(entry);
                     continue;
@@ -885,6 +931,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
                     droppedFacts += removed;
                     entry.RecountReports();
                     entry.Invalidate();
+                    _served.Changed(entry.Key);
                 }
             }
         }

@@ -138,6 +138,16 @@ public static class NativeApi
             return NativeResults.Error(StatusCodes.Status429TooManyRequests, QuotaMessage("lookup", decision));
         }
 
+        // A default check (no query string) of an address whose answer was served before and still holds: its bytes, found
+        // by the address alone (ReputationIndex.FindServed). Otherwise the ticket keeps the answer made below for the next.
+        var ticket = default(ServedAnswers.Ticket);
+        if (!http.Request.QueryString.HasValue && index.FindServed(address, out ticket) is byte[] served)
+        {
+            WriteHead(http, access, decision, served.Length);
+            await http.Response.BodyWriter.WriteAsync(served, http.RequestAborted);
+            return null;
+        }
+
         // Null when nothing is known about the address (no result object is made for it).
         var known = index.CheckKnown(address, checkQuery);
         var geoInfo = address.IsPublic ? geo.Lookup(address.Address) : null;
@@ -164,6 +174,13 @@ public static class NativeApi
 
             var result = known ?? ReputationIndex.NothingKnown(address);
             json = await FreshJsonAsync(result, checkQuery, verbose, geoInfo, reusable && result.Found, prefix, history, http.RequestAborted);
+        }
+
+        // Served again from the index only when kept with the result too (what the reuse above trusts: the default answer
+        // of a found address, its reports read).
+        if (ticket.IsValid && NativeMapper.IsKept(known, json))
+        {
+            index.KeepServed(ticket, known, json);
         }
 
         WriteHead(http, access, decision, json.Length);

@@ -115,6 +115,10 @@ internal static class NativeMapper
         return json is not null;
     }
 
+    /// <summary>Whether <paramref name="json"/> is the answer kept with <paramref name="result"/> (see <see cref="ToCheckJson"/>).</summary>
+    public static bool IsKept([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] CheckResult? result, byte[] json)
+        => result?.Kept() is KeptJson kept && ReferenceEquals(kept.Json, json);
+
     /// <summary>
     /// The check answer as UTF-8 JSON. With <paramref name="reusable"/> (the result is the index's cached object for
     /// an unfiltered, verbose check without a /64 roll-up, which moves with other addresses' reports) the bytes are kept

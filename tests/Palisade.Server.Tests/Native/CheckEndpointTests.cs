@@ -219,6 +219,24 @@ public sealed class CheckEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_answer_served_again_is_charged_each_time_and_shows_a_report_made_since_at_once()
+    {
+        await _client.PostJsonAsync("/v1/key/report", new { ip = "45.33.32.170", category = "brute_force", protocol = "ssh", comment = "first" });
+        var first = await _client.GetAsync("/v1/key/check/45.33.32.170");
+        var again = await _client.GetAsync("/v1/key/check/45.33.32.170");
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal(int.Parse(first.Header("X-Daily-Used")!) + 1, int.Parse(again.Header("X-Daily-Used")!));
+
+        await _client.PostJsonAsync("/v1/key/report", new { ip = "45.33.32.170", category = "port_scan", comment = "second" });
+        var after = await _client.GetAsync("/v1/key/check/45.33.32.170");
+        var json = await after.JsonAsync();
+        Assert.Equal(2, json.GetProperty("reports").GetArrayLength());
+        Assert.Equal("second", json.GetProperty("reports")[0].GetProperty("comment").GetString());
+        Assert.Contains(json.GetProperty("categories").EnumerateArray(), c => c.GetProperty("name").GetString() == "port_scan");
+        Assert.Equal(int.Parse(again.Header("X-Daily-Used")!) + 1, int.Parse(after.Header("X-Daily-Used")!));
+    }
+
+    [Fact]
     public async Task More_distinct_reporters_raise_the_score()
     {
         var scores = new List<int>();
