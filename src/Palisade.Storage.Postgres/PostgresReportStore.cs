@@ -89,12 +89,12 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         return await ReportQueries.CountRetainedAsync(connection, reportedSince, throughId, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand($"SELECT {ReportRows.Columns} FROM reports WHERE received_at >= @since ORDER BY id", connection);
+        await using var query = new NpgsqlCommand("SELECT id, address FROM reports WHERE received_at >= @since ORDER BY id", connection);
         query.Parameters.AddWithValue("since", since.ToUnixTimeMilliseconds());
-        return await ReportRows.ReadAllAsync(query, cancellationToken);
+        return await ReportRows.ReadLocatorsAsync(query, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)

@@ -208,13 +208,13 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE received_at >= $since ORDER BY id";
+        query.CommandText = "SELECT id, address FROM reports WHERE received_at >= $since ORDER BY id";
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        return await ReportRows.ReadAllAsync(query, cancellationToken);
+        return await ReportRows.ReadLocatorsAsync(query, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)

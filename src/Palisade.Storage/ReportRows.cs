@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Palisade.Core.Reports;
 using Palisade.Core.Scoring;
+using Palisade.Core.Storage;
 
 namespace Palisade.Storage;
 
@@ -42,6 +43,19 @@ public static class ReportRows
         }
 
         return reports;
+    }
+
+    /// <summary>Runs a query selecting a report's id and address, in that order.</summary>
+    public static async Task<IReadOnlyList<ReportLocator>> ReadLocatorsAsync(DbCommand query, CancellationToken cancellationToken)
+    {
+        var locators = new List<ReportLocator>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            locators.Add(new ReportLocator(reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return locators;
     }
 
     /// <summary>Runs a query selecting <see cref="Columns"/> and yields its reports one by one (for start-up loading).</summary>

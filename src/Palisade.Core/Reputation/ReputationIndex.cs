@@ -286,22 +286,37 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
     /// <summary>Applies a report another node stored, unless it is already here (notifications and syncs may overlap).</summary>
     public bool ApplyRemote(StoredReport report)
     {
-        if (_addresses.TryGetValue(report.Address, out var entry))
+        ArgumentNullException.ThrowIfNull(report);
+        if (Holds(report.Address, report.Id))
         {
-            lock (entry.Gate)
-            {
-                foreach (var fact in entry.Facts)
-                {
-                    if (fact.ReportId == report.Id)
-                    {
-                        return false;
-                    }
-                }
-            }
+            return false;
         }
 
         Apply(report);
         return true;
+    }
+
+    /// <summary>Whether the report with this id, about this address, is applied here (a catch-up reads only these two
+    /// columns of what others stored, and whole only the reports missing here).</summary>
+    public bool Holds(string address, long reportId)
+    {
+        if (!_addresses.TryGetValue(address, out var entry))
+        {
+            return false;
+        }
+
+        lock (entry.Gate)
+        {
+            foreach (var fact in entry.Facts)
+            {
+                if (fact.ReportId == reportId)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Replaces everything known about one address with these reports (after reports were withdrawn). Withdrawn

@@ -24,8 +24,9 @@ public interface IReportStore
     /// (how a restart checks that the index it read back holds what the store holds).</summary>
     Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken);
 
-    /// <summary>Reports stored (received) at or after <paramref name="since"/>: how a node catches up on what others stored.</summary>
-    Task<IReadOnlyList<StoredReport>> LoadReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>The id and address of each report stored (received) at or after <paramref name="since"/>, oldest first: how a
+    /// node finds what others stored that it has not applied (<see cref="LoadByIdsAsync"/> then reads those whole).</summary>
+    Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>The reports with these ids (those that still exist), oldest first: how a node loads what another node stored.</summary>
     Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Diagnostics;
 using Npgsql;
 using Palisade.Server.Tests.Infrastructure;
@@ -127,6 +128,51 @@ public sealed class MultiNodeTests : IAsyncLifetime
             }
 
             Assert.True(found, $"{ip} reported on A was not visible on B after {watch.ElapsedMilliseconds} ms");
+        }
+    }
+
+    [Fact]
+    public async Task A_report_stored_without_a_notification_reaches_both_nodes_through_the_store_catch_up()
+    {
+        var key = await CreateKeyAsync("enterprise");
+        using var a = Client(_nodeA, key);
+        using var b = Client(_nodeB, key);
+        const string ip = "45.33.61.1";
+        Assert.Equal(HttpStatusCode.OK, (await a.PostJsonAsync("/v1/key/report", new { ip, category = "port_scan" })).StatusCode);
+        // Node B answers it twice first: the second answer is the one it keeps for the address.
+        var seen = Stopwatch.StartNew();
+        while ((await (await b.GetAsync("/v1/key/check/" + ip)).JsonAsync()).GetProperty("reports").GetArrayLength() != 1)
+        {
+            Assert.True(seen.Elapsed < TimeSpan.FromSeconds(5), "the first report did not reach node B");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, (await (await b.GetAsync("/v1/key/check/" + ip)).JsonAsync()).GetProperty("reports").GetArrayLength());
+
+        // A report written to the store by a node whose notification was lost (Redis away): only the catch-up brings it.
+        var database = new Palisade.Storage.Postgres.PostgresDatabase(new Palisade.Storage.Postgres.PostgresOptions { ConnectionString = _connection });
+        await using (database)
+        {
+            var now = DateTimeOffset.UtcNow;
+            await new Palisade.Storage.Postgres.PostgresReportStore(database).InsertAsync([new Palisade.Core.Reports.StoredReport(0, ip, 1,
+                Palisade.Core.Scoring.ReporterKind.Community, 1.0, [Palisade.Core.Categories.CategoryCatalog.BruteForce], "ssh", 22, null,
+                "stored elsewhere", now, now, Palisade.Core.Scoring.ReportSource.Local, null, null)], CancellationToken.None);
+        }
+
+        foreach (var node in new[] { a, b })
+        {
+            var watch = Stopwatch.StartNew();
+            JsonElement answer;
+            // The categories come from the node's index (the reports shown are read from the store for a new answer).
+            while (!(answer = await (await node.GetAsync("/v1/key/check/" + ip)).JsonAsync()).GetProperty("categories").EnumerateArray()
+                .Any(c => c.GetProperty("name").GetString() == "brute_force"))
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the stored report did not reach {node.BaseAddress} in {watch.ElapsedMilliseconds} ms");
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(2, answer.GetProperty("reports").GetArrayLength());
+            Assert.Equal("stored elsewhere", answer.GetProperty("reports")[0].GetProperty("comment").GetString());
         }
     }
 
