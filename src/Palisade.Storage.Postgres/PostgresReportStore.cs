@@ -134,6 +134,17 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand("SELECT id, address FROM reports WHERE id > @after OR id = ANY(@ids) ORDER BY id LIMIT @limit", connection);
+        query.Parameters.AddWithValue("after", afterId);
+        query.Parameters.AddWithValue("ids", ids.ToArray());
+        query.Parameters.AddWithValue("limit", limit);
+        return await ReportRows.ReadLocatorsAsync(query, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -217,6 +217,18 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         return await ReportRows.ReadLocatorsAsync(query, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id, address FROM reports WHERE id > $after OR id IN (SELECT value FROM json_each($ids)) ORDER BY id LIMIT $limit";
+        query.Parameters.AddWithValue("$after", afterId);
+        query.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids) + "]");
+        query.Parameters.AddWithValue("$limit", limit);
+        return await ReportRows.ReadLocatorsAsync(query, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -28,6 +28,10 @@ public interface IReportStore
     /// node finds what others stored that it has not applied (<see cref="LoadByIdsAsync"/> then reads those whole).</summary>
     Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>The id and address of the reports with an id above <paramref name="afterId"/> or among <paramref name="ids"/>,
+    /// in id order, at most <paramref name="limit"/>: a catch-up after the first (<see cref="CatchUpCursor"/>).</summary>
+    Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken);
+
     /// <summary>The reports with these ids (those that still exist), oldest first: how a node loads what another node stored.</summary>
     Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 

@@ -17,9 +17,14 @@ internal sealed class ClusterSyncService(RedisReportFeed feed, IReportStore stor
     private static readonly TimeSpan CatchUpInterval = TimeSpan.FromSeconds(5);
     internal static readonly TimeSpan CatchUpOverlap = TimeSpan.FromSeconds(30);
 
+    // Ids a catch-up reads at most; more (after a long outage) and the next one follows at once.
+    internal const int CatchUpBatch = 50_000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastCatchUp = clock.UtcNow - CatchUpOverlap;
+        // By report id after the first catch-up (the reports stored since the last one, and the ids below it not committed
+        // then): a window of receipt times re-read 35 s of every node's reports every 5 s.
+        var cursor = new CatchUpCursor(CatchUpOverlap);
         var subscribed = false;
         using var timer = new PeriodicTimer(CatchUpInterval);
         try
@@ -31,42 +36,57 @@ internal sealed class ClusterSyncService(RedisReportFeed feed, IReportStore stor
                     subscribed = await TrySubscribeAsync(stoppingToken);
                 }
 
-                var started = clock.UtcNow;
-                try
+                while (await CatchUpAsync(cursor, stoppingToken) && !stoppingToken.IsCancellationRequested)
                 {
-                    // Ids and addresses only: nearly all of them are here already (this node's own reports, those the
-                    // notifications brought, at a start those the engine loaded), and reading every report of the window
-                    // whole (35 s of a busy cluster's reports, every 5 s) cost more than the reports' own writes.
-                    var missing = new List<long>();
-                    foreach (var stored in await store.ListReceivedSinceAsync(lastCatchUp - CatchUpOverlap, stoppingToken))
-                    {
-                        if (!index.Holds(stored.Address, stored.Id))
-                        {
-                            missing.Add(stored.Id);
-                        }
-                    }
-
-                    var applied = 0;
-                    foreach (var report in missing.Count == 0 ? [] : await store.LoadByIdsAsync(missing, stoppingToken))
-                    {
-                        applied += index.ApplyRemote(report) ? 1 : 0;
-                    }
-
-                    lastCatchUp = started;
-                    if (applied > 0)
-                    {
-                        logger.LogInformation("Caught up with {Count} reports stored by other nodes", applied);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning(ex, "Catch-up from the store failed; retrying");
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    // One catch-up; true when it read a full batch (more are waiting).
+    private async Task<bool> CatchUpAsync(CatchUpCursor cursor, CancellationToken stoppingToken)
+    {
+        try
+        {
+            // The first one reads the last minute by receipt time (what the engine loaded at the start, and reports
+            // committed late around it); ids and addresses only: nearly all are here already (this node's own reports,
+            // those the notifications brought), and only the missing ones are read whole.
+            var stored = cursor.Highest is { } highest
+                ? await store.ListAfterAsync(highest, cursor.Gaps, CatchUpBatch, stoppingToken)
+                : await store.ListReceivedSinceAsync(clock.UtcNow - (2 * CatchUpOverlap), stoppingToken);
+            var missing = new List<long>();
+            var ids = new long[stored.Count];
+            for (var i = 0; i < stored.Count; i++)
+            {
+                ids[i] = stored[i].Id;
+                if (!index.Holds(stored[i].Address, stored[i].Id))
+                {
+                    missing.Add(stored[i].Id);
+                }
+            }
+
+            var applied = 0;
+            foreach (var report in missing.Count == 0 ? [] : await store.LoadByIdsAsync(missing, stoppingToken))
+            {
+                applied += index.ApplyRemote(report) ? 1 : 0;
+            }
+
+            cursor.Saw(ids, clock.UtcNow);
+            if (applied > 0)
+            {
+                logger.LogInformation("Caught up with {Count} reports stored by other nodes", applied);
+            }
+
+            return cursor.Highest is not null && stored.Count >= CatchUpBatch;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Catch-up from the store failed; retrying");
+            return false;
         }
     }
 

@@ -1,0 +1,80 @@
+using Palisade.Core.Categories;
+using Palisade.Core.Reports;
+using Palisade.Core.Scoring;
+using Palisade.Core.Storage;
+using Palisade.Server.Tests.Infrastructure;
+using Palisade.Storage.Postgres;
+using Palisade.Storage.Sqlite;
+
+namespace Palisade.Server.Tests.Storage;
+
+/// <summary>
+/// What a cluster node's catch-up reads from the store (on this pass's engine): the id and address of the reports received
+/// since a time, and of those after an id plus any ids asked for again, in id order and at most the limit asked.
+/// </summary>
+public sealed class ReportLocatorTests : IAsyncLifetime
+{
+    private readonly string _data = TempDirectory.Create();
+    private PostgresDatabase? _postgres;
+    private IReportStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (TestBackend.IsPostgres)
+        {
+            var database = new PostgresDatabase(new PostgresOptions { ConnectionString = TestBackend.ConnectionStringFor(_data) });
+            await database.MigrateAsync(CancellationToken.None);
+            _postgres = database;
+            _store = new PostgresReportStore(database);
+        }
+        else
+        {
+            var database = new SqliteDatabase(new SqliteOptions { DataDirectory = _data });
+            await database.MigrateAsync(CancellationToken.None);
+            _store = new SqliteReportStore(database);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        TestBackend.DropDatabase(_data);
+        TempDirectory.Delete(_data);
+    }
+
+    private async Task<long[]> InsertAsync(DateTimeOffset receivedAt, params string[] addresses)
+    {
+        var reports = addresses.Select(a => new StoredReport(0, a, 1, ReporterKind.Community, 1.0, [CategoryCatalog.PortScan], null, null, null, null,
+            receivedAt, receivedAt, ReportSource.Local, null, null)).ToList();
+        return [.. (await _store.InsertAsync(reports, CancellationToken.None)).Select(r => r.Id)];
+    }
+
+    [Fact]
+    public async Task Reports_received_since_a_time_are_listed_by_id_with_their_address()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await InsertAsync(now - TimeSpan.FromMinutes(5), "45.40.0.1");
+        var recent = await InsertAsync(now - TimeSpan.FromSeconds(10), "45.40.0.2", "45.40.0.3");
+
+        var listed = await _store.ListReceivedSinceAsync(now - TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal([new ReportLocator(recent[0], "45.40.0.2"), new ReportLocator(recent[1], "45.40.0.3")], listed);
+    }
+
+    [Fact]
+    public async Task Reports_after_an_id_and_those_asked_for_again_are_listed_in_id_order_up_to_the_limit()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var ids = await InsertAsync(now, "45.41.0.1", "45.41.0.2", "45.41.0.3", "45.41.0.4", "45.41.0.5");
+
+        var listed = await _store.ListAfterAsync(ids[2], [ids[0], ids[1] + 1000], 10, CancellationToken.None);
+        Assert.Equal([ids[0], ids[3], ids[4]], listed.Select(l => l.Id));
+        Assert.Equal(["45.41.0.1", "45.41.0.4", "45.41.0.5"], listed.Select(l => l.Address));
+
+        var limited = await _store.ListAfterAsync(ids[0], [], 2, CancellationToken.None);
+        Assert.Equal([ids[1], ids[2]], limited.Select(l => l.Id));
+    }
+}
