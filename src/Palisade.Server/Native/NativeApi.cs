@@ -139,7 +139,8 @@ public static class NativeApi
         }
 
         // A default check (no query string) of an address whose answer was served before and still holds: its bytes, found
-        // by the address alone (ReputationIndex.FindServed). Otherwise the ticket keeps the answer made below for the next.
+        // by the address alone (ReputationIndex.FindServed; the geolocation in them cannot change, the geo data is read once
+        // per process). Otherwise the ticket keeps the answer made below for the next.
         var ticket = default(ServedAnswers.Ticket);
         if (!http.Request.QueryString.HasValue && index.FindServed(address, out ticket) is byte[] served)
         {
