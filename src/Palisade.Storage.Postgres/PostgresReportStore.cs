@@ -92,9 +92,7 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
     public async Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand("SELECT id, address FROM reports WHERE received_at >= @since ORDER BY id", connection);
-        query.Parameters.AddWithValue("since", since.ToUnixTimeMilliseconds());
-        return await ReportRows.ReadLocatorsAsync(query, cancellationToken);
+        return await ReportQueries.ReceivedSinceAsync(connection, since, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)

@@ -211,10 +211,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     public async Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, address FROM reports WHERE received_at >= $since ORDER BY id";
-        query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        return await ReportRows.ReadLocatorsAsync(query, cancellationToken);
+        return await ReportQueries.ReceivedSinceAsync(connection, since, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken)

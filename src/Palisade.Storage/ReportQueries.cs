@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Palisade.Core.Storage;
 
 namespace Palisade.Storage;
 
@@ -10,6 +11,12 @@ public static class ReportQueries
     public static async Task<IReadOnlyList<string>> ClearedAddressesAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
         => [.. await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT address FROM address_audit WHERE created_at >= @since", new { since = since.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken))];
+
+    /// <summary>The id and address of each report received at or after <paramref name="since"/>, in id order.</summary>
+    public static async Task<IReadOnlyList<ReportLocator>> ReceivedSinceAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
+        => [.. await connection.QueryAsync<ReportLocator>(new CommandDefinition(
+            "SELECT id, address FROM reports WHERE received_at >= @since ORDER BY id", new { since = since.ToUnixTimeMilliseconds() },
             cancellationToken: cancellationToken))];
 
     /// <summary>Reports reported at or after <paramref name="since"/> with an id up to <paramref name="throughId"/>.</summary>
