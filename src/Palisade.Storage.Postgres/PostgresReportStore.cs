@@ -89,10 +89,10 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         return await ReportQueries.CountRetainedAsync(connection, reportedSince, throughId, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<long> IdBeforeReceivedAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await ReportQueries.ReceivedSinceAsync(connection, since, cancellationToken);
+        return await ReportQueries.IdBeforeReceivedAsync(connection, since, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)

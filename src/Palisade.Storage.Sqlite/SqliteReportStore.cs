@@ -208,10 +208,10 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<long> IdBeforeReceivedAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await ReportQueries.ReceivedSinceAsync(connection, since, cancellationToken);
+        return await ReportQueries.IdBeforeReceivedAsync(connection, since, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken)

@@ -13,11 +13,12 @@ public static class ReportQueries
             "SELECT DISTINCT address FROM address_audit WHERE created_at >= @since", new { since = since.ToUnixTimeMilliseconds() },
             cancellationToken: cancellationToken))];
 
-    /// <summary>The id and address of each report received at or after <paramref name="since"/>, in id order.</summary>
-    public static async Task<IReadOnlyList<ReportLocator>> ReceivedSinceAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
-        => [.. await connection.QueryAsync<ReportLocator>(new CommandDefinition(
-            "SELECT id, address FROM reports WHERE received_at >= @since ORDER BY id", new { since = since.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken))];
+    /// <summary>One below the lowest id of the reports received at or after <paramref name="since"/>; the highest id when
+    /// none was; 0 when there is no report.</summary>
+    public static Task<long> IdBeforeReceivedAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
+        => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT coalesce((SELECT min(id) FROM reports WHERE received_at >= @since) - 1, (SELECT max(id) FROM reports), 0)",
+            new { since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
 
     /// <summary>Reports reported at or after <paramref name="since"/> with an id up to <paramref name="throughId"/>.</summary>
     public static Task<long> CountRetainedAsync(DbConnection connection, DateTimeOffset since, long throughId, CancellationToken cancellationToken)

@@ -23,9 +23,13 @@ public sealed class CatchUpCursor(TimeSpan gapLifetime)
     /// <summary>The ids below <see cref="Highest"/> not seen yet, to ask for again.</summary>
     public IReadOnlyCollection<long> Gaps => _gaps.Keys;
 
+    /// <summary>Where the first catch-up begins: ids above <paramref name="id"/> are new to this node (the store lists them
+    /// in batches), those up to it were there when the node loaded. No effect once <see cref="Highest"/> is set.</summary>
+    public void StartAfter(long id) => Highest ??= id;
+
     /// <summary>
     /// Takes in the ids one catch-up read, in ascending order: those above <see cref="Highest"/> and any of the
-    /// <see cref="Gaps"/> (the first catch-up: every id of its window, the gaps then being the ids it skipped). Gaps older
+    /// <see cref="Gaps"/>. Gaps older
     /// than <see cref="GapLifetime"/> at <paramref name="now"/> are dropped.
     /// </summary>
     public void Saw(IReadOnlyList<long> ids, DateTimeOffset now)

@@ -24,9 +24,10 @@ public interface IReportStore
     /// (how a restart checks that the index it read back holds what the store holds).</summary>
     Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken);
 
-    /// <summary>The id and address of each report stored (received) at or after <paramref name="since"/>, oldest first: how a
-    /// node finds what others stored that it has not applied (<see cref="LoadByIdsAsync"/> then reads those whole).</summary>
-    Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>Where a node's first catch-up starts (<see cref="CatchUpCursor.StartAfter"/>): one below the lowest id of the
+    /// reports stored (received) at or after <paramref name="since"/>, or the highest id when none was (0 when the store is
+    /// empty). The catch-up then lists the ids above it in batches (<see cref="ListAfterAsync"/>).</summary>
+    Task<long> IdBeforeReceivedAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>The id and address of the reports with an id above <paramref name="afterId"/> or among <paramref name="ids"/>,
     /// in id order, at most <paramref name="limit"/>: a catch-up after the first (<see cref="CatchUpCursor"/>).</summary>

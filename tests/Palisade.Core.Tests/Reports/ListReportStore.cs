@@ -73,7 +73,7 @@ internal sealed class ListReportStore : IReportStore
     public Task<long> CountRetainedAsync(DateTimeOffset reportedSince, long throughId, CancellationToken cancellationToken)
         => Task.FromResult((long)Reports.Count(r => r.ReportedAt >= reportedSince && r.Id <= throughId));
 
-    public Task<IReadOnlyList<ReportLocator>> ListReceivedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<long> IdBeforeReceivedAsync(DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
 

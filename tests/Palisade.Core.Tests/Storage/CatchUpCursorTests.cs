@@ -21,6 +21,21 @@ public sealed class CatchUpCursorTests
     }
 
     [Fact]
+    public void The_first_catch_up_starts_after_the_id_the_store_gives_and_never_asks_for_the_ids_up_to_it()
+    {
+        var cursor = new CatchUpCursor(TimeSpan.FromSeconds(30));
+        cursor.StartAfter(41);
+        Assert.Equal(41, cursor.Highest);
+        Assert.Empty(cursor.Gaps);
+
+        // 42 is still open; 43 and 44 committed. A second start (a later catch-up) changes nothing.
+        cursor.Saw([43, 44], Start);
+        cursor.StartAfter(7);
+        Assert.Equal(44, cursor.Highest);
+        Assert.Equal([42L], cursor.Gaps);
+    }
+
+    [Fact]
     public void Ids_skipped_between_those_seen_are_asked_for_again_until_they_show_up()
     {
         var cursor = new CatchUpCursor(TimeSpan.FromSeconds(30));

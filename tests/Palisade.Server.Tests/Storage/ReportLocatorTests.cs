@@ -9,8 +9,9 @@ using Palisade.Storage.Sqlite;
 namespace Palisade.Server.Tests.Storage;
 
 /// <summary>
-/// What a cluster node's catch-up reads from the store (on this pass's engine): the id and address of the reports received
-/// since a time, and of those after an id plus any ids asked for again, in id order and at most the limit asked.
+/// What a cluster node's catch-up reads from the store (on this pass's engine): where the first one starts (one below the
+/// first id received since a time), and the id and address of the reports after an id plus any ids asked for again, in id
+/// order and at most the limit asked.
 /// </summary>
 public sealed class ReportLocatorTests : IAsyncLifetime
 {
@@ -54,14 +55,22 @@ public sealed class ReportLocatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reports_received_since_a_time_are_listed_by_id_with_their_address()
+    public async Task The_first_catch_up_starts_one_below_the_first_report_received_since_a_time_or_after_the_last_report()
     {
         var now = DateTimeOffset.UtcNow;
-        await InsertAsync(now - TimeSpan.FromMinutes(5), "45.40.0.1");
-        var recent = await InsertAsync(now - TimeSpan.FromSeconds(10), "45.40.0.2", "45.40.0.3");
+        Assert.Equal(0, await _store.IdBeforeReceivedAsync(now - TimeSpan.FromMinutes(1), CancellationToken.None));
 
-        var listed = await _store.ListReceivedSinceAsync(now - TimeSpan.FromMinutes(1), CancellationToken.None);
-        Assert.Equal([new ReportLocator(recent[0], "45.40.0.2"), new ReportLocator(recent[1], "45.40.0.3")], listed);
+        var old = await InsertAsync(now - TimeSpan.FromMinutes(5), "45.40.0.1", "45.40.0.2");
+        Assert.Equal(old[1], await _store.IdBeforeReceivedAsync(now - TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        var recent = await InsertAsync(now - TimeSpan.FromSeconds(10), "45.40.0.3", "45.40.0.4");
+        await InsertAsync(now - TimeSpan.FromMinutes(3), "45.40.0.5");
+        var start = await _store.IdBeforeReceivedAsync(now - TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(recent[0] - 1, start);
+
+        // What the catch-up then lists from there: the recent reports, and any stored after them whatever their receipt time.
+        var listed = await _store.ListAfterAsync(start, [], 10, CancellationToken.None);
+        Assert.Equal(["45.40.0.3", "45.40.0.4", "45.40.0.5"], listed.Select(l => l.Address));
     }
 
     [Fact]
