@@ -159,15 +159,22 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
         return await ReportRows.ReadAllAsync(query, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int skip, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE address = $address AND reported_at >= $since ORDER BY reported_at DESC, id DESC LIMIT $limit";
+        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE address = $address AND reported_at >= $since ORDER BY reported_at DESC, id DESC LIMIT $limit OFFSET $skip";
         query.Parameters.AddWithValue("$address", address);
         query.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         query.Parameters.AddWithValue("$limit", limit);
+        query.Parameters.AddWithValue("$skip", skip);
         return await ReportRows.ReadAllAsync(query, cancellationToken);
+    }
+
+    public async Task<int> CountByAddressAsync(string address, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReportQueries.CountByAddressAsync(connection, address, since, cancellationToken);
     }
 
     public async Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)

@@ -20,6 +20,12 @@ public static class ReportQueries
             "SELECT coalesce((SELECT min(id) FROM reports WHERE received_at >= @since) - 1, (SELECT max(id) FROM reports), 0)",
             new { since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
 
+    /// <summary>Reports of <paramref name="address"/> reported at or after <paramref name="since"/>.</summary>
+    public static Task<int> CountByAddressAsync(DbConnection connection, string address, DateTimeOffset since, CancellationToken cancellationToken)
+        => connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT count(*) FROM reports WHERE address = @address AND reported_at >= @since",
+            new { address, since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+
     /// <summary>Reports reported at or after <paramref name="since"/> with an id up to <paramref name="throughId"/>.</summary>
     public static Task<long> CountRetainedAsync(DbConnection connection, DateTimeOffset since, long throughId, CancellationToken cancellationToken)
         => connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -52,7 +52,7 @@ public sealed class ReportHistory(IReportStore store, ReputationIndex index, ICl
         IReadOnlyList<StoredReport> latest;
         try
         {
-            latest = await store.LoadLatestAsync(result.Address.Text, since, Shown, cancellationToken);
+            latest = await store.LoadLatestAsync(result.Address.Text, since, 0, Shown, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -39,9 +39,14 @@ public interface IReportStore
     /// <summary>Every retained report of one address, oldest first: how a node reloads an address another node changed.</summary>
     Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken);
 
-    /// <summary>The latest <paramref name="limit"/> reports of one address reported at or after <paramref name="since"/>,
-    /// newest first (by report time, then id): what a verbose answer shows, read when it is asked for.</summary>
-    Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+    /// <summary>The reports of one address reported at or after <paramref name="since"/>, newest first (by report time, then
+    /// id), the first <paramref name="skip"/> left out, at most <paramref name="limit"/>: what a verbose answer or a page of
+    /// an address's reports shows, read when it is asked for (an address may hold a hundred thousand).</summary>
+    Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int skip, int limit, CancellationToken cancellationToken);
+
+    /// <summary>How many reports of one address were reported at or after <paramref name="since"/> (the total a page of
+    /// them names).</summary>
+    Task<int> CountByAddressAsync(string address, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes one key's reports of an address and records the request in the audit trail (who, what, why, how many),

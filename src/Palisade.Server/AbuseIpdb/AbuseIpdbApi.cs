@@ -108,8 +108,8 @@ public static class AbuseIpdbApi
         if (verbose)
         {
             data = data with { CountryName = country?.CountryName };
-            var reports = await ReportsInWindowAsync(store, address.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
-            data = data with { Reports = [.. reports.Take(VerboseReportsShown).Select(r => AbuseIpdbMapper.Report(r, index.Reporters))] };
+            var reports = await store.LoadLatestAsync(address.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), 0, VerboseReportsShown, http.RequestAborted);
+            data = data with { Reports = [.. reports.Select(r => AbuseIpdbMapper.Report(r, index.Reporters))] };
         }
 
         return TypedResults.Json(new AbuseIpdbEnvelope<AbuseIpdbCheckData>(data), AbuseIpdbJsonContext.Api.AbuseIpdbEnvelopeAbuseIpdbCheckData);
@@ -137,13 +137,16 @@ public static class AbuseIpdbApi
             return refused;
         }
 
-        var all = await ReportsInWindowAsync(store, address!.Text, clock.UtcNow - TimeSpan.FromDays(maxAgeDays), http.RequestAborted);
-        var lastPage = Math.Max(1, (all.Count + perPage - 1) / perPage);
-        var results = all.Skip((page - 1) * perPage).Take(perPage).Select(r => AbuseIpdbMapper.Report(r, index.Reporters)).ToList();
+        // The page alone and the window's count, from the store: the address may hold a hundred thousand reports.
+        var since = clock.UtcNow - TimeSpan.FromDays(maxAgeDays);
+        var total = await store.CountByAddressAsync(address!.Text, since, http.RequestAborted);
+        var lastPage = Math.Max(1, (total + perPage - 1) / perPage);
+        var results = page > lastPage ? [] : (await store.LoadLatestAsync(address.Text, since, (page - 1) * perPage, perPage, http.RequestAborted))
+            .Select(r => AbuseIpdbMapper.Report(r, index.Reporters)).ToList();
         var baseUrl = PublicBase.Of(http);
         string PageUrl(int number) => $"{baseUrl}/api/v2/reports?" +
             $"ipAddress={Uri.EscapeDataString(address!.Text)}&maxAgeInDays={maxAgeDays}&perPage={perPage}&page={number}";
-        var data = new AbuseIpdbReportsPage(all.Count, page, results.Count, perPage, lastPage,
+        var data = new AbuseIpdbReportsPage(total, page, results.Count, perPage, lastPage,
             page < lastPage ? PageUrl(page + 1) : null,
             page > 1 ? PageUrl(Math.Min(page - 1, lastPage)) : null,
             results);
@@ -515,13 +518,6 @@ public static class AbuseIpdbApi
         return fields.Count == expected.Length &&
             fields.Select(f => f.Trim()).SequenceEqual(expected, StringComparer.OrdinalIgnoreCase);
     }
-
-    /// <summary>Every retained report on the address received in the window, newest first (from the store: the index
-    /// keeps no comments).</summary>
-    private static async Task<IReadOnlyList<StoredReport>> ReportsInWindowAsync(IReportStore store, string address, DateTimeOffset since,
-        CancellationToken cancellationToken)
-        => [.. (await store.LoadByAddressAsync(address, cancellationToken)).Where(r => r.ReportedAt >= since).OrderByDescending(r => r.ReportedAt)
-            .ThenByDescending(r => r.Id)];
 
     private static CheckResult Windowed(ReputationIndex index, NormalizedAddress address, CheckResult full, int maxAgeDays)
         => maxAgeDays >= index.Options.ReportRetentionDays ? full : index.Check(address, new CheckQuery(TimeSpan.FromDays(maxAgeDays)));

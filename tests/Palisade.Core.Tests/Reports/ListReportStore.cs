@@ -31,13 +31,16 @@ internal sealed class ListReportStore : IReportStore
         return Task.FromResult(stored);
     }
 
-    public Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredReport>> LoadLatestAsync(string address, DateTimeOffset since, int skip, int limit, CancellationToken cancellationToken)
     {
         Reads++;
         ThrowIfBroken();
         return Task.FromResult<IReadOnlyList<StoredReport>>([.. Reports.Where(r => r.Address == address && r.ReportedAt >= since)
-            .OrderByDescending(r => r.ReportedAt).ThenByDescending(r => r.Id).Take(limit)]);
+            .OrderByDescending(r => r.ReportedAt).ThenByDescending(r => r.Id).Skip(skip).Take(limit)]);
     }
+
+    public Task<int> CountByAddressAsync(string address, DateTimeOffset since, CancellationToken cancellationToken)
+        => Task.FromResult(Reports.Count(r => r.Address == address && r.ReportedAt >= since));
 
     public Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {

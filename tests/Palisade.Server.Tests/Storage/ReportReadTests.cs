@@ -9,11 +9,11 @@ using Palisade.Storage.Sqlite;
 namespace Palisade.Server.Tests.Storage;
 
 /// <summary>
-/// What a cluster node's catch-up reads from the store (on this pass's engine): where the first one starts (one below the
+/// The store's bounded reads (on this pass's engine). A cluster node's catch-up: where the first one starts (one below the
 /// first id received since a time), and the id and address of the reports after an id plus any ids asked for again, in id
-/// order and at most the limit asked.
+/// order and at most the limit asked. An address's reports: a page of them, newest first, and how many there are.
 /// </summary>
-public sealed class ReportLocatorTests : IAsyncLifetime
+public sealed class ReportReadTests : IAsyncLifetime
 {
     private readonly string _data = TempDirectory.Create();
     private PostgresDatabase? _postgres;
@@ -85,5 +85,25 @@ public sealed class ReportLocatorTests : IAsyncLifetime
 
         var limited = await _store.ListAfterAsync(ids[0], [], 2, CancellationToken.None);
         Assert.Equal([ids[1], ids[2]], limited.Select(l => l.Id));
+    }
+
+    [Fact]
+    public async Task An_address_s_reports_are_read_a_page_at_a_time_newest_first_and_counted_within_the_window()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await InsertAsync(now - TimeSpan.FromDays(40), "45.42.0.1");
+        await InsertAsync(now - TimeSpan.FromMinutes(1), "45.42.0.2");
+        var ids = new List<long>();
+        for (var minutes = 5; minutes >= 1; minutes--)
+        {
+            ids.AddRange(await InsertAsync(now - TimeSpan.FromMinutes(minutes), "45.42.0.1"));
+        }
+
+        var since = now - TimeSpan.FromDays(30);
+        Assert.Equal(5, await _store.CountByAddressAsync("45.42.0.1", since, CancellationToken.None));
+        var page = await _store.LoadLatestAsync("45.42.0.1", since, 1, 2, CancellationToken.None);
+        Assert.Equal([ids[3], ids[2]], page.Select(r => r.Id));
+        Assert.Empty(await _store.LoadLatestAsync("45.42.0.1", since, 5, 2, CancellationToken.None));
+        Assert.Equal(6, await _store.CountByAddressAsync("45.42.0.1", now - TimeSpan.FromDays(60), CancellationToken.None));
     }
 }
