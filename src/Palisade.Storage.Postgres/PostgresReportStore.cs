@@ -98,7 +98,7 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
     public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var query = new NpgsqlCommand($"SELECT {ReportRows.Columns} FROM reports WHERE address = @address ORDER BY id", connection);
+        await using var query = new NpgsqlCommand($"SELECT {ReportRows.IndexColumns} FROM reports WHERE address = @address ORDER BY id", connection);
         query.Parameters.AddWithValue("address", address);
         return await ReportRows.ReadAllAsync(query, cancellationToken);
     }

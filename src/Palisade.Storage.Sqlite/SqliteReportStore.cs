@@ -154,7 +154,7 @@ public sealed class SqliteReportStore(SqliteDatabase database) : IReportStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {ReportRows.Columns} FROM reports WHERE address = $address ORDER BY id";
+        query.CommandText = $"SELECT {ReportRows.IndexColumns} FROM reports WHERE address = $address ORDER BY id";
         query.Parameters.AddWithValue("$address", address);
         return await ReportRows.ReadAllAsync(query, cancellationToken);
     }

@@ -36,7 +36,8 @@ public interface IReportStore
     /// <summary>The reports with these ids (those that still exist), oldest first: how a node loads what another node stored.</summary>
     Task<IReadOnlyList<StoredReport>> LoadByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 
-    /// <summary>Every retained report of one address, oldest first: how a node reloads an address another node changed.</summary>
+    /// <summary>Every retained report of one address, oldest first, read as <see cref="LoadSinceAsync"/> reads them (no
+    /// comment or dialect): how the index reloads an address after a withdrawal, here or on another node.</summary>
     Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken);
 
     /// <summary>The reports of one address reported at or after <paramref name="since"/>, newest first (by report time, then

@@ -20,6 +20,9 @@ internal sealed class ListReportStore : IReportStore
     /// <summary>How many times <see cref="LoadLatestAsync"/> was asked.</summary>
     public int Reads { get; private set; }
 
+    /// <summary>How many times <see cref="LoadByAddressAsync"/> was asked (a reload of the address).</summary>
+    public int AddressReads { get; private set; }
+
     public Task<IReadOnlyList<StoredReport>> InsertAsync(IReadOnlyList<StoredReport> reports, CancellationToken cancellationToken)
     {
         IReadOnlyList<StoredReport> stored = [.. reports.Select(r => r with { Id = Interlocked.Increment(ref _next) })];
@@ -80,9 +83,24 @@ internal sealed class ListReportStore : IReportStore
 
     public Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)
+    {
+        AddressReads++;
+        ThrowIfBroken();
+        lock (Reports)
+        {
+            return Task.FromResult<IReadOnlyList<StoredReport>>([.. Reports.Where(r => r.Address == address).OrderBy(r => r.Id)]);
+        }
+    }
 
-    public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
+    {
+        ThrowIfBroken();
+        lock (Reports)
+        {
+            return Task.FromResult(Reports.RemoveAll(r => r.Address == clearance.Address && r.KeyId == clearance.KeyId));
+        }
+    }
 
     public Task<(int Reports, int Addresses)> PurgeAsync(DateTimeOffset reportsBefore, DateTimeOffset addressesInactiveBefore, CancellationToken cancellationToken)
         => throw new NotSupportedException();

@@ -12,11 +12,13 @@ namespace Palisade.Core.Tests.Reports;
 /// 400 days old, for the engine's report tests.</summary>
 internal static class ReportServiceSetup
 {
-    public static (ReportService Service, ReputationIndex Index) NewService(TestClock clock)
+    public static (ReportService Service, ReputationIndex Index) NewService(TestClock clock) => NewService(clock, new ListReportStore());
+
+    public static (ReportService Service, ReputationIndex Index) NewService(TestClock clock, ListReportStore store)
     {
         var index = new ReputationIndex(new ScoreCalculator(new ScoringOptions()), new WhitelistProvider(BuiltInWhitelist.Load()), new ReputationOptions(),
             clock);
-        return (new ReportService(new ListReportStore(), index, new InMemoryQuotaCounter(), clock, new SingleNodeReportFeed()), index);
+        return (new ReportService(store, index, new InMemoryQuotaCounter(), clock, new SingleNodeReportFeed()), index);
     }
 
     public static AuthenticatedKey Reporter(TestClock clock, long id = 7)
