@@ -29,8 +29,7 @@ public sealed class CatchUpCursor(TimeSpan gapLifetime)
 
     /// <summary>
     /// Takes in the ids one catch-up read, in ascending order: those above <see cref="Highest"/> and any of the
-    /// <see cref="Gaps"/>. Gaps older
-    /// than <see cref="GapLifetime"/> at <paramref name="now"/> are dropped.
+    /// <see cref="Gaps"/>. Gaps older than <see cref="GapLifetime"/> at <paramref name="now"/> are dropped.
     /// </summary>
     public void Saw(IReadOnlyList<long> ids, DateTimeOffset now)
     {
