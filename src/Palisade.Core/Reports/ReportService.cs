@@ -463,21 +463,18 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
         try
         {
             deleted = await store.ClearAsync(new AddressClearance(address.Text, reporter.Key.Id, action, reason, clock.UtcNow), cancellationToken);
-            // Nothing withdrawn, nothing to reload: the reload reads every report of the address with every write waiting
-            // (~0.5 s at a hundred thousand), and a clear of nothing costs a key only its quota.
-            if (deleted > 0)
+            // Nothing withdrawn, nothing to reload or announce: the reload reads every report of the address with every
+            // write waiting (~0.5 s at a hundred thousand), and a clear of nothing costs a key only its quota.
+            if (deleted == 0)
             {
-                index.Reload(address.Text, await store.LoadByAddressAsync(address.Text, cancellationToken));
+                return (0, null);
             }
+
+            index.Reload(address.Text, await store.LoadByAddressAsync(address.Text, cancellationToken));
         }
         finally
         {
             _writer.Release();
-        }
-
-        if (deleted == 0)
-        {
-            return (0, null);
         }
 
         try
