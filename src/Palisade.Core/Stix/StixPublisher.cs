@@ -140,10 +140,14 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
             // The first load reads every head; later ones only the versions added since the last, which follow the heads
             // it read. The mark is read first: a version committed while the heads are read is read again next time.
             var through = await store.LastDateAddedAsync(cancellationToken);
+            // The whitelist as the load begins counts as scanned (the load's background rescan covers it); one changed
+            // while the heads stream in is rescanned by the next poll, which waits for the load for it (CatchUpAsync).
+            var whitelistVersion = whitelist.Version;
             if (early)
             {
                 _lastDateAdded = Math.Max(_lastDateAdded, through);
                 await EnsureSharedObjectsAsync(cancellationToken);
+                Volatile.Write(ref _scannedWhitelistVersion, whitelistVersion);
                 Volatile.Write(ref _early, true);
                 _writer.Release();
                 held = false;
@@ -182,9 +186,9 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
                 }
 
                 // The previous publisher may have left work: rescan everything, in the background and in batches (a
-                // million addresses take a minute; polls must not wait for that). The whitelist as loaded counts as scanned.
+                // million addresses take a minute; polls must not wait for that).
                 _lastScan = DateTimeOffset.MinValue;
-                Volatile.Write(ref _scannedWhitelistVersion, whitelist.Version);
+                Volatile.Write(ref _scannedWhitelistVersion, whitelistVersion);
                 _publishing = true;
             }
 
@@ -247,14 +251,17 @@ public sealed class StixPublisher(ReputationIndex index, WhitelistProvider white
     {
         // Before the first load nothing was published by this process: only pending reports need the load, and while a
         // publisher's first load streams the heads, not even they (they are published from their heads read by address).
+        // A whitelist changed while they stream needs every head: that poll waits for the load, then rescans.
         if (!_loaded.Task.IsCompleted)
         {
-            if (_pending.IsEmpty)
+            var early = Volatile.Read(ref _early);
+            var whitelistWaits = early && WhitelistChanged;
+            if (_pending.IsEmpty && !whitelistWaits)
             {
                 return;
             }
 
-            if (!Volatile.Read(ref _early))
+            if (!early || whitelistWaits)
             {
                 await WaitUntilLoadedAsync(cancellationToken);
             }

@@ -1,6 +1,7 @@
 using Palisade.Core.Categories;
 using Palisade.Core.Stix;
 using Palisade.Core.Tests.Blocklists;
+using Palisade.Core.Whitelisting;
 
 namespace Palisade.Core.Tests.Stix;
 
@@ -56,6 +57,32 @@ public sealed class StixPublisherLoadTests : IDisposable
         Assert.Equal(2, _store.Versions(Known).Count);
         Assert.Single(_store.Versions(Fresh));
         Assert.Equal(first.ObjectId, publisher.ObjectIdOf(Known));
+    }
+
+    [Fact]
+    public async Task A_whitelist_entry_added_while_the_heads_load_revokes_in_the_next_poll_which_waits_for_the_load()
+    {
+        using var publisher = new StixPublisher(_f.Index, _f.Whitelist, _store, _options, _f.Clock);
+        publisher.Listen();
+        var release = _store.HoldFullLoads();
+        var loading = publisher.StartAsync(CancellationToken.None);
+        await _store.FullLoadStarted;
+        _f.Report(Known, CategoryCatalog.PortScan, reporters: 3);
+        await publisher.CatchUpAsync(CancellationToken.None);
+        var listed = Assert.Single(_store.Versions(Known));
+
+        _f.Whitelist.SetOperatorEntries([new WhitelistEntry(System.Net.IPNetwork.Parse("45.11.0.0/24"), "test", 0, "operator")]);
+        var poll = publisher.CatchUpAsync(CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(poll.IsCompleted); // a rescan needs every head
+
+        release.SetResult();
+        await loading;
+        await poll;
+        var versions = _store.Versions(Known);
+        Assert.Equal(2, versions.Count);
+        Assert.Equal(listed.ObjectId, versions[1].ObjectId);
+        Assert.True(versions[1].Revoked);
     }
 
     public void Dispose() => _f.Dispose();
