@@ -96,6 +96,10 @@ public sealed class ServedAnswers
     /// <summary>After a change to what <paramref name="key"/>'s answer shows: the answer kept for it is no longer served.</summary>
     internal void Changed(AddressKey key) => Interlocked.Increment(ref _slots[SlotOf(key)].Stamp);
 
+    /// <summary>The change stamp of <paramref name="key"/>'s slot: it moves (never back) after any change to what the address
+    /// shows, and sometimes after a change to another address of the slot.</summary>
+    internal long StampOf(AddressKey key) => Volatile.Read(ref _slots[SlotOf(key)].Stamp);
+
     /// <summary>After a change to every address (the table replaced): no answer kept so far is served again.</summary>
     internal void ChangedAll()
     {

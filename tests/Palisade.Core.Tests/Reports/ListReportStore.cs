@@ -83,14 +83,27 @@ internal sealed class ListReportStore : IReportStore
 
     public Task<IReadOnlyList<ReportLocator>> ListAfterAsync(long afterId, IReadOnlyCollection<long> ids, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)
+    /// <summary>Awaited once, after the next <see cref="LoadByAddressAsync"/> has read its reports and before it returns
+    /// them (what happens while a reader holds what it read).</summary>
+    public Func<Task>? AfterNextAddressRead { get; set; }
+
+    public async Task<IReadOnlyList<StoredReport>> LoadByAddressAsync(string address, CancellationToken cancellationToken)
     {
         AddressReads++;
         ThrowIfBroken();
+        List<StoredReport> read;
         lock (Reports)
         {
-            return Task.FromResult<IReadOnlyList<StoredReport>>([.. Reports.Where(r => r.Address == address).OrderBy(r => r.Id)]);
+            read = [.. Reports.Where(r => r.Address == address).OrderBy(r => r.Id)];
         }
+
+        if (AfterNextAddressRead is { } after)
+        {
+            AfterNextAddressRead = null;
+            await after();
+        }
+
+        return read;
     }
 
     public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
