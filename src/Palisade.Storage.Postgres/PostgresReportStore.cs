@@ -122,6 +122,12 @@ public sealed class PostgresReportStore(PostgresDatabase database) : IReportStor
         return await ReportQueries.CountByAddressAsync(connection, address, since, cancellationToken);
     }
 
+    public async Task<bool> HasReportByKeyAsync(string address, long keyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReportQueries.HasReportByKeyAsync(connection, address, keyId, cancellationToken);
+    }
+
     public async Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

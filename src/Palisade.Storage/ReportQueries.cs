@@ -26,6 +26,12 @@ public static class ReportQueries
             "SELECT count(*) FROM reports WHERE address = @address AND reported_at >= @since",
             new { address, since = since.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
 
+    /// <summary>Whether key <paramref name="keyId"/> has a report of <paramref name="address"/>.</summary>
+    public static Task<bool> HasReportByKeyAsync(DbConnection connection, string address, long keyId, CancellationToken cancellationToken)
+        => connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM reports WHERE address = @address AND key_id = @key)", new { address, key = keyId },
+            cancellationToken: cancellationToken));
+
     /// <summary>Reports reported at or after <paramref name="since"/> with an id up to <paramref name="throughId"/>.</summary>
     public static Task<long> CountRetainedAsync(DbConnection connection, DateTimeOffset since, long throughId, CancellationToken cancellationToken)
         => connection.ExecuteScalarAsync<long>(new CommandDefinition(

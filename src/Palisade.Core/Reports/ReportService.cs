@@ -458,13 +458,20 @@ public sealed class ReportService(IReportStore store, ReputationIndex index, IQu
             return (0, $"{address.Text} is a {KindName(address.Kind)} address; it has no reports.");
         }
 
+        // A key with no report of the address withdraws nothing: asked before the write gate, so such a clear (its DELETE
+        // scanned a busy address's hundred thousand index entries, 33-58 ms, every write waiting) takes no write at all.
+        if (!await store.HasReportByKeyAsync(address.Text, reporter.Key.Id, cancellationToken))
+        {
+            return (0, null);
+        }
+
         int deleted;
         long stamp;
         await _writer.WaitAsync(cancellationToken);
         try
         {
             deleted = await store.ClearAsync(new AddressClearance(address.Text, reporter.Key.Id, action, reason, clock.UtcNow), cancellationToken);
-            // Nothing withdrawn, nothing to reload or announce: a clear of nothing costs a key only its quota.
+            // Withdrawn meanwhile by another request: nothing to reload or announce.
             if (deleted == 0)
             {
                 return (0, null);

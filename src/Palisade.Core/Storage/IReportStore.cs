@@ -49,6 +49,10 @@ public interface IReportStore
     /// them names).</summary>
     Task<int> CountByAddressAsync(string address, DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>Whether the key <paramref name="keyId"/> has a report of <paramref name="address"/>: read without taking
+    /// the write path, which a withdrawal then takes only when there is something to delete.</summary>
+    Task<bool> HasReportByKeyAsync(string address, long keyId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Deletes one key's reports of an address and records the request in the audit trail (who, what, why, how many),
     /// in one transaction. Returns the number of reports deleted.

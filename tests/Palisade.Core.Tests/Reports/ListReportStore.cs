@@ -106,8 +106,21 @@ internal sealed class ListReportStore : IReportStore
         return read;
     }
 
+    /// <summary>How many times <see cref="ClearAsync"/> was asked (the write path of a withdrawal).</summary>
+    public int Clears { get; private set; }
+
+    public Task<bool> HasReportByKeyAsync(string address, long keyId, CancellationToken cancellationToken)
+    {
+        ThrowIfBroken();
+        lock (Reports)
+        {
+            return Task.FromResult(Reports.Exists(r => r.Address == address && r.KeyId == keyId));
+        }
+    }
+
     public Task<int> ClearAsync(AddressClearance clearance, CancellationToken cancellationToken)
     {
+        Clears++;
         ThrowIfBroken();
         lock (Reports)
         {

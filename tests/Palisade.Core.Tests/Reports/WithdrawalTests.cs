@@ -8,7 +8,7 @@ namespace Palisade.Core.Tests.Reports;
 /// A key withdraws its reports of an address (AbuseIPDB clear-address, ReportedIP feedback): the address is reloaded from
 /// the store without them. The reload reads every report of the address (a hundred thousand on a busy one) without
 /// holding other writes, and again if the address changed meanwhile; a withdrawal of nothing (a key with no report
-/// there) reads nothing.
+/// there) takes no write and reads nothing.
 /// </summary>
 public sealed class WithdrawalTests
 {
@@ -75,7 +75,7 @@ public sealed class WithdrawalTests
     }
 
     [Fact]
-    public async Task A_withdrawal_of_nothing_reads_no_report_back_and_changes_nothing()
+    public async Task A_withdrawal_of_nothing_takes_no_write_reads_no_report_back_and_changes_nothing()
     {
         var store = new ListReportStore();
         var (service, index) = ReportServiceSetup.NewService(_clock, store);
@@ -86,6 +86,7 @@ public sealed class WithdrawalTests
         Assert.Null(error);
         Assert.Equal(0, deleted);
         Assert.Equal(0, store.AddressReads);
+        Assert.Equal(0, store.Clears); // not even the write path's DELETE
         Assert.Equal(before, index.Version);
         Assert.Equal(1, index.Find("45.3.0.1")!.TotalReports);
     }

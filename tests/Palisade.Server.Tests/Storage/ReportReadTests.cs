@@ -11,7 +11,8 @@ namespace Palisade.Server.Tests.Storage;
 /// <summary>
 /// The store's bounded reads (on this pass's engine). A cluster node's catch-up: where the first one starts (one below the
 /// first id received since a time), and the id and address of the reports after an id plus any ids asked for again, in id
-/// order and at most the limit asked. An address's reports: a page of them, newest first, and how many there are.
+/// order and at most the limit asked. An address's reports: a page of them, newest first, and how many there are; whether
+/// a key has one there.
 /// </summary>
 public sealed class ReportReadTests : IAsyncLifetime
 {
@@ -105,5 +106,17 @@ public sealed class ReportReadTests : IAsyncLifetime
         Assert.Equal([ids[3], ids[2]], page.Select(r => r.Id));
         Assert.Empty(await _store.LoadLatestAsync("45.42.0.1", since, 5, 2, CancellationToken.None));
         Assert.Equal(6, await _store.CountByAddressAsync("45.42.0.1", now - TimeSpan.FromDays(60), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Whether_a_key_has_a_report_of_an_address_is_read_without_deleting_anything()
+    {
+        await InsertAsync(DateTimeOffset.UtcNow, "45.43.0.1"); // key 1
+        Assert.True(await _store.HasReportByKeyAsync("45.43.0.1", 1, CancellationToken.None));
+        Assert.False(await _store.HasReportByKeyAsync("45.43.0.1", 2, CancellationToken.None));
+        Assert.False(await _store.HasReportByKeyAsync("45.43.0.2", 1, CancellationToken.None));
+
+        Assert.Equal(1, await _store.ClearAsync(new AddressClearance("45.43.0.1", 1, "clear", null, DateTimeOffset.UtcNow), CancellationToken.None));
+        Assert.False(await _store.HasReportByKeyAsync("45.43.0.1", 1, CancellationToken.None));
     }
 }
