@@ -10,9 +10,15 @@ namespace Palisade.Server.Hosting;
 internal sealed class ChangeWatchService(IChangeSignal signal, KeyRing keys, IWhitelistStore whitelistStore, WhitelistProvider whitelist,
     PalisadeOptions options, ILogger<ChangeWatchService> logger) : BackgroundService
 {
+    private long? _loadedAt;
+
+    /// <summary>Reads the change generation just before the engine loads keys and the whitelist: a change made after it
+    /// (while the node starts, before this watch first polls) is reloaded by the first poll, not taken as seen.</summary>
+    public async Task NoteLoadingAsync(CancellationToken cancellationToken) => _loadedAt = await signal.CurrentAsync(cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        long? seen = null;
+        var seen = _loadedAt;
         using var timer = new PeriodicTimer(options.ChangePollInterval);
         try
         {

@@ -29,6 +29,7 @@ internal sealed class EngineLoader(
     IClock clock,
     IndexSnapshotFile snapshot,
     SavedFullList savedList,
+    ChangeWatchService changeWatch,
     PalisadeOptions options,
     IHostApplicationLifetime lifetime,
     ILogger<EngineLoader> logger) : IHostedService
@@ -37,6 +38,7 @@ internal sealed class EngineLoader(
     {
         var started = Stopwatch.StartNew();
         await database.MigrateAsync(cancellationToken);
+        await changeWatch.NoteLoadingAsync(cancellationToken);
         await keys.ReloadAsync(cancellationToken);
         var operatorWhitelist = await whitelistStore.ListAsync(cancellationToken);
         whitelist.SetOperatorEntries(operatorWhitelist);

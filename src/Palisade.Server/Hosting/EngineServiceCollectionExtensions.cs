@@ -73,7 +73,8 @@ public static class EngineServiceCollectionExtensions
         }
 
         services.AddHostedService<QuotaFlushService>();
-        services.AddHostedService<ChangeWatchService>();
+        services.AddSingleton<ChangeWatchService>(); // the loader notes where its watch starts
+        services.AddHostedService(static provider => provider.GetRequiredService<ChangeWatchService>());
         services.AddHostedService<RetentionService>();
         services.AddHostedService<BlocklistRefreshService>();
         services.AddHostedService<IndexSnapshotService>();

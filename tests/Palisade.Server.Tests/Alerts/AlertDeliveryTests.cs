@@ -95,6 +95,9 @@ public sealed class AlertDeliveryTests
         var port = FreePort.Lasting();
         await using var host = await PalisadeHost.StartAsync();
         AlertTesting.ConfigureDelivery(host);
+        // At these delays ten attempts give up ~7 s after the first: a slow machine between the second attempt and the
+        // receiver's start must not turn the retry under test into a delivery given up.
+        host.Service<Palisade.Server.Alerts.AlertOptions>().MaxAttempts = 1000;
         using var client = host.ClientWithKey(await host.CreateKeyAsync());
         using var reporter = host.ClientWithKey(await host.CreateKeyAsync("contributor"));
         var created = await AlertTesting.CreateAlertAsync(client, new { ip = "45.33.32.9", webhookUrl = $"http://127.0.0.1:{port}/hook", cooldownSeconds = 0 });

@@ -22,8 +22,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
     {
         _connection = await ClusterEnvironment.FreshDatabaseAsync();
         var prefix = "cluster:" + Guid.NewGuid().ToString("N")[..8] + ":";
-        _nodeA = await PalisadeProcess.ServeAsync(_data, ClusterEnvironment.NodeArguments(_connection), ClusterEnvironment.NodeEnvironment(prefix));
-        _nodeB = await PalisadeProcess.ServeAsync(_data, ClusterEnvironment.NodeArguments(_connection), ClusterEnvironment.NodeEnvironment(prefix));
+        _nodeA = await PalisadeProcess.ServeAsync(_data, ClusterEnvironment.NodeArguments(_connection, patient: true), ClusterEnvironment.NodeEnvironment(prefix));
+        _nodeB = await PalisadeProcess.ServeAsync(_data, ClusterEnvironment.NodeArguments(_connection, patient: true), ClusterEnvironment.NodeEnvironment(prefix));
     }
 
     public Task DisposeAsync()
@@ -107,7 +107,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_report_through_node_A_shows_on_node_B_within_a_second()
+    public async Task A_report_through_node_A_shows_on_node_B_within_seconds()
     {
         var key = await CreateKeyAsync("enterprise");
         using var a = Client(_nodeA, key);
@@ -118,7 +118,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await a.PostJsonAsync("/v1/key/report", new { ip, category = "port_scan" })).StatusCode);
             var watch = Stopwatch.StartNew();
             var found = false;
-            while (!found && watch.Elapsed < TimeSpan.FromSeconds(1))
+            while (!found && watch.Elapsed < TimeSpan.FromSeconds(3)) // typically tens of milliseconds (Redis notification)
             {
                 found = (await (await b.GetAsync("/v1/key/check/" + ip)).JsonAsync()).GetProperty("found").GetBoolean();
                 if (!found)
@@ -144,7 +144,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var seen = Stopwatch.StartNew();
         while (!((await (await b.GetAsync("/v1/key/check/" + ip)).JsonAsync()).TryGetProperty("reports", out var shown) && shown.GetArrayLength() == 1))
         {
-            Assert.True(seen.Elapsed < TimeSpan.FromSeconds(5), "the first report did not reach node B");
+            Assert.True(seen.Elapsed < TimeSpan.FromSeconds(30), "the first report did not reach node B");
             await Task.Delay(20);
         }
 
@@ -243,7 +243,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/v1/key/status")).StatusCode);
         var (code, _, stderr) = await PalisadeProcess.RunAsync("keys", "revoke", key, "--data", _data, "--postgres", _connection);
         Assert.True(code == 0, stderr);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(30); // each node polls for CLI changes every second
         HttpStatusCode sa, sb;
         do
         {

@@ -25,6 +25,18 @@ public sealed class PalisadeProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Waits (at most a minute) until <see cref="Output"/> holds <paramref name="text"/>: what the server logs
+    /// reaches it through the console logger's queue and a pipe, possibly after the server already answers.</summary>
+    public async Task WaitForOutputAsync(string text)
+    {
+        for (var i = 0; i < 600 && !Output.Contains(text, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(text, Output, StringComparison.Ordinal);
+    }
+
     public string Output
     {
         get

@@ -54,16 +54,6 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
 
     private static string[] Lines(string list) => list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    private static async Task WaitForAsync(PalisadeProcess server, string line)
-    {
-        for (var i = 0; i < 600 && !server.Output.Contains(line, StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Contains(line, server.Output, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task Lists_and_the_first_TAXII_page_asked_for_right_after_a_restart_are_complete_and_as_before_and_later()
     {
@@ -99,9 +89,9 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
 
         using (var server = await PalisadeProcess.ServeAsync(_data))
         {
-            Assert.Contains("from the index snapshot", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync("from the index snapshot");
             // The full list saved at the shutdown is what the first pull gets until the first build is done; read once.
-            Assert.Contains("The full list saved at shutdown (3000 addresses) is served", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync("The full list saved at shutdown (3000 addresses) is served");
             Assert.False(File.Exists(Path.Combine(_data, "full-list.saved")));
             using var client = Client(server, key);
             using var taxii = TaxiiClient(server, key);
@@ -116,13 +106,13 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
             }
 
             // Later, once the start-up work is done, a warm server answers the same bytes.
-            await WaitForAsync(server, "First blocklist snapshot built and its full plaintext list (3000 addresses) rendered");
-            await WaitForAsync(server, "TAXII publisher loaded");
+            await server.WaitForOutputAsync("First blocklist snapshot built and its full plaintext list (3000 addresses) rendered");
+            await server.WaitForOutputAsync("TAXII publisher loaded");
             // One after the other, the lists first: side by side each took as long as both (StartupLoads.FirstBuildAsync).
             Assert.True(server.Output.IndexOf("First blocklist snapshot built", StringComparison.Ordinal)
                 < server.Output.IndexOf("TAXII publisher loaded", StringComparison.Ordinal), server.Output);
             // Then the heap the loads grew is compacted once and given back (docs/performance.md "Memory per address").
-            await WaitForAsync(server, "Start-up loads done; the heap compacted");
+            await server.WaitForOutputAsync("Start-up loads done; the heap compacted");
             Assert.Equal(first, await ReadsAsync(client, taxii, middle));
 
             // A report taken after the start is on the next list of every minimum it reaches.
@@ -165,8 +155,8 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
 
         using (var server = await PalisadeProcess.ServeAsync(_data))
         {
-            Assert.Contains($"The full list saved at shutdown ({addresses} addresses) is served", server.Output, StringComparison.Ordinal);
-            Assert.Contains("First reads warmed", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync($"The full list saved at shutdown ({addresses} addresses) is served");
+            await server.WaitForOutputAsync("First reads warmed");
             using var client = Client(server, key);
             using var taxii = TaxiiClient(server, key);
             var pageAfter = await ReadChargedAsync(taxii, FirstPage, "X-TAXII-Remaining");
@@ -206,7 +196,7 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
 
         using (var server = await PalisadeProcess.ServeAsync(_data, environment: environment))
         {
-            Assert.Contains($"The full list saved at shutdown ({addresses} addresses) is served", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync($"The full list saved at shutdown ({addresses} addresses) is served");
             using var client = Client(server, key);
             var after = await ReadAsync(client, "/v1/key/blacklist?scoreMinimum=0&plaintext=true");
             Assert.Equal(Lines(before).Order(StringComparer.Ordinal), Lines(after).Order(StringComparer.Ordinal));

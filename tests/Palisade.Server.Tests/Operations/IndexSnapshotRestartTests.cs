@@ -70,8 +70,8 @@ public sealed class IndexSnapshotRestartTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_data, "index.snapshot")));
         using (var server = await PalisadeProcess.ServeAsync(_data))
         {
-            Assert.Contains("2 addresses from the index snapshot", server.Output, StringComparison.Ordinal);
-            Assert.Contains("0 reports stored after it replayed", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync("2 addresses from the index snapshot");
+            await server.WaitForOutputAsync("0 reports stored after it replayed");
             using var client = Client(server, key);
             Assert.Equal(first, await CheckAsync(client, "45.60.0.1"));
             Assert.Equal(second, await CheckAsync(client, "45.60.0.2"));
@@ -85,8 +85,8 @@ public sealed class IndexSnapshotRestartTests : IDisposable
         string third;
         using (var server = await PalisadeProcess.ServeAsync(_data))
         {
-            Assert.Contains("from the index snapshot", server.Output, StringComparison.Ordinal);
-            Assert.Contains("1 reports stored after it replayed, 1 addresses re-read after withdrawals", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync("from the index snapshot");
+            await server.WaitForOutputAsync("1 reports stored after it replayed, 1 addresses re-read after withdrawals");
             using var client = Client(server, key);
             Assert.Contains("\"found\":false", await CheckAsync(client, "45.60.0.1"), StringComparison.Ordinal);
             Assert.Equal(second, await CheckAsync(client, "45.60.0.2"));
@@ -104,8 +104,8 @@ public sealed class IndexSnapshotRestartTests : IDisposable
         await File.WriteAllBytesAsync(path, bytes);
         using (var server = await PalisadeProcess.ServeAsync(_data))
         {
-            Assert.Contains("was not used: The index snapshot", server.Output, StringComparison.Ordinal);
-            Assert.Contains("Engine ready: 3 reports of 2 addresses loaded from", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync("was not used: The index snapshot");
+            await server.WaitForOutputAsync("Engine ready: 3 reports of 2 addresses loaded from");
             using var client = Client(server, key);
             Assert.Contains("\"found\":false", await CheckAsync(client, "45.60.0.1"), StringComparison.Ordinal);
             Assert.Equal(second, await CheckAsync(client, "45.60.0.2"));
@@ -137,7 +137,7 @@ public sealed class IndexSnapshotRestartTests : IDisposable
         File.Copy(Path.Combine(_data, "index.snapshot"), Path.Combine(_other, "index.snapshot"), overwrite: true);
         using (var server = await PalisadeProcess.ServeAsync(_other))
         {
-            Assert.Contains("was not used: its last report (id 2) is not in this store", server.Output, StringComparison.Ordinal);
+            await server.WaitForOutputAsync("was not used: its last report (id 2) is not in this store");
             using var client = Client(server, otherKey);
             Assert.Contains("\"found\":false", await CheckAsync(client, "45.61.0.1"), StringComparison.Ordinal);
             Assert.Contains("\"found\":true", await CheckAsync(client, "45.61.0.9"), StringComparison.Ordinal);
