@@ -86,12 +86,7 @@ public sealed class ReadinessTests : IDisposable
         var ready = await client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("dashboard-keys", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        for (var i = 0; i < 50 && !server.Output.Contains("dashboard-keys", StringComparison.Ordinal); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Contains("fail: Palisade.Health", server.Output, StringComparison.Ordinal);
-        Assert.Contains("dashboard-keys", server.Output, StringComparison.Ordinal);
+        await server.WaitForOutputAsync("fail: Palisade.Health");
+        await server.WaitForOutputAsync("dashboard-keys");
     }
 }
