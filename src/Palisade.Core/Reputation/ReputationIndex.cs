@@ -762,7 +762,7 @@ public sealed class ReputationIndex(ScoreCalculator calculator, WhitelistProvide
 
     /// <summary>A number that changes after any change to <paramref name="address"/>'s entry (a report applied, a purge, a
     /// reload, a snapshot adopted), and sometimes after another address's: equal twice, nothing changed in between.</summary>
-    public long ChangeStampOf(string address) => AddressKey.TryParse(address, out var key) ? _served.StampOf(key) : 0;
+    internal long ChangeStampOf(string address) => AddressKey.TryParse(address, out var key) ? _served.StampOf(key) : 0;
 
     /// <summary>
     /// What a face kept with <see cref="KeepServed"/> for a default check of <paramref name="address"/>, while everything
