@@ -54,6 +54,16 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
 
     private static string[] Lines(string list) => list.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    // The page as bytes; the lists as sets: the order of equal scores is the slots', which a restart assigns anew.
+    private static void AssertSameReads(string[] expected, string[] actual)
+    {
+        Assert.Equal(expected[0], actual[0]);
+        for (var i = 1; i < expected.Length; i++)
+        {
+            Assert.Equal(Lines(expected[i]).Order(StringComparer.Ordinal), Lines(actual[i]).Order(StringComparer.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task Lists_and_the_first_TAXII_page_asked_for_right_after_a_restart_are_complete_and_as_before_and_later()
     {
@@ -96,14 +106,9 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
             using var client = Client(server, key);
             using var taxii = TaxiiClient(server, key);
 
-            // At once: the first build and the heads load may still be running. The same page and the same lists (the
-            // order of equal scores is the slots', which a restart assigns anew: the lists as sets, the page as bytes).
+            // At once: the first build and the heads load may still be running. The same page and the same lists.
             var first = await ReadsAsync(client, taxii, middle);
-            Assert.Equal(before[0], first[0]);
-            for (var i = 1; i < before.Length; i++)
-            {
-                Assert.Equal(Lines(before[i]).Order(StringComparer.Ordinal), Lines(first[i]).Order(StringComparer.Ordinal));
-            }
+            AssertSameReads(before, first);
 
             // Later, once the start-up work is done, a warm server answers the same bytes.
             await server.WaitForOutputAsync("First blocklist snapshot built and its full plaintext list (3000 addresses) rendered");
@@ -113,7 +118,8 @@ public sealed class FirstReadsAfterRestartTests : IDisposable
                 < server.Output.IndexOf("TAXII publisher loaded", StringComparison.Ordinal), server.Output);
             // Then the heap the loads grew is compacted once and given back (docs/performance.md "Memory per address").
             await server.WaitForOutputAsync("Start-up loads done; the heap compacted");
-            Assert.Equal(first, await ReadsAsync(client, taxii, middle));
+            // (The full list read at once may be the one saved at the shutdown, its equal scores in the old slots' order.)
+            AssertSameReads(first, await ReadsAsync(client, taxii, middle));
 
             // A report taken after the start is on the next list of every minimum it reaches.
             var report = await client.PostJsonAsync("/v1/key/report", new { ip = "45.62.200.1", category = "ddos" });
